@@ -1,0 +1,8 @@
+import { Command } from 'commander';
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('ramgate')
+    .description('SAML 2.0 federation and SSO gateway compatible with Alibaba Cloud RAM SSO and STS')
+    .version('0.1.0');
+  await program.parseAsync(argv);
+}

@@ -1,0 +1,153 @@
+/**
+ * The one table of API errors. Codes, HTTP statuses and default messages follow Alibaba Cloud
+ * (reference §3 and the POP common errors). Every failure that reaches a client is an ApiError
+ * built from this table; callers pass a specific message saying what exactly was wrong.
+ */
+export const ERROR_TABLE = {
+  // --- parameters --------------------------------------------------------------------------
+  MissingParameter: [400, 'A required parameter is missing.'],
+  'MissingParameter.SAMLAssertion': [400, 'Parameter SAMLAssertion is required.'],
+  'MissingParameter.SAMLProviderArn': [400, 'Parameter SAMLProviderArn is required.'],
+  'MissingParameter.RoleArn': [400, 'Parameter RoleArn is required.'],
+  'MissingParameter.RoleSessionName': [400, 'Parameter RoleSessionName is required.'],
+  InvalidParameter: [400, 'The specified parameter is not valid.'],
+  'InvalidParameter.Arn': [400, 'The parameter Arn is wrongly formed.'],
+  'InvalidParameter.RoleArn': [400, 'The parameter RoleArn is wrongly formed.'],
+  'InvalidParameter.SAMLProviderArn': [400, 'The parameter SAMLProviderArn is wrongly formed.'],
+  'InvalidParameter.RoleSessionName': [400, 'The RoleSessionName is invalid.'],
+  'InvalidParameter.DurationSeconds': [400, 'The DurationSeconds is invalid.'],
+  'InvalidParameter.PolicyGrammar': [400, 'The parameter Policy has not passed grammar check.'],
+  'InvalidParameter.PolicySize': [400, 'The size of Policy exceeds the limit.'],
+  'InvalidParameter.ExternalId': [400, 'The parameter ExternalId is wrongly formed.'],
+  'InvalidParameter.SAMLAssertion': [400, 'The parameter SAMLAssertion is wrongly formed.'],
+  'InvalidParameter.SAMLProviderName': [400, 'The parameter SAMLProviderName is wrongly formed.'],
+  'InvalidParameter.Description': [400, 'The parameter Description is too long.'],
+  'InvalidParameter.AuthnSignAlgo': [400, 'The parameter AuthnSignAlgo must be rsa-sha256 or rsa-sha1.'],
+  'InvalidParameter.EncodedSAMLMetadataDocument': [400, 'The SAML metadata document is not valid.'],
+  'InvalidParameter.AccountId': [400, 'The parameter AccountId is wrongly formed.'],
+  'InvalidParameter.AccountAlias': [400, 'The parameter AccountAlias is wrongly formed.'],
+  'InvalidParameter.DomainAlias': [400, 'The parameter DomainAlias is wrongly formed.'],
+  'InvalidParameter.AuxiliaryDomain': [400, 'The parameter AuxiliaryDomain is wrongly formed.'],
+  'InvalidParameter.UserName': [400, 'The parameter UserName is wrongly formed.'],
+  'InvalidParameter.UserPrincipalName': [400, 'The parameter UserPrincipalName is wrongly formed.'],
+  'InvalidParameter.DisplayName': [400, 'The parameter DisplayName is wrongly formed.'],
+  'InvalidParameter.GroupName': [400, 'The parameter GroupName is wrongly formed.'],
+  'InvalidParameter.RoleName': [400, 'The parameter RoleName is wrongly formed.'],
+  'InvalidParameter.MaxSessionDuration': [400, 'The parameter MaxSessionDuration must be 3600 to 43200.'],
+  'InvalidParameter.PolicyName': [400, 'The parameter PolicyName is wrongly formed.'],
+  'InvalidParameter.PolicyType': [400, 'The parameter PolicyType must be System or Custom.'],
+  'InvalidParameter.VersionId': [400, 'The parameter VersionId is wrongly formed.'],
+  'InvalidParameter.MaxItems': [400, 'The parameter MaxItems must be 1 to 1000.'],
+  'InvalidParameter.Marker': [400, 'The parameter Marker is not valid.'],
+  'InvalidParameter.Status': [400, 'The parameter Status must be Active or Inactive.'],
+  'InvalidParameter.Format': [400, 'The parameter Format must be JSON or XML.'],
+  'InvalidParameter.Config': [400, 'The configuration is not valid.'],
+  // --- entities -----------------------------------------------------------------------------
+  'EntityNotExist.Account': [404, 'The specified account does not exist.'],
+  'EntityNotExist.User': [404, 'The user does not exist.'],
+  'EntityNotExist.Group': [404, 'The group does not exist.'],
+  'EntityNotExist.Role': [404, 'The specified Role not exists.'],
+  'EntityNotExist.RoleArn': [404, 'The specified Role does not exists.'],
+  'EntityNotExist.Policy': [404, 'The policy does not exist.'],
+  'EntityNotExist.PolicyVersion': [404, 'The policy version does not exist.'],
+  'EntityNotExist.SAMLProvider': [404, 'Can not find SAML provider.'],
+  'EntityNotExist.AccessKey': [404, 'The AccessKey does not exist.'],
+  'EntityNotExist.User.Group': [404, 'The user is not a member of the group.'],
+  'EntityNotExist.Attachment': [404, 'The policy is not attached to the principal.'],
+  'EntityAlreadyExists.Account': [409, 'The account already exists.'],
+  'EntityAlreadyExists.User': [409, 'The user already exists.'],
+  'EntityAlreadyExists.Group': [409, 'The group already exists.'],
+  'EntityAlreadyExists.Role': [409, 'The role already exists.'],
+  'EntityAlreadyExists.Policy': [409, 'The policy already exists.'],
+  'EntityAlreadyExists.SAMLProvider': [409, 'The SAML provider already exists.'],
+  'EntityAlreadyExists.User.Group': [409, 'The user is already a member of the group.'],
+  'EntityAlreadyExists.Attachment': [409, 'The policy is already attached to the principal.'],
+  'EntityAlreadyExists.DomainAlias': [409, 'The domain alias is already used by another account.'],
+  'LimitExceeded.SAMLProvider': [409, 'The number of SAML providers exceeds the limit of 100.'],
+  'LimitExceeded.User': [409, 'The number of users exceeds the limit.'],
+  'LimitExceeded.Role': [409, 'The number of roles exceeds the limit.'],
+  'LimitExceeded.Group': [409, 'The number of groups exceeds the limit.'],
+  'LimitExceeded.Policy': [409, 'The number of custom policies exceeds the limit.'],
+  'LimitExceeded.Policy.Version': [409, 'The number of policy versions exceeds the limit of 5.'],
+  'LimitExceeded.User.Group': [409, 'A user can join at most 5 groups.'],
+  'LimitExceeded.User.AccessKey': [409, 'A user can have at most 2 AccessKeys.'],
+  'LimitExceeded.Attachment': [409, 'The number of policies attached to the principal exceeds the limit.'],
+  'DeleteConflict.User.Group': [409, 'The user still belongs to a group.'],
+  'DeleteConflict.User.Policy': [409, 'The user still has attached policies.'],
+  'DeleteConflict.User.AccessKey': [409, 'The user still has AccessKeys.'],
+  'DeleteConflict.Group.User': [409, 'The group still has members.'],
+  'DeleteConflict.Group.Policy': [409, 'The group still has attached policies.'],
+  'DeleteConflict.Role.Policy': [409, 'The role still has attached policies.'],
+  'DeleteConflict.Policy.Attachment': [409, 'The policy is still attached to a principal.'],
+  'DeleteConflict.Policy.Version': [409, 'The policy still has non-default versions.'],
+  'DeleteConflict.PolicyVersion.Default': [409, 'The default version of a policy cannot be deleted.'],
+  // --- authentication and authorization -----------------------------------------------------
+  'AuthenticationFail.IDPMetadata.Invalid': [401, 'The IdP Metadata of your SAML Provider is invalid.'],
+  'AuthenticationFail.SAMLAssertion.Expired': [401, 'The SAML Assertion is expired.'],
+  'AuthenticationFail.SAMLAssertion.Invalid': [401, 'The SAML Assertion is invalid.'],
+  'AuthenticationFail.SSO.Disabled': [401, 'SSO is not enabled for this account.'],
+  'AuthenticationFail.User.NotFound': [401, 'No RAM user matches the SAML NameID.'],
+  'AuthenticationFail.Session': [401, 'The session is missing, expired or invalid.'],
+  'InvalidAccessKeyId.NotFound': [404, 'Specified access key is not found.'],
+  'InvalidAccessKeyId.Inactive': [400, 'Specified access key is disabled.'],
+  IncompleteSignature: [400, 'The request signature does not conform to Alibaba Cloud standards.'],
+  SignatureDoesNotMatch: [400, 'Specified signature is not matched with our calculation.'],
+  SignatureNonceUsed: [400, 'Specified signature nonce was used already.'],
+  'InvalidTimeStamp.Format': [400, 'Specified time stamp or date value is not well formatted.'],
+  'InvalidTimeStamp.Expired': [400, 'Specified time stamp or date value is expired.'],
+  'InvalidSecurityToken.Malformed': [400, 'Specified SecurityToken is malformed.'],
+  'InvalidSecurityToken.Expired': [400, 'Specified SecurityToken is expired.'],
+  'InvalidSecurityToken.MismatchWithAccessKey': [400, 'Specified SecurityToken mismatch with the AccessKey.'],
+  'InvalidSecurityToken.Revoked': [400, 'Specified SecurityToken was revoked.'],
+  NoPermission: [403, 'You are not authorized to do this action. You should be authorized by RAM.'],
+  'Forbidden.CSRF': [403, 'The request was not sent by a page of this gateway.'],
+  // --- protocol and service -----------------------------------------------------------------
+  'InvalidAction.NotFound': [404, 'Specified api is not found, please check your url and method.'],
+  'InvalidVersion.NotFound': [404, 'Specified API version is not supported.'],
+  UnsupportedHTTPMethod: [405, 'The HTTP method is not supported for this request.'],
+  RequestTooLarge: [413, 'The request exceeds the size limit.'],
+  'Throttling.User': [400, 'Request was denied due to user flow control.'],
+  ServiceUnavailable: [503, 'The request has failed due to a temporary failure of the server.'],
+  InternalError: [500, 'STS Server Internal Error happened.'],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type ErrorCode = keyof typeof ERROR_TABLE;
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly httpStatus: number;
+  /** Name of the failed verification check (SAML), or of the rule that refused the input. */
+  readonly check: string | undefined;
+
+  constructor(code: ErrorCode, message?: string, options?: { check?: string; cause?: unknown }) {
+    const [status, defaultMessage] = ERROR_TABLE[code];
+    super(message ?? defaultMessage, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ApiError';
+    this.code = code;
+    this.httpStatus = status;
+    this.check = options?.check;
+  }
+
+  /** The Alibaba error body, minus RequestId/HostId which the HTTP layer adds. */
+  toJSON(): { Code: string; Message: string } {
+    return { Code: this.code, Message: this.message };
+  }
+}
+
+export function apiError(code: ErrorCode, message?: string, options?: { check?: string; cause?: unknown }) {
+  return new ApiError(code, message, options);
+}
+
+export function isApiError(value: unknown): value is ApiError {
+  return value instanceof ApiError;
+}
+
+/** `MissingParameter.<Name>` where the table has it, otherwise the generic code naming the parameter. */
+export function missingParameter(name: string): ApiError {
+  const specific = `MissingParameter.${name}`;
+  if (specific in ERROR_TABLE) return new ApiError(specific as ErrorCode);
+  return new ApiError(
+    'MissingParameter',
+    `The input parameter "${name}" that is mandatory for processing this request is not supplied.`,
+  );
+}
