@@ -1,0 +1,17 @@
+/**
+ * The RAM policy engine: parse, validate, compile and evaluate the RAM policy language
+ * (reference §2.4, §4). Pure TypeScript, no I/O. This file is the stable API.
+ */
+export { compilePolicy, type CompileOptions } from './compile.js';
+export { evaluate, evaluateSession, evaluateTrust, IMPLICIT_DENY, type TrustRequest } from './evaluate.js';
+export { prepareRequest, PreparedRequest, type AccessRequest, type ContextValue } from './request.js';
+export type { TrustPrincipal } from './principal.js';
+export { POLICY_LIMITS, characterCount } from './limits.js';
+export { CONDITION_OPERATORS } from './conditions.js';
+export {
+  SYSTEM_POLICIES,
+  findSystemPolicy,
+  compiledSystemPolicy,
+  type SystemPolicy,
+} from './system-policies.js';
+export type { CompiledPolicy, CompiledStatement, Decision, EvaluationResult, PolicyKind } from './types.js';

@@ -1,0 +1,46 @@
+import type { CompiledCondition } from './conditions.js';
+import type { CompiledPrincipal } from './principal.js';
+import type { Matcher } from './wildcard.js';
+
+/** identity: custom/system policies attached to users, groups, roles; trust: a role's AssumeRolePolicyDocument; session: the STS `Policy` parameter. */
+export type PolicyKind = 'identity' | 'trust' | 'session';
+
+export type Decision = 'Allow' | 'ExplicitDeny' | 'ImplicitDeny';
+
+export interface EvaluationResult {
+  readonly decision: Decision;
+  /** Name of the policy whose statement decided (absent for an implicit deny). */
+  readonly policy?: string;
+  /** 0-based index of the deciding statement in that policy's Statement list. */
+  readonly statement?: number;
+}
+
+/** Action / NotAction or Resource / NotResource, compiled. */
+export interface PatternList {
+  /** True for NotAction / NotResource: the statement applies to everything the patterns do NOT match. */
+  readonly negated: boolean;
+  readonly patterns: readonly string[];
+  readonly matchers: readonly Matcher[];
+}
+
+export interface CompiledStatement {
+  readonly index: number;
+  readonly effect: 'Allow' | 'Deny';
+  /** Patterns lower-cased: action names are case-insensitive. */
+  readonly actions: PatternList;
+  /** Case-sensitive; absent in trust policies. */
+  readonly resources: PatternList | undefined;
+  /** Present in trust policies only. */
+  readonly principal: CompiledPrincipal | undefined;
+  readonly conditions: readonly CompiledCondition[];
+  /** The result this statement yields when it decides (allocated once). */
+  readonly result: EvaluationResult;
+}
+
+export interface CompiledPolicy {
+  readonly kind: PolicyKind;
+  readonly name: string;
+  /** The document as given. */
+  readonly text: string;
+  readonly statements: readonly CompiledStatement[];
+}
