@@ -1,0 +1,34 @@
+import type { CompiledPolicy } from '../policy/index.js';
+import type { TokenKeyring } from './keyring.js';
+
+/** What STS needs to know about a role. */
+export interface RoleView {
+  accountId: string;
+  roleName: string;
+  roleId: string;
+  arn: string;
+  maxSessionDuration: number;
+  trustPolicy: CompiledPolicy;
+}
+
+/** The directory as STS sees it (implemented over src/core/ram). */
+export interface StsDirectory {
+  findRole(accountId: string, roleName: string): Promise<RoleView | undefined>;
+  findSamlProvider(accountId: string, name: string): Promise<{ arn: string } | undefined>;
+  /** Identity policies of a RAM user: its own and its groups', default versions, compiled. */
+  userPolicies(accountId: string, userName: string): Promise<CompiledPolicy[]>;
+  /** Policies attached to a role, compiled. */
+  rolePolicies(accountId: string, roleName: string): Promise<CompiledPolicy[]>;
+}
+
+export interface StsDeps {
+  directory: StsDirectory;
+  keyring: () => Promise<TokenKeyring>;
+  now: () => number;
+}
+
+/** Facts of the request that conditions may test (acs:SourceIp, acs:SecureTransport, …). */
+export interface RequestFacts {
+  sourceIp?: string;
+  secureTransport?: boolean;
+}
