@@ -1,0 +1,95 @@
+/**
+ * The test IdP itself must be right, or every attack test built on it proves nothing: its
+ * signatures verify with an independent verifier (xml-crypto), its ciphertexts decrypt with plain
+ * node crypto, its redirect signatures verify over the signed octets.
+ */
+import { constants, createDecipheriv, privateDecrypt, verify } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { SignedXml } from 'xml-crypto';
+import { testKeys } from '../support/keys.js';
+import { redirectQuery } from '../support/redirect-binding.js';
+import { ROLE_ATTRIBUTE, TestIdp } from '../support/test-idp.js';
+import { descendants, parseXml } from '../support/xml-sign.js';
+
+const keys = testKeys();
+const idp = new TestIdp();
+
+function xmlCryptoVerifies(xml: string, certPem: string, elementLocalName: string): boolean {
+  const doc = parseXml(xml);
+  const element = descendants(doc, elementLocalName)[0];
+  const signature = element && descendants(element, 'Signature')[0];
+  if (!signature) return false;
+  const sig = new SignedXml({ publicCert: certPem });
+  sig.loadSignature(signature.toString());
+  try {
+    return sig.checkSignature(xml);
+  } catch {
+    return false; // xml-crypto throws on an invalid signature value
+  }
+}
+
+describe('test IdP', () => {
+  it('signs Assertion and Response so an independent verifier accepts them', () => {
+    const { xml } = idp.response({ sign: 'both' });
+    expect(xmlCryptoVerifies(xml, keys.idp.certPem, 'Assertion')).toBe(true);
+    expect(xmlCryptoVerifies(xml, keys.idp.certPem, 'Response')).toBe(true);
+    expect(xmlCryptoVerifies(xml, keys.attacker.certPem, 'Assertion')).toBe(false);
+  });
+
+  it('fills the Alibaba role attributes, overridable', () => {
+    const { xml } = idp.response({ roles: ['r1,p1', 'r2,p2'], roleSessionName: 'bob' });
+    const values = descendants(parseXml(xml), 'Attribute')
+      .filter((a) => a.getAttribute('Name') === ROLE_ATTRIBUTE)
+      .flatMap((a) => descendants(a, 'AttributeValue').map((v) => v.textContent));
+    expect(values).toEqual(['r1,p1', 'r2,p2']);
+    expect(xml).toContain('>bob</saml2:AttributeValue>');
+  });
+
+  it('omits fields set to null', () => {
+    const { xml } = idp.response({ destination: null, audiences: null, nameId: null });
+    expect(xml).not.toContain('Destination=');
+    expect(xml).not.toContain('AudienceRestriction');
+    expect(xml).not.toContain('NameID');
+  });
+
+  it('encrypts the signed assertion with RSA-OAEP-MGF1P + AES-GCM for the SP key', () => {
+    const built = idp.response({ encrypt: true });
+    const doc = parseXml(built.xml);
+    const [dataValue, keyValue] = ['EncryptedData', 'EncryptedKey'].map((n) => {
+      const el = descendants(doc, n)[0];
+      const cipher = el && descendants(el, 'CipherValue').at(-1);
+      return Buffer.from(cipher?.textContent ?? '', 'base64');
+    });
+    const contentKey = privateDecrypt(
+      { key: keys.spEncryption.privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
+      keyValue!,
+    );
+    const data = dataValue!;
+    const decipher = createDecipheriv('aes-256-gcm', contentKey, data.subarray(0, 12));
+    decipher.setAuthTag(data.subarray(data.length - 16));
+    const plain = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
+    expect(plain.toString('utf8')).toBe(built.assertionXml);
+  });
+
+  it('signs a redirect-binding query over the exact octets', () => {
+    const q = redirectQuery({
+      message: '<samlp:AuthnRequest/>',
+      relayState: '/home',
+      key: keys.spSigning.privateKey,
+    });
+    expect(q.query.startsWith(`${q.signedOctets}&Signature=`)).toBe(true);
+    const ok = verify(
+      'sha256',
+      Buffer.from(q.signedOctets),
+      keys.spSigning.publicKey,
+      Buffer.from(q.signature!, 'base64'),
+    );
+    expect(ok).toBe(true);
+  });
+
+  it('emits metadata with one or two signing certificates', () => {
+    const md = idp.metadata({ certs: [keys.idp, keys.idpNext] });
+    expect(md.match(/<md:KeyDescriptor use="signing">/g)).toHaveLength(2);
+    expect(md).toContain(keys.idpNext.certBase64);
+  });
+});
