@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../src/core/errors.js';
+import {
+  ROLE_ATTRIBUTE,
+  ROLE_SESSION_NAME_ATTRIBUTE,
+  SESSION_DURATION_ATTRIBUTE,
+  offeredRoles,
+  parseRoleValue,
+  roleSessionName,
+  sessionDuration,
+} from '../../../src/sso/role-attributes.js';
+import { userNameFromNameId } from '../../../src/sso/user-mapping.js';
+
+const role = 'acs:ram::1234567890123456:role/Admin';
+const provider = 'acs:ram::1234567890123456:saml-provider/okta';
+
+function checkOf(fn: () => unknown): string {
+  try {
+    fn();
+    return 'ok';
+  } catch (err) {
+    if (err instanceof ApiError) return `${err.code}/${err.check}`;
+    throw err;
+  }
+}
+
+describe('Role attribute', () => {
+  it('accepts either order and trims spaces', () => {
+    const expected = {
+      roleArn: role,
+      providerArn: provider,
+      accountId: '1234567890123456',
+      roleName: 'Admin',
+      providerName: 'okta',
+    };
+    expect(parseRoleValue(`${role},${provider}`)).toEqual(expected);
+    expect(parseRoleValue(` ${provider} , ${role} `)).toEqual(expected);
+  });
+
+  it.each([
+    [role],
+    [`${role},${provider},${role}`],
+    [`${role},${role}`],
+    [`${provider},${provider}`],
+    [`${role},acs:ram::999:saml-provider/okta`],
+    [`${role},not-an-arn`],
+  ])('refuses %j', (value) => {
+    expect(checkOf(() => parseRoleValue(value))).toBe(
+      'AuthenticationFail.SAMLAssertion.Invalid/role-attribute',
+    );
+  });
+
+  it('lists every pair once, in order', () => {
+    const other = 'acs:ram::1234567890123456:role/ReadOnly';
+    const roles = offeredRoles({
+      [ROLE_ATTRIBUTE]: [
+        `${role},${provider}`,
+        `${other},${provider}`,
+        `${provider},acs:ram::1234567890123456:role/ADMIN`,
+      ],
+    });
+    expect(roles.map((r) => r.roleName)).toEqual(['Admin', 'ReadOnly']);
+    expect(offeredRoles({})).toEqual([]);
+  });
+
+  it('takes exactly one RoleSessionName and at most one SessionDuration', () => {
+    expect(roleSessionName({ [ROLE_SESSION_NAME_ATTRIBUTE]: ['alice'] })).toBe('alice');
+    expect(roleSessionName({})).toBeUndefined();
+    expect(checkOf(() => roleSessionName({ [ROLE_SESSION_NAME_ATTRIBUTE]: ['a', 'b'] }))).toBe(
+      'AuthenticationFail.SAMLAssertion.Invalid/role-session-name',
+    );
+    expect(sessionDuration({ [SESSION_DURATION_ATTRIBUTE]: [' 1800 '] })).toBe('1800');
+    expect(checkOf(() => sessionDuration({ [SESSION_DURATION_ATTRIBUTE]: ['1', '2'] }))).toBe(
+      'AuthenticationFail.SAMLAssertion.Invalid/session-duration',
+    );
+  });
+});
+
+describe('NameID → RAM user (user-based SSO)', () => {
+  const base = { defaultDomain: 'example.onaliyun.com', ssoLoginWithDomain: true };
+  it.each([
+    [base, 'Alice@example.onaliyun.com', 'Alice'],
+    [base, 'alice@EXAMPLE.onaliyun.com', 'alice'],
+    [{ ...base, domainAlias: 'example.com' }, 'Alice@example.com', 'Alice'],
+    [{ ...base, domainAlias: 'example.com' }, 'Alice@example.onaliyun.com', 'Alice'],
+    [{ ...base, auxiliaryDomain: 'example2.com' }, 'Alice@example2.com', 'Alice'],
+    [{ ...base, ssoLoginWithDomain: false }, 'Alice', 'Alice'],
+  ])('%j: %s → %s', (domains, nameId, user) => {
+    expect(userNameFromNameId(nameId, domains)).toBe(user);
+  });
+
+  it.each([
+    [{ ...base, domainAlias: 'example.com', auxiliaryDomain: 'example2.com' }, 'Alice@example2.com'],
+    [base, 'Alice@other.com'],
+    [base, 'Alice'],
+    [base, '@example.onaliyun.com'],
+    [{ ...base, ssoLoginWithDomain: false }, 'Alice@example.onaliyun.com'],
+    [base, undefined],
+  ])('%j refuses %s', (domains, nameId) => {
+    expect(checkOf(() => userNameFromNameId(nameId, domains))).toBe(
+      'AuthenticationFail.User.NotFound/user-mapping',
+    );
+  });
+});
