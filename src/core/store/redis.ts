@@ -1,0 +1,232 @@
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { BATCH_LUA, INCREMENT_LUA, decodeBatchReply, encodeBatch } from './redis-scripts.js';
+import {
+  StoreUnavailableError,
+  StoreUsageError,
+  type BatchResult,
+  type DirectoryStore,
+  type DirectoryWrite,
+  type EphemeralStore,
+  type Json,
+  type Store,
+} from './types.js';
+import { byKey, checkKey, checkLocation, checkTtl, checkValue, prepareBatch } from './validate.js';
+
+export type RedisStoreOptions = {
+  /** `redis://[user:password@]host:port[/db]`; default redis://127.0.0.1:6379. Ignored when `nodes` is given. */
+  url?: string;
+  /** Redis Cluster seed nodes; uses ioredis Cluster. */
+  nodes?: Array<{ host: string; port: number }>;
+  /** Prepended to every key (no braces); default "ramgate:". */
+  keyPrefix?: string;
+  /** A command without a reply after this long fails with StoreUnavailableError; default 1000. */
+  commandTimeoutMs?: number;
+  /** How long open() waits for the first connection before returning anyway; default 2000. */
+  connectTimeoutMs?: number;
+};
+
+type Client = Redis | Cluster;
+/** The commands defineCommand adds (EVALSHA, falling back to EVAL when the script is not cached). */
+type ScriptCommands = {
+  ramgateBatch(numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
+  ramgateIncrement(key: string, ttlMs: number): Promise<number>;
+};
+
+/** Redis replies that mean "not now" (the 503 kind), not "wrong request". */
+const UNAVAILABLE_REPLY = /^(LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|READONLY|BUSY|NOREPLICAS|OOM)\b/;
+
+/** Map a client error: connection trouble → StoreUnavailableError; Redis refusing the request → thrown as is. */
+function storeError(err: unknown, what: string): Error {
+  if (err instanceof StoreUsageError || err instanceof StoreUnavailableError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const isReply = err instanceof Error && err.name === 'ReplyError';
+  if (isReply && /not an integer/.test(message)) return new StoreUsageError(`${what}: ${message}`);
+  if (isReply && !UNAVAILABLE_REPLY.test(message)) return err;
+  return new StoreUnavailableError(`Redis is unavailable (${what}): ${message}`, { cause: err });
+}
+
+function createClient(options: RedisStoreOptions): Client {
+  const retry = (times: number) => Math.min(50 * times, 1000);
+  const common: RedisOptions = {
+    // Fail fast while disconnected (503) instead of queueing; never re-send a command after a
+    // reconnect (a re-sent batch could report its own write as a conflict).
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: options.commandTimeoutMs ?? 1000,
+    connectTimeout: options.connectTimeoutMs ?? 2000,
+  };
+  const client: Client = options.nodes
+    ? new Cluster(options.nodes, {
+        enableOfflineQueue: false,
+        clusterRetryStrategy: retry,
+        redisOptions: common,
+      })
+    : new Redis(options.url ?? 'redis://127.0.0.1:6379', { ...common, retryStrategy: retry });
+  client.defineCommand('ramgateBatch', { lua: BATCH_LUA });
+  client.defineCommand('ramgateIncrement', { lua: INCREMENT_LUA, numberOfKeys: 1 });
+  // Without a listener ioredis logs every failed reconnect; failures reach callers as errors.
+  client.on('error', () => undefined);
+  return client;
+}
+
+/** Resolves when the client is ready or after `ms`, whichever is first; never rejects. */
+function readyOrTimeout(client: Client, ms: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    client.once('ready', done);
+  });
+}
+
+/** Runs a client call, turning its failures into store errors. */
+async function attempt<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw storeError(err, what);
+  }
+}
+
+/**
+ * Directory collections are hashes `<prefix>{<scope>}:dir:<collection>` (one hash tag per scope).
+ * A batch is one script over all its hashes: atomic on a standalone server even across the
+ * GLOBAL_SCOPE and an account scope; on Cluster one scope only (one slot). Round trips: get 1 (HGET), list 1 (HGETALL), count 1 (HLEN), batch 1 (EVALSHA; a second, EVAL,
+ * only when Redis lost the script cache).
+ */
+class RedisDirectory implements DirectoryStore {
+  private readonly cluster: boolean;
+
+  constructor(
+    private readonly client: Client,
+    private readonly prefix: string,
+  ) {
+    this.cluster = client instanceof Cluster;
+  }
+
+  hashKey(scope: string, collection: string): string {
+    return `${this.prefix}{${scope}}:dir:${collection}`;
+  }
+
+  async get(scope: string, collection: string, key: string): Promise<Json | undefined> {
+    checkLocation(scope, collection, key);
+    const json = await attempt('get', () => this.client.hget(this.hashKey(scope, collection), key));
+    return json === null ? undefined : (JSON.parse(json) as Json);
+  }
+
+  async list(scope: string, collection: string): Promise<Array<{ key: string; value: Json }>> {
+    checkLocation(scope, collection);
+    const all = await attempt('list', () => this.client.hgetall(this.hashKey(scope, collection)));
+    return Object.entries(all)
+      .map(([key, json]) => ({ key, value: JSON.parse(json) as Json }))
+      .sort(byKey);
+  }
+
+  async count(scope: string, collection: string): Promise<number> {
+    checkLocation(scope, collection);
+    return attempt('count', () => this.client.hlen(this.hashKey(scope, collection)));
+  }
+
+  async batch(writes: DirectoryWrite[]): Promise<BatchResult> {
+    const batch = prepareBatch(writes, { oneScope: this.cluster });
+    if (batch.writes.length === 0) return { ok: true };
+    const { keys, args } = encodeBatch(batch, (scope, collection) => this.hashKey(scope, collection));
+    const scripts = this.client as unknown as ScriptCommands;
+    const reply = await attempt('batch', () => scripts.ramgateBatch(keys.length, ...keys, ...args));
+    return decodeBatchReply(reply);
+  }
+}
+
+/** Ephemeral entries are plain keys `<prefix>eph:<key>`; every operation is one round trip. */
+class RedisEphemeral implements EphemeralStore {
+  constructor(
+    private readonly client: Client,
+    private readonly prefix: string,
+  ) {}
+
+  private redisKey(key: string): string {
+    checkKey(key);
+    return `${this.prefix}eph:${key}`;
+  }
+
+  async putIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
+    const redisKey = this.redisKey(key);
+    checkValue(value);
+    checkTtl(ttlMs);
+    const reply = await attempt('putIfAbsent', () => this.client.set(redisKey, value, 'PX', ttlMs, 'NX'));
+    return reply === 'OK';
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    const redisKey = this.redisKey(key);
+    checkValue(value);
+    checkTtl(ttlMs);
+    await attempt('set', () => this.client.set(redisKey, value, 'PX', ttlMs));
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    const redisKey = this.redisKey(key);
+    return (await attempt('get', () => this.client.get(redisKey))) ?? undefined;
+  }
+
+  /** GETDEL: Redis 6.2 or later. */
+  async take(key: string): Promise<string | undefined> {
+    const redisKey = this.redisKey(key);
+    return (await attempt('take', () => this.client.getdel(redisKey))) ?? undefined;
+  }
+
+  async delete(key: string): Promise<void> {
+    const redisKey = this.redisKey(key);
+    await attempt('delete', () => this.client.del(redisKey));
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const redisKey = this.redisKey(key);
+    checkTtl(ttlMs);
+    const scripts = this.client as unknown as ScriptCommands;
+    return attempt('increment', () => scripts.ramgateIncrement(redisKey, ttlMs));
+  }
+}
+
+/** Directory and ephemeral state in Redis (standalone or Cluster), shared by any number of gateways. */
+export class RedisStore implements Store {
+  readonly kind = 'redis' as const;
+  readonly directory: RedisDirectory;
+  readonly ephemeral: RedisEphemeral;
+
+  private constructor(
+    private readonly client: Client,
+    prefix: string,
+  ) {
+    this.directory = new RedisDirectory(client, prefix);
+    this.ephemeral = new RedisEphemeral(client, prefix);
+  }
+
+  /**
+   * Connects in the background: resolves once connected, or after connectTimeoutMs with Redis
+   * still unreachable — operations then fail with StoreUnavailableError until it comes back.
+   */
+  static async open(options: RedisStoreOptions = {}): Promise<RedisStore> {
+    const prefix = options.keyPrefix ?? 'ramgate:';
+    if (/[{}]/.test(prefix)) throw new StoreUsageError('The Redis key prefix may not contain braces.');
+    const client = createClient(options);
+    await readyOrTimeout(client, options.connectTimeoutMs ?? 2000);
+    return new RedisStore(client, prefix);
+  }
+
+  async ping(): Promise<void> {
+    await attempt('ping', () => this.client.ping());
+  }
+
+  async close(): Promise<void> {
+    if (this.client.status === 'ready') {
+      await this.client.quit().catch(() => this.client.disconnect());
+    } else {
+      this.client.disconnect();
+    }
+  }
+}
