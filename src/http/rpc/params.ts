@@ -1,0 +1,113 @@
+import type { IncomingMessage } from 'node:http';
+import { ApiError } from '../../core/errors.js';
+import type { RpcLimits } from './types.js';
+
+export const DEFAULT_LIMITS: RpcLimits = {
+  maxBodyBytes: 256 * 1024,
+  maxParameters: 200,
+  maxParameterNameLength: 128,
+};
+
+/** Reads the whole body, refusing more than `limit` bytes (by Content-Length first, then while streaming). */
+export async function readBodyWithinLimit(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limit) {
+    throw new ApiError(
+      'RequestTooLarge',
+      `The request body (${declared} bytes) exceeds the limit of ${limit} bytes.`,
+    );
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      throw new ApiError('RequestTooLarge', `The request body exceeds the limit of ${limit} bytes.`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function decodeComponent(text: string, where: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    throw new ApiError(
+      'InvalidParameter',
+      `The ${where} contains malformed percent-encoding: "${text.slice(0, 64)}".`,
+    );
+  }
+}
+
+/** Anything but printable ASCII must arrive percent-encoded (UTF-8). */
+const UNENCODED = /[^\x21-\x7e]/;
+
+/**
+ * Parses `a=1&b=2` (query string or x-www-form-urlencoded body) strictly: malformed
+ * percent-encoding, invalid UTF-8, empty names and repeated names are refused.
+ */
+export function parseParameterString(text: string, where: 'query string' | 'form body', limits: RpcLimits) {
+  const params = new Map<string, string>();
+  if (text === '') return params;
+  if (UNENCODED.test(text)) {
+    throw new ApiError('InvalidParameter', `The ${where} contains characters that must be percent-encoded.`);
+  }
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = decodeComponent(eq < 0 ? pair : pair.slice(0, eq), where);
+    const value = eq < 0 ? '' : decodeComponent(pair.slice(eq + 1), where);
+    if (name === '')
+      throw new ApiError('InvalidParameter', `The ${where} contains a parameter without a name.`);
+    if (name.length > limits.maxParameterNameLength) {
+      throw new ApiError('InvalidParameter', `The parameter name "${name.slice(0, 64)}…" is too long.`);
+    }
+    if (params.has(name))
+      throw new ApiError('InvalidParameter', `The parameter "${name}" is repeated in the ${where}.`);
+    params.set(name, value);
+    if (params.size > limits.maxParameters) {
+      throw new ApiError('RequestTooLarge', `The request has more than ${limits.maxParameters} parameters.`);
+    }
+  }
+  return params;
+}
+
+/** Query and form merged; a name present in both is refused (which one would the signer have meant?). */
+export function mergeParameters(query: Map<string, string>, form: Map<string, string>, limits: RpcLimits) {
+  const merged = new Map(query);
+  for (const [name, value] of form) {
+    if (merged.has(name)) {
+      throw new ApiError(
+        'InvalidParameter',
+        `The parameter "${name}" is given both in the query string and the form body.`,
+      );
+    }
+    merged.set(name, value);
+  }
+  if (merged.size > limits.maxParameters) {
+    throw new ApiError('RequestTooLarge', `The request has more than ${limits.maxParameters} parameters.`);
+  }
+  return merged;
+}
+
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+/** The form parameters of the body; a non-empty body must be a UTF-8 form. */
+export function parseFormBody(body: Buffer, contentType: string | undefined, limits: RpcLimits) {
+  if (body.length === 0) return new Map<string, string>();
+  const [mediaType = '', ...attributes] = (contentType ?? '')
+    .split(';')
+    .map((part) => part.trim().toLowerCase());
+  if (mediaType !== FORM_TYPE) {
+    throw new ApiError(
+      'InvalidParameter',
+      `The request body must be ${FORM_TYPE}, not "${contentType ?? 'none'}".`,
+    );
+  }
+  const charset = attributes.find((attribute) => attribute.startsWith('charset='));
+  if (charset !== undefined && charset !== 'charset=utf-8') {
+    throw new ApiError('InvalidParameter', `The form body must be UTF-8, not ${charset}.`);
+  }
+  return parseParameterString(body.toString('latin1'), 'form body', limits);
+}

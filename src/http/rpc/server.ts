@@ -1,0 +1,61 @@
+import { createServer, type Server, type ServerOptions } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type Koa from 'koa';
+import { ApiError } from '../../core/errors.js';
+import { errorBody, newRequestId } from './envelope.js';
+
+export type HttpServerOptions = {
+  /** Request line + headers, bytes. The STS SDK puts a whole SAMLResponse (≤100,000 chars) in the query. */
+  maxHeaderSize?: number;
+  /** Time to receive the headers, ms. */
+  headersTimeout?: number;
+  /** Time to receive the whole request, ms. */
+  requestTimeout?: number;
+  /** Idle time of a kept-alive connection, ms. */
+  keepAliveTimeout?: number;
+  hostId?: string;
+};
+
+export const HTTP_SERVER_DEFAULTS = {
+  maxHeaderSize: 256 * 1024,
+  headersTimeout: 20_000,
+  requestTimeout: 30_000,
+  keepAliveTimeout: 5_000,
+} as const;
+
+/** A Node HTTP server for the Koa app with limits that fit the Alibaba SDKs (large query strings). */
+export function createHttpServer(app: Koa, options: HttpServerOptions = {}): Server {
+  const settings = { ...HTTP_SERVER_DEFAULTS, ...options };
+  const serverOptions: ServerOptions = {
+    maxHeaderSize: settings.maxHeaderSize,
+    headersTimeout: settings.headersTimeout,
+    requestTimeout: settings.requestTimeout,
+    keepAliveTimeout: settings.keepAliveTimeout,
+  };
+  const server = createServer(serverOptions, app.callback());
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>
+    answerClientError(error, socket, settings.hostId ?? 'ramgate'),
+  );
+  return server;
+}
+
+/** Node's parser refused the request: answer in the Alibaba error body instead of a bare status line. */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, hostId: string): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const apiError =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new ApiError('RequestTooLarge', 'The request line and headers exceed the size limit.')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new ApiError('InvalidParameter', 'The request was not received in time.')
+        : new ApiError('InvalidParameter', 'The HTTP request is malformed.');
+  const requestId = newRequestId();
+  const body = JSON.stringify(errorBody(apiError, requestId, hostId));
+  socket.end(
+    `HTTP/1.1 ${apiError.httpStatus} ${apiError.httpStatus === 413 ? 'Payload Too Large' : 'Bad Request'}\r\n` +
+      `Content-Type: application/json;charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `x-acs-request-id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
