@@ -1,0 +1,40 @@
+/**
+ * @xmldom/xmldom helpers for the non-hot paths (metadata, AuthnRequest parsing). Strict: any parser
+ * error or warning throws, DOCTYPE is refused before parsing. The hot path uses src/saml/xml.
+ */
+import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
+
+export const NS = {
+  md: 'urn:oasis:names:tc:SAML:2.0:metadata',
+  ds: 'http://www.w3.org/2000/09/xmldsig#',
+  saml: 'urn:oasis:names:tc:SAML:2.0:assertion',
+  samlp: 'urn:oasis:names:tc:SAML:2.0:protocol',
+} as const;
+
+export function parseStrictDom(xml: string): Document {
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml))
+    throw new Error('the document contains a DOCTYPE or ENTITY declaration');
+  const parser = new DOMParser({
+    onError: (level, message) => {
+      throw new Error(`XML ${level}: ${message.split('\n')[0] ?? message}`);
+    },
+  });
+  return parser.parseFromString(xml, 'text/xml');
+}
+
+/** Direct element children, optionally filtered by namespace and local name. */
+export function childElements(parent: Element | Document, ns?: string, localName?: string): Element[] {
+  const out: Element[] = [];
+  for (let node = parent.firstChild; node; node = node.nextSibling) {
+    if (node.nodeType !== 1) continue;
+    const el = node as Element;
+    if (ns !== undefined && el.namespaceURI !== ns) continue;
+    if (localName !== undefined && el.localName !== localName) continue;
+    out.push(el);
+  }
+  return out;
+}
+
+export function textOf(el: Element): string {
+  return (el.textContent ?? '').trim();
+}

@@ -1,0 +1,145 @@
+/** The last steps: NameID and attributes read whole from the verified Assertion, then replay. */
+import { createHash } from 'node:crypto';
+import { attr, childElements, ownId } from '../xml/index.js';
+import type { VerifiedAssertion } from '../types.js';
+import { established, SAML_NS, type Context } from './context.js';
+import { CheckFailure, ensure } from './pipeline.js';
+import { instant, iso, oneChild, wholeText } from './values.js';
+
+const MAX_ATTRIBUTE_NAME = 1024;
+
+export interface Claims {
+  nameId?: string;
+  nameIdFormat?: string;
+  attributes: Record<string, string[]>;
+}
+
+const claimsOf = new WeakMap<Context, Claims>();
+
+function readAttributes(ctx: Context): Record<string, string[]> {
+  const attributes: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  const assertion = established(ctx.assertion, 'the assertion');
+  for (const statement of childElements(assertion, SAML_NS, 'AttributeStatement')) {
+    ensure(
+      childElements(statement, SAML_NS, 'EncryptedAttribute').length === 0,
+      'EncryptedAttribute is not supported',
+    );
+    for (const attribute of childElements(statement, SAML_NS, 'Attribute')) {
+      const name = attr(attribute, 'Name');
+      ensure(
+        name !== null && name !== '' && name.length <= MAX_ATTRIBUTE_NAME,
+        'an Attribute has no usable Name',
+      );
+      const values = childElements(attribute, SAML_NS, 'AttributeValue').map((v) =>
+        wholeText(v, `AttributeValue of ${name}`),
+      );
+      (attributes[name] ??= []).push(...values);
+    }
+  }
+  return attributes;
+}
+
+export function checkSubject(ctx: Context): string {
+  const subject = oneChild(established(ctx.assertion, 'the assertion'), 'Subject', 'the Assertion');
+  ensure(subject, 'the Assertion has no Subject');
+  ensure(
+    childElements(subject, SAML_NS, 'EncryptedID').length === 0 &&
+      childElements(subject, SAML_NS, 'BaseID').length === 0,
+    'EncryptedID and BaseID subjects are not supported',
+  );
+  const nameIdEl = oneChild(subject, 'NameID', 'the Subject');
+  const claims: Claims = { attributes: readAttributes(ctx) };
+  let detail: string;
+  if (nameIdEl) {
+    const nameId = wholeText(nameIdEl, 'NameID');
+    ensure(nameId !== '', 'the NameID is empty');
+    claims.nameId = nameId;
+    const format = attr(nameIdEl, 'Format');
+    if (format !== null) claims.nameIdFormat = format;
+    detail = `NameID "${nameId}"${format ? ` (${format})` : ''}`;
+  } else {
+    ctx.warnings.push('the Subject has no NameID');
+    detail = 'no NameID (Subject carries only a confirmation)';
+  }
+  claimsOf.set(ctx, claims);
+  return `${detail}; ${Object.keys(claims.attributes).length} attribute(s), values whole`;
+}
+
+function replayKey(issuer: string, assertionId: string): string {
+  const key = `saml:replay:${issuer}:${assertionId}`;
+  // Stores cap keys at 1024 characters; a hash keeps long issuers/IDs distinct.
+  return key.length <= 512
+    ? key
+    : `saml:replay:sha256:${createHash('sha256').update(`${issuer}\n${assertionId}`).digest('hex')}`;
+}
+
+function assertionIdOf(ctx: Context): string {
+  const id = ownId(established(ctx.assertion, 'the assertion'));
+  ensure(id !== null && id !== '', 'the Assertion has no ID');
+  return id;
+}
+
+function issuerText(ctx: Context): string {
+  return wholeText(
+    oneChild(established(ctx.assertion, 'the assertion'), 'Issuer', 'the Assertion')!,
+    'Issuer',
+  );
+}
+
+/** The earliest NotOnOrAfter of Conditions and the bearer confirmation. */
+function expiryOf(ctx: Context): number {
+  const conditions = oneChild(established(ctx.assertion, 'the assertion'), 'Conditions', 'the Assertion');
+  const limits = [
+    conditions ? instant(conditions, 'NotOnOrAfter', 'Conditions') : null,
+    ctx.confirmation?.notOnOrAfter ?? null,
+  ].filter((v): v is number => v !== null);
+  return Math.min(...limits);
+}
+
+export async function checkReplay(ctx: Context): Promise<string> {
+  const id = assertionIdOf(ctx);
+  const store = ctx.opts.replay;
+  if (store === 'skip') {
+    ctx.warnings.push('replay check skipped (offline)');
+    return `Assertion ID "${id}" not checked (replay check skipped)`;
+  }
+  const until = expiryOf(ctx) + ctx.opts.skewMs;
+  const ttl = Math.max(1, Math.ceil(until - ctx.opts.now));
+  const fresh = await store.putIfAbsent(replayKey(issuerText(ctx), id), String(ctx.opts.now), ttl);
+  if (!fresh) throw new CheckFailure(`Assertion ID "${id}" was already accepted (replay)`);
+  return `Assertion ID "${id}" first use, remembered until ${iso(until)}`;
+}
+
+export function buildVerifiedAssertion(ctx: Context): VerifiedAssertion {
+  const assertion = established(ctx.assertion, 'the assertion');
+  const claims = claimsOf.get(ctx);
+  if (!claims) throw new Error('internal: claims were not read');
+  const statement = childElements(assertion, SAML_NS, 'AuthnStatement')[0]!;
+  const sessionIndex = attr(statement, 'SessionIndex');
+  const sessionEnd = instant(statement, 'SessionNotOnOrAfter', 'AuthnStatement');
+  const audiences: string[] = [];
+  const conditions = oneChild(assertion, 'Conditions', 'the Assertion')!;
+  for (const r of childElements(conditions, SAML_NS, 'AudienceRestriction')) {
+    for (const a of childElements(r, SAML_NS, 'Audience')) audiences.push(wholeText(a, 'Audience'));
+  }
+  const inResponseTo =
+    ctx.confirmation?.inResponseTo ?? (ctx.response ? attr(ctx.response, 'InResponseTo') : null);
+  const signedBy =
+    ctx.responseSigned && ctx.assertionSigned ? 'both' : ctx.assertionSigned ? 'assertion' : 'response';
+  return {
+    issuer: issuerText(ctx),
+    ...(claims.nameId !== undefined ? { nameId: claims.nameId } : {}),
+    ...(claims.nameIdFormat !== undefined ? { nameIdFormat: claims.nameIdFormat } : {}),
+    ...(sessionIndex !== null ? { sessionIndex } : {}),
+    notOnOrAfter: expiryOf(ctx),
+    ...(sessionEnd !== null ? { sessionNotOnOrAfter: sessionEnd } : {}),
+    authnInstant: instant(statement, 'AuthnInstant', 'AuthnStatement') as number,
+    attributes: claims.attributes,
+    assertionId: assertionIdOf(ctx),
+    ...(inResponseTo !== null ? { inResponseTo } : {}),
+    recipient: ctx.confirmation?.recipient ?? '',
+    audiences,
+    signedBy,
+    warnings: ctx.warnings,
+  };
+}

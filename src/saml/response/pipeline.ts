@@ -1,0 +1,57 @@
+/**
+ * A tiny runner for the verification pipeline: each step is one named check from RESPONSE_CHECKS,
+ * returns the detail it compared (recorded for diagnose) or throws CheckFailure. The first failure
+ * ends the run; the result names exactly that check.
+ */
+import { ApiError, type ErrorCode } from '../../core/errors.js';
+import type { ResponseCheck } from '../checks.js';
+import type { CheckRecord } from '../types.js';
+
+export class CheckFailure extends Error {
+  readonly code: ErrorCode;
+  constructor(
+    message: string,
+    code?: ErrorCode,
+    /** Set when a step's own operation found a failure that belongs to another named check. */
+    readonly check?: ResponseCheck,
+  ) {
+    super(message);
+    this.name = 'CheckFailure';
+    this.code = code ?? 'AuthenticationFail.SAMLAssertion.Invalid';
+  }
+}
+
+/** Throws a CheckFailure unless `condition` holds. */
+export function ensure(condition: unknown, message: string, code?: ErrorCode): asserts condition {
+  if (!condition) throw new CheckFailure(message, code);
+}
+
+export interface Step<C> {
+  name: ResponseCheck;
+  run: (ctx: C) => string | Promise<string>;
+}
+
+export type PipelineOutcome =
+  | { ok: true; checks: CheckRecord[] }
+  | { ok: false; check: ResponseCheck; error: ApiError; message: string; checks: CheckRecord[] };
+
+export async function runPipeline<C>(steps: readonly Step<C>[], ctx: C): Promise<PipelineOutcome> {
+  const checks: CheckRecord[] = [];
+  for (const step of steps) {
+    try {
+      const detail = await step.run(ctx);
+      checks.push({ name: step.name, ok: true, detail });
+    } catch (err) {
+      const failure =
+        err instanceof CheckFailure
+          ? err
+          : new CheckFailure(`unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+      const check = failure.check ?? step.name;
+      checks.push({ name: check, ok: false, detail: failure.message });
+      const message = `${check}: ${failure.message}`;
+      const error = new ApiError(failure.code, message, { check });
+      return { ok: false, check, error, message, checks };
+    }
+  }
+  return { ok: true, checks };
+}

@@ -1,0 +1,121 @@
+/** Steps that establish the document's shape before any signature is looked at. */
+import {
+  childElements,
+  collectIds,
+  parseXml,
+  walkElements,
+  XmlRejection,
+  type XmlElement,
+} from '../xml/index.js';
+import { DSIG_NS, SAML_NS, SAMLP_NS, established, type Context } from './context.js';
+import { CheckFailure, ensure } from './pipeline.js';
+
+export function parseWellFormed(ctx: Context): string {
+  try {
+    ctx.doc = parseXml(ctx.xml);
+  } catch (err) {
+    if (!(err instanceof XmlRejection)) throw err;
+    if (err.check === 'xml-limits') {
+      ctx.limitsFailure = err.message;
+      return 'parsing stopped at a limit (next check)';
+    }
+    throw new CheckFailure(err.message, undefined, err.check);
+  }
+  return `parsed: ${ctx.doc.elementCount} elements, ${ctx.doc.commentCount} comments, ${ctx.doc.cdataCount} CDATA sections`;
+}
+
+export function checkLimits(ctx: Context): string {
+  ensure(ctx.limitsFailure === null, ctx.limitsFailure ?? '');
+  return `${established(ctx.doc, 'the document').elementCount} elements within the depth, element, attribute and text caps`;
+}
+
+const isA = (el: XmlElement, ns: string, localName: string) =>
+  el.namespaceURI === ns && el.localName === localName;
+
+export function checkRoot(ctx: Context): string {
+  const root = established(ctx.doc, 'the document').documentElement;
+  if (isA(root, SAMLP_NS, 'Response')) {
+    const version = root.attributes.find((a) => a.localName === 'Version' && a.namespaceURI === null)?.value;
+    ensure(version === '2.0', `samlp:Response Version is ${JSON.stringify(version ?? null)}, not "2.0"`);
+    ctx.response = root;
+    return `<${root.name}> in ${SAMLP_NS}`;
+  }
+  if (isA(root, SAML_NS, 'Assertion')) {
+    ensure(
+      ctx.opts.allowBareAssertion,
+      'the document element is a bare saml:Assertion, not a samlp:Response',
+    );
+    ctx.warnings.push(
+      'bare Assertion document (WS-Fed token): accepted only because allowBareAssertion is set',
+    );
+    return `bare <${root.name}> (allowed here)`;
+  }
+  throw new CheckFailure(
+    `the document element is {${root.namespaceURI ?? ''}}${root.localName}, not samlp:Response`,
+  );
+}
+
+export function checkUniqueIds(ctx: Context): string {
+  const root = established(ctx.doc, 'the document').documentElement;
+  const ids = collectIds(root);
+  ensure(ids.duplicates.length === 0, `ID value(s) used more than once: ${ids.duplicates.join(', ')}`);
+  return `${ids.byId.size} distinct ID values`;
+}
+
+export function checkAssertionCount(ctx: Context): string {
+  const root = established(ctx.doc, 'the document').documentElement;
+  const found: XmlElement[] = [];
+  walkElements(root, (el) => {
+    if (
+      el.namespaceURI === SAML_NS &&
+      (el.localName === 'Assertion' || el.localName === 'EncryptedAssertion')
+    ) {
+      found.push(el);
+    }
+  });
+  ensure(
+    found.length === 1,
+    `the document holds ${found.length} Assertion/EncryptedAssertion elements, exactly one is allowed`,
+  );
+  const only = found[0] as XmlElement;
+  ensure(only.parent === ctx.response, `the ${only.localName} is not a direct child of the Response`);
+  if (only.localName === 'Assertion') ctx.assertion = only;
+  else ctx.encryptedAssertion = only;
+  return `one ${only.localName}${ctx.response ? ', a direct child of the Response' : ' (the document element)'}`;
+}
+
+export function checkSignaturePlacement(ctx: Context): string {
+  const root = established(ctx.doc, 'the document').documentElement;
+  let count = 0;
+  walkElements(root, (el) => {
+    if (el.namespaceURI !== DSIG_NS || el.localName !== 'Signature') return;
+    count++;
+    const parent = el.parent;
+    ensure(
+      parent !== null && (parent === ctx.response || parent === ctx.assertion),
+      `a ds:Signature sits in <${parent?.name ?? '(document)'}>, not directly in the Response or the Assertion`,
+    );
+  });
+  const signaturesOf = (el: XmlElement | null) => (el ? childElements(el, DSIG_NS, 'Signature') : []);
+  const onResponse = signaturesOf(ctx.response);
+  const onAssertion = signaturesOf(ctx.assertion);
+  ensure(onResponse.length <= 1, `the Response holds ${onResponse.length} signatures`);
+  ensure(onAssertion.length <= 1, `the Assertion holds ${onAssertion.length} signatures`);
+  ctx.responseSignature = onResponse[0] ?? null;
+  ctx.assertionSignature = onAssertion[0] ?? null;
+  return `${count} signature(s): Response ${ctx.responseSignature ? 'signed' : 'unsigned'}, Assertion ${
+    ctx.assertion ? (ctx.assertionSignature ? 'signed' : 'unsigned') : 'encrypted'
+  }`;
+}
+
+export function checkSignaturePresent(ctx: Context): string {
+  if (ctx.opts.requireSignedAssertion && ctx.assertion) {
+    ensure(ctx.assertionSignature, 'the Assertion must carry its own signature (requireSignedAssertion)');
+  }
+  if (ctx.responseSignature || ctx.assertionSignature) {
+    const by = [ctx.responseSignature && 'Response', ctx.assertionSignature && 'Assertion'].filter(Boolean);
+    return `covered by the ${by.join(' and ')} signature`;
+  }
+  ensure(ctx.encryptedAssertion, 'neither the Response nor the Assertion is signed');
+  return 'Response unsigned: the decrypted Assertion must carry its own signature (assertion-signed)';
+}

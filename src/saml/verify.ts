@@ -1,0 +1,87 @@
+/**
+ * SAML response verification: one readable list of explicit checks (RESPONSE_CHECKS order), each with
+ * its own error, run over one parse of the document. Keys come only from the IdP metadata; claims are
+ * read only from the verified (or decrypted-and-verified) Assertion.
+ *
+ *   verifyResponse(input, options) → { ok: true, assertion, checks } | { ok: false, check, error, message, checks }
+ */
+import { RESPONSE_CHECKS, type ResponseCheck } from './checks.js';
+import { buildVerifiedAssertion, checkReplay, checkSubject } from './response/claims.js';
+import {
+  checkAudience,
+  checkAuthnStatement,
+  checkNotBefore,
+  checkNotOnOrAfter,
+  checkRecipient,
+  checkSubjectConfirmation,
+} from './response/conditions.js';
+import { newContext, resolveOptions, type Context } from './response/context.js';
+import { checkProlog, checkSize, decodeBase64Strict } from './response/decode.js';
+import { runPipeline, type Step } from './response/pipeline.js';
+import { checkDestination, checkInResponseTo, checkIssuer, checkStatus } from './response/protocol.js';
+import { checkAssertionSigned, decrypt, signatureStep } from './response/signatures.js';
+import {
+  checkAssertionCount,
+  checkLimits,
+  checkRoot,
+  checkSignaturePlacement,
+  checkSignaturePresent,
+  checkUniqueIds,
+  parseWellFormed,
+} from './response/structure.js';
+import type { VerifyOptions, VerifyResult } from './types.js';
+
+export type { CheckRecord, TrustedIdp, VerifiedAssertion, VerifyOptions, VerifyResult } from './types.js';
+
+function decodeInput(ctx: Context): string {
+  if (ctx.opts.encoding === 'xml') {
+    ctx.xml = ctx.input;
+    return 'input is XML (not base64-encoded)';
+  }
+  ctx.xml = decodeBase64Strict(ctx.input);
+  return `strict base64, ${ctx.xml.length} characters of XML`;
+}
+
+const RUN: Record<ResponseCheck, Step<Context>['run']> = {
+  size: (ctx) => checkSize(ctx.input, ctx.opts.maxInputLength),
+  base64: decodeInput,
+  'xml-prolog': (ctx) => checkProlog(ctx.xml),
+  'xml-wellformed': parseWellFormed,
+  'xml-limits': checkLimits,
+  root: checkRoot,
+  'unique-ids': checkUniqueIds,
+  'assertion-count': checkAssertionCount,
+  'signature-placement': checkSignaturePlacement,
+  'signature-present': checkSignaturePresent,
+  'signature-algorithm': signatureStep('signature-algorithm'),
+  'signature-reference': signatureStep('signature-reference'),
+  'signature-digest': signatureStep('signature-digest'),
+  'signature-value': signatureStep('signature-value'),
+  decryption: decrypt,
+  'assertion-signed': checkAssertionSigned,
+  status: checkStatus,
+  issuer: checkIssuer,
+  destination: checkDestination,
+  'in-response-to': checkInResponseTo,
+  'subject-confirmation': checkSubjectConfirmation,
+  recipient: checkRecipient,
+  audience: checkAudience,
+  'not-before': checkNotBefore,
+  'not-on-or-after': checkNotOnOrAfter,
+  'authn-statement': checkAuthnStatement,
+  subject: checkSubject,
+  replay: checkReplay,
+};
+
+/** The pipeline, in the fixed order of RESPONSE_CHECKS. */
+export const RESPONSE_PIPELINE: readonly Step<Context>[] = RESPONSE_CHECKS.map((name) => ({
+  name,
+  run: RUN[name],
+}));
+
+export async function verifyResponse(input: string, options: VerifyOptions): Promise<VerifyResult> {
+  const ctx = newContext(input, resolveOptions(options));
+  const outcome = await runPipeline(RESPONSE_PIPELINE, ctx);
+  if (!outcome.ok) return outcome;
+  return { ok: true, assertion: buildVerifiedAssertion(ctx), checks: outcome.checks };
+}
