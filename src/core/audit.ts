@@ -1,0 +1,58 @@
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** One audit record: every sign-in and every STS call, success or failure. No secrets, no assertions. */
+export interface AuditEvent {
+  event: string;
+  outcome: 'success' | 'failure';
+  requestId: string;
+  accountId?: string | undefined;
+  /** Who: an ARN, a NameID, an AccessKeyId (never a secret). */
+  principal?: string | undefined;
+  provider?: string | undefined;
+  role?: string | undefined;
+  sessionName?: string | undefined;
+  /** The check that failed, for failures of SAML verification or mapping. */
+  check?: string | undefined;
+  code?: string | undefined;
+  message?: string | undefined;
+  sourceIp?: string | undefined;
+  /** Free-form, for events such as metadata refresh (must not contain secrets). */
+  detail?: Record<string, unknown> | undefined;
+}
+
+export interface AuditSink {
+  write(event: AuditEvent): void;
+  close(): Promise<void>;
+}
+
+/** Appends JSON lines to a file (created with its directory), or keeps them in memory without one. */
+export class JsonLinesAuditSink implements AuditSink {
+  private readonly stream: WriteStream | undefined;
+  readonly recent: Array<AuditEvent & { time: string }> = [];
+
+  constructor(
+    file?: string,
+    private readonly keepRecent = 1000,
+  ) {
+    if (file) {
+      mkdirSync(dirname(file), { recursive: true });
+      this.stream = createWriteStream(file, { flags: 'a', mode: 0o600 });
+    }
+  }
+
+  write(event: AuditEvent): void {
+    const record = { time: new Date().toISOString(), ...withoutUndefined(event) };
+    this.recent.push(record);
+    if (this.recent.length > this.keepRecent) this.recent.shift();
+    this.stream?.write(`${JSON.stringify(record)}\n`);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => (this.stream ? this.stream.end(resolve) : resolve()));
+  }
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,63 @@
+import { Html, html } from './html.js';
+
+export interface PageOptions {
+  title: string;
+  /** CSP nonce of this response: the only inline style and script allowed. */
+  nonce: string;
+  body: Html;
+  script?: string;
+}
+
+const STYLE = `
+:root { color-scheme: light; --fg:#1d2129; --muted:#6b7280; --line:#e5e7eb; --accent:#ff6a00; --bg:#f7f8fa; }
+* { box-sizing: border-box; }
+body { margin:0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
+header { background:#fff; border-bottom:1px solid var(--line); padding:12px 24px; display:flex; justify-content:space-between; align-items:center; }
+header .brand { font-weight:600; } header .brand span { color: var(--accent); }
+main { max-width: 880px; margin: 32px auto; padding: 0 16px; }
+.card { background:#fff; border:1px solid var(--line); border-radius:8px; padding:24px; margin-bottom:16px; }
+h1 { font-size:22px; margin:0 0 16px; } h2 { font-size:17px; margin:0 0 12px; }
+dl { display:grid; grid-template-columns: 200px 1fr; gap:8px 16px; margin:0; } dt { color: var(--muted); } dd { margin:0; word-break: break-all; }
+.roles { list-style:none; padding:0; margin:0; } .roles li { border:1px solid var(--line); border-radius:6px; margin-bottom:8px; }
+.roles label { display:flex; gap:12px; padding:12px; cursor:pointer; } .roles small { color: var(--muted); display:block; }
+button, .button { background: var(--accent); color:#fff; border:0; border-radius:4px; padding:8px 16px; font-size:14px; cursor:pointer; text-decoration:none; display:inline-block; }
+button.secondary { background:#fff; color: var(--fg); border:1px solid var(--line); }
+pre { background:#0f172a; color:#e2e8f0; padding:12px; border-radius:6px; overflow:auto; font-size:13px; white-space: pre-wrap; word-break: break-all; }
+.secret { font-family: ui-monospace, monospace; } .masked { color: var(--muted); letter-spacing: 2px; }
+.error { border-left: 4px solid #dc2626; } .muted { color: var(--muted); font-size: 13px; }
+.warn { background:#fff7ed; border:1px solid #fed7aa; padding:8px 12px; border-radius:6px; }
+`;
+
+export function page(options: PageOptions): string {
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>${options.title} · ramgate</title>
+        <style nonce="${options.nonce}">
+          ${new Html(STYLE)}
+        </style>
+      </head>
+      <body>
+        <header>
+          <div class="brand">ram<span>gate</span></div>
+        </header>
+        <main>${options.body}</main>
+        ${
+          options.script
+            ? html`<script nonce="${options.nonce}">
+                ${inlineScript(options.script)};
+              </script>`
+            : ''
+        }
+      </body>
+    </html>`.value;
+}
+
+/** Our own constant scripts only; refuse anything that could close the element. */
+function inlineScript(source: string): Html {
+  if (/<\/script/i.test(source)) throw new Error('inline script must not contain </script');
+  return new Html(source);
+}
