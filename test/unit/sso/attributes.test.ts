@@ -9,7 +9,6 @@ import {
   roleSessionName,
   sessionDuration,
 } from '../../../src/sso/role-attributes.js';
-import { userNameFromNameId } from '../../../src/sso/user-mapping.js';
 
 const role = 'acs:ram::1234567890123456:role/Admin';
 const provider = 'acs:ram::1234567890123456:saml-provider/okta';
@@ -72,33 +71,6 @@ describe('Role attribute', () => {
     expect(sessionDuration({ [SESSION_DURATION_ATTRIBUTE]: [' 1800 '] })).toBe('1800');
     expect(checkOf(() => sessionDuration({ [SESSION_DURATION_ATTRIBUTE]: ['1', '2'] }))).toBe(
       'AuthenticationFail.SAMLAssertion.Invalid/session-duration',
-    );
-  });
-});
-
-describe('NameID → RAM user (user-based SSO)', () => {
-  const base = { defaultDomain: 'example.onaliyun.com', ssoLoginWithDomain: true };
-  it.each([
-    [base, 'Alice@example.onaliyun.com', 'Alice'],
-    [base, 'alice@EXAMPLE.onaliyun.com', 'alice'],
-    [{ ...base, domainAlias: 'example.com' }, 'Alice@example.com', 'Alice'],
-    [{ ...base, domainAlias: 'example.com' }, 'Alice@example.onaliyun.com', 'Alice'],
-    [{ ...base, auxiliaryDomain: 'example2.com' }, 'Alice@example2.com', 'Alice'],
-    [{ ...base, ssoLoginWithDomain: false }, 'Alice', 'Alice'],
-  ])('%j: %s → %s', (domains, nameId, user) => {
-    expect(userNameFromNameId(nameId, domains)).toBe(user);
-  });
-
-  it.each([
-    [{ ...base, domainAlias: 'example.com', auxiliaryDomain: 'example2.com' }, 'Alice@example2.com'],
-    [base, 'Alice@other.com'],
-    [base, 'Alice'],
-    [base, '@example.onaliyun.com'],
-    [{ ...base, ssoLoginWithDomain: false }, 'Alice@example.onaliyun.com'],
-    [base, undefined],
-  ])('%j refuses %s', (domains, nameId) => {
-    expect(checkOf(() => userNameFromNameId(nameId, domains))).toBe(
-      'AuthenticationFail.User.NotFound/user-mapping',
     );
   });
 });
