@@ -1,0 +1,230 @@
+/** RAM user groups and memberships (a user joins at most 5 groups). */
+import { ApiError } from '../errors.js';
+import { requireAccount } from './accounts.js';
+import { formatDate, randomDigits } from './ids.js';
+import { optionalString, paginate, requiredString, type Params } from './params.js';
+import { checkComments, checkGroupName, clip, LIMITS, nameKey } from './rules.js';
+import { C, commit, compact, create, json, read, readAll, remove, update } from './storage.js';
+import type { DirectoryContext } from './storage.js';
+import type { MemberOfGroup, MembershipOfUser } from './user-links.js';
+import { requireUser, userMissing, type UserRecord } from './users.js';
+
+export type GroupRecord = {
+  GroupName: string;
+  GroupId: string;
+  Comments: string;
+  CreateDate: string;
+  UpdateDate: string;
+};
+
+export const groupMissing = (name: string) => () =>
+  new ApiError('EntityNotExist.Group', `The group ${clip(name)} does not exist.`);
+
+function groupShape(g: GroupRecord) {
+  return compact({
+    GroupName: g.GroupName,
+    GroupId: g.GroupId,
+    Comments: g.Comments,
+    CreateDate: g.CreateDate,
+    UpdateDate: g.UpdateDate,
+  });
+}
+
+function groupNameParam(params: Params, name = 'GroupName'): string {
+  const value = requiredString(params, name);
+  checkGroupName(value);
+  return value;
+}
+
+export async function requireGroup(
+  ctx: DirectoryContext,
+  accountId: string,
+  name: string,
+): Promise<GroupRecord> {
+  const group = await read<GroupRecord>(ctx, accountId, C.group, nameKey(name));
+  if (!group) throw groupMissing(name)();
+  return group;
+}
+
+export async function createGroup(ctx: DirectoryContext, accountId: string, params: Params) {
+  await requireAccount(ctx, accountId);
+  const name = groupNameParam(params);
+  const comments = optionalString(params, 'Comments');
+  if (comments !== undefined) checkComments(comments);
+  const now = formatDate(ctx.now());
+  const group: GroupRecord = {
+    GroupName: name,
+    GroupId: randomDigits(16),
+    Comments: comments ?? '',
+    CreateDate: now,
+    UpdateDate: now,
+  };
+  await commit(ctx.store, [
+    create(
+      accountId,
+      C.group,
+      nameKey(name),
+      json(group),
+      {
+        exists: () => new ApiError('EntityAlreadyExists.Group', `The group ${name} already exists.`),
+        limit: () =>
+          new ApiError(
+            'LimitExceeded.Group',
+            `An account can have at most ${LIMITS.groupsPerAccount} groups.`,
+          ),
+      },
+      LIMITS.groupsPerAccount,
+    ),
+  ]);
+  return { Group: groupShape(group) };
+}
+
+export async function getGroup(ctx: DirectoryContext, accountId: string, params: Params) {
+  await requireAccount(ctx, accountId);
+  return { Group: groupShape(await requireGroup(ctx, accountId, groupNameParam(params))) };
+}
+
+/** UpdateGroup: NewComments only (renaming groups is not supported). */
+export async function updateGroup(ctx: DirectoryContext, accountId: string, params: Params) {
+  await requireAccount(ctx, accountId);
+  const name = groupNameParam(params);
+  const comments = optionalString(params, 'NewComments');
+  if (comments !== undefined) checkComments(comments);
+  const group = await requireGroup(ctx, accountId, name);
+  const next = { ...group, Comments: comments ?? group.Comments, UpdateDate: formatDate(ctx.now()) };
+  await commit(ctx.store, [update(accountId, C.group, nameKey(name), json(next), groupMissing(name))]);
+  return { Group: groupShape(next) };
+}
+
+export async function listGroups(ctx: DirectoryContext, accountId: string, params: Params) {
+  await requireAccount(ctx, accountId);
+  const page = paginate(await readAll<GroupRecord>(ctx, accountId, C.group), params);
+  return {
+    Groups: { Group: page.items.map(groupShape) },
+    IsTruncated: page.IsTruncated,
+    ...(page.Marker ? { Marker: page.Marker } : {}),
+  };
+}
+
+export async function deleteGroup(ctx: DirectoryContext, accountId: string, params: Params) {
+  await requireAccount(ctx, accountId);
+  const group = await requireGroup(ctx, accountId, groupNameParam(params));
+  const key = nameKey(group.GroupName);
+  const [members, policies] = await Promise.all([
+    ctx.store.count(accountId, C.usersOfGroup(key)),
+    ctx.store.count(accountId, C.attachedPolicies('Group', key)),
+  ]);
+  if (members > 0)
+    throw new ApiError(
+      'DeleteConflict.Group.User',
+      `The group ${group.GroupName} still has ${members} member(s).`,
+    );
+  if (policies > 0)
+    throw new ApiError(
+      'DeleteConflict.Group.Policy',
+      `The group ${group.GroupName} still has ${policies} attached policy(ies).`,
+    );
+  await commit(ctx.store, [remove(accountId, C.group, key, groupMissing(group.GroupName))]);
+  return {};
+}
+
+async function userAndGroup(ctx: DirectoryContext, accountId: string, params: Params) {
+  await requireAccount(ctx, accountId);
+  const userName = requiredString(params, 'UserName');
+  const groupName = groupNameParam(params);
+  const [user, group] = await Promise.all([
+    requireUser(ctx, accountId, userName),
+    requireGroup(ctx, accountId, groupName),
+  ]);
+  return { user, group, userKey: nameKey(user.UserName), groupKey: nameKey(group.GroupName) };
+}
+
+export async function addUserToGroup(ctx: DirectoryContext, accountId: string, params: Params) {
+  const { user, group, userKey, groupKey } = await userAndGroup(ctx, accountId, params);
+  const joined = formatDate(ctx.now());
+  const membership: MembershipOfUser = { GroupName: group.GroupName, JoinDate: joined };
+  const member: MemberOfGroup = { UserName: user.UserName, JoinDate: joined };
+  const already = () =>
+    new ApiError(
+      'EntityAlreadyExists.User.Group',
+      `The user ${user.UserName} is already in the group ${group.GroupName}.`,
+    );
+  await commit(ctx.store, [
+    create(
+      accountId,
+      C.groupsOfUser(userKey),
+      groupKey,
+      json(membership),
+      {
+        exists: already,
+        limit: () =>
+          new ApiError(
+            'LimitExceeded.User.Group',
+            `The user ${user.UserName} can join at most ${LIMITS.groupsPerUser} groups.`,
+          ),
+      },
+      LIMITS.groupsPerUser,
+    ),
+    create(accountId, C.usersOfGroup(groupKey), userKey, json(member), { exists: already }),
+    // Re-writing both entities asserts they still exist when the membership is written.
+    update(accountId, C.user, userKey, json(user), userMissing(user.UserName)),
+    update(accountId, C.group, groupKey, json(group), groupMissing(group.GroupName)),
+  ]);
+  return {};
+}
+
+export async function removeUserFromGroup(ctx: DirectoryContext, accountId: string, params: Params) {
+  const { user, group, userKey, groupKey } = await userAndGroup(ctx, accountId, params);
+  const notMember = () =>
+    new ApiError(
+      'EntityNotExist.User.Group',
+      `The user ${user.UserName} is not in the group ${group.GroupName}.`,
+    );
+  await commit(ctx.store, [
+    remove(accountId, C.groupsOfUser(userKey), groupKey, notMember),
+    remove(accountId, C.usersOfGroup(groupKey), userKey, notMember),
+  ]);
+  return {};
+}
+
+export async function listGroupsForUser(ctx: DirectoryContext, accountId: string, params: Params) {
+  await requireAccount(ctx, accountId);
+  const user = await requireUser(ctx, accountId, requiredString(params, 'UserName'));
+  const memberships = await groupsOfUser(ctx, accountId, user.UserName);
+  const groups = await Promise.all(
+    memberships.map(async ({ key, value }) => {
+      const group = await read<GroupRecord>(ctx, accountId, C.group, key);
+      return compact({
+        GroupName: value.GroupName,
+        Comments: group?.Comments ?? '',
+        JoinDate: value.JoinDate,
+      });
+    }),
+  );
+  return { Groups: { Group: groups } };
+}
+
+export async function listUsersForGroup(ctx: DirectoryContext, accountId: string, params: Params) {
+  await requireAccount(ctx, accountId);
+  const group = await requireGroup(ctx, accountId, groupNameParam(params));
+  const page = paginate(
+    await readAll<MemberOfGroup>(ctx, accountId, C.usersOfGroup(nameKey(group.GroupName))),
+    params,
+  );
+  const users = await Promise.all(
+    page.items.map(async (m) => {
+      const user = await read<UserRecord>(ctx, accountId, C.user, nameKey(m.UserName));
+      return compact({ UserName: m.UserName, DisplayName: user?.DisplayName ?? '', JoinDate: m.JoinDate });
+    }),
+  );
+  return {
+    Users: { User: users },
+    IsTruncated: page.IsTruncated,
+    ...(page.Marker ? { Marker: page.Marker } : {}),
+  };
+}
+
+/** The memberships of a user, keyed by the group's store key. */
+export async function groupsOfUser(ctx: DirectoryContext, accountId: string, userName: string) {
+  return readAll<MembershipOfUser>(ctx, accountId, C.groupsOfUser(nameKey(userName)));
+}

@@ -1,0 +1,153 @@
+/** RAM roles (reference §2.4, §2.5): trust policy, MaxSessionDuration 3600–43200, ≤ 1000 per account. */
+import { roleArn } from '../arn.js';
+import { ApiError } from '../errors.js';
+import { compilePolicy } from '../policy/index.js';
+import { requireAccount } from './accounts.js';
+import { formatDate, randomDigits } from './ids.js';
+import { optionalInt, optionalString, paginate, requiredString, type Params } from './params.js';
+import { checkDescription, checkMaxSessionDuration, checkRoleName, clip, LIMITS, nameKey } from './rules.js';
+import { C, commit, compact, create, json, read, readAll, remove, update } from './storage.js';
+import type { DirectoryContext } from './storage.js';
+
+export type RoleRecord = {
+  RoleId: string;
+  RoleName: string;
+  Description: string;
+  AssumeRolePolicyDocument: string;
+  MaxSessionDuration: number;
+  CreateDate: string;
+  UpdateDate: string;
+};
+
+export const DEFAULT_MAX_SESSION_DURATION = 3600;
+
+const roleMissing = (name: string) => () =>
+  new ApiError('EntityNotExist.Role', `The role ${clip(name)} does not exist.`);
+
+export function roleShape(accountId: string, r: RoleRecord) {
+  return compact({
+    RoleId: r.RoleId,
+    RoleName: r.RoleName,
+    Arn: roleArn(accountId, r.RoleName),
+    Description: r.Description,
+    AssumeRolePolicyDocument: r.AssumeRolePolicyDocument,
+    MaxSessionDuration: r.MaxSessionDuration,
+    CreateDate: r.CreateDate,
+    UpdateDate: r.UpdateDate,
+  });
+}
+
+function roleNameParam(params: Params): string {
+  const name = requiredString(params, 'RoleName');
+  checkRoleName(name);
+  return name;
+}
+
+/** A trust policy must compile as one (grammar, size, Principal, sts:AssumeRole). */
+function checkTrustPolicy(document: string): void {
+  compilePolicy(document, 'trust');
+}
+
+function sessionDurationParam(params: Params, name: string): number | undefined {
+  const value = optionalInt(params, name, 'InvalidParameter.MaxSessionDuration');
+  if (value !== undefined) checkMaxSessionDuration(value);
+  return value;
+}
+
+function descriptionParam(params: Params, name: string): string | undefined {
+  const value = optionalString(params, name);
+  if (value !== undefined) checkDescription(name, value, LIMITS.roleDescriptionChars);
+  return value;
+}
+
+export async function requireRole(
+  ctx: DirectoryContext,
+  accountId: string,
+  name: string,
+): Promise<RoleRecord> {
+  const role = await read<RoleRecord>(ctx, accountId, C.role, nameKey(name));
+  if (!role) throw roleMissing(name)();
+  return role;
+}
+
+export async function createRole(ctx: DirectoryContext, accountId: string, params: Params) {
+  await requireAccount(ctx, accountId);
+  const name = roleNameParam(params);
+  const trust = requiredString(params, 'AssumeRolePolicyDocument');
+  const description = descriptionParam(params, 'Description');
+  const maxSession = sessionDurationParam(params, 'MaxSessionDuration') ?? DEFAULT_MAX_SESSION_DURATION;
+  checkTrustPolicy(trust);
+  const now = formatDate(ctx.now());
+  const role: RoleRecord = {
+    RoleId: randomDigits(19),
+    RoleName: name,
+    Description: description ?? '',
+    AssumeRolePolicyDocument: trust,
+    MaxSessionDuration: maxSession,
+    CreateDate: now,
+    UpdateDate: now,
+  };
+  await commit(ctx.store, [
+    create(
+      accountId,
+      C.role,
+      nameKey(name),
+      json(role),
+      {
+        exists: () => new ApiError('EntityAlreadyExists.Role', `The role ${name} already exists.`),
+        limit: () =>
+          new ApiError('LimitExceeded.Role', `An account can have at most ${LIMITS.rolesPerAccount} roles.`),
+      },
+      LIMITS.rolesPerAccount,
+    ),
+  ]);
+  return { Role: roleShape(accountId, role) };
+}
+
+export async function getRole(ctx: DirectoryContext, accountId: string, params: Params) {
+  await requireAccount(ctx, accountId);
+  return { Role: roleShape(accountId, await requireRole(ctx, accountId, roleNameParam(params))) };
+}
+
+export async function updateRole(ctx: DirectoryContext, accountId: string, params: Params) {
+  await requireAccount(ctx, accountId);
+  const name = roleNameParam(params);
+  const trust = optionalString(params, 'NewAssumeRolePolicyDocument');
+  const maxSession = sessionDurationParam(params, 'NewMaxSessionDuration');
+  const description = descriptionParam(params, 'NewDescription');
+  if (trust !== undefined) checkTrustPolicy(trust);
+  const role = await requireRole(ctx, accountId, name);
+  const next: RoleRecord = {
+    ...role,
+    AssumeRolePolicyDocument: trust ?? role.AssumeRolePolicyDocument,
+    MaxSessionDuration: maxSession ?? role.MaxSessionDuration,
+    Description: description ?? role.Description,
+    UpdateDate: formatDate(ctx.now()),
+  };
+  await commit(ctx.store, [update(accountId, C.role, nameKey(name), json(next), roleMissing(name))]);
+  return { Role: roleShape(accountId, next) };
+}
+
+export async function listRoles(ctx: DirectoryContext, accountId: string, params: Params) {
+  await requireAccount(ctx, accountId);
+  const page = paginate(await readAll<RoleRecord>(ctx, accountId, C.role), params);
+  return {
+    Roles: { Role: page.items.map((r) => roleShape(accountId, r)) },
+    IsTruncated: page.IsTruncated,
+    ...(page.Marker ? { Marker: page.Marker } : {}),
+  };
+}
+
+export async function deleteRole(ctx: DirectoryContext, accountId: string, params: Params) {
+  await requireAccount(ctx, accountId);
+  const role = await requireRole(ctx, accountId, roleNameParam(params));
+  const key = nameKey(role.RoleName);
+  const policies = await ctx.store.count(accountId, C.attachedPolicies('Role', key));
+  if (policies > 0)
+    throw new ApiError(
+      'DeleteConflict.Role.Policy',
+      `The role ${role.RoleName} still has ${policies} attached policy(ies).`,
+    );
+  await commit(ctx.store, [remove(accountId, C.role, key, roleMissing(role.RoleName))]);
+  return {};
+}

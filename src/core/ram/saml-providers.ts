@@ -1,0 +1,164 @@
+/**
+ * SAML providers (IMS 2019-08-15, reference §2.1): name rule, ≤ 100 per account, metadata
+ * validated by the injected port, AuthnSignAlgo rsa-sha256 | rsa-sha1 (default rsa-sha1).
+ * Description: no source gives a cap; ours is LIMITS.samlProviderDescriptionChars (256).
+ */
+import { samlProviderArn } from '../arn.js';
+import { ApiError, missingParameter } from '../errors.js';
+import { requireAccount } from './accounts.js';
+import { formatDate } from './ids.js';
+import { optionalString, paginate, requiredString, type Params } from './params.js';
+import { checkDescription, checkSamlProviderName, clip, LIMITS, nameKey } from './rules.js';
+import { authnSignAlgo, validateMetadata, type AuthnSignAlgo } from './sso-settings.js';
+import { C, commit, compact, create, json, read, readAll, remove, update } from './storage.js';
+import type { DirectoryContext } from './storage.js';
+
+export type SamlProviderRecord = {
+  SAMLProviderName: string;
+  Description: string;
+  EncodedSAMLMetadataDocument: string;
+  /** entityID of the IdP's EntityDescriptor, as the metadata validator reported it. */
+  EntityId: string;
+  AuthnSignAlgo: AuthnSignAlgo;
+  CreateDate: string;
+  UpdateDate: string;
+};
+
+const providerMissing = (name: string) => () =>
+  new ApiError('EntityNotExist.SAMLProvider', `The SAML provider ${clip(name)} does not exist.`);
+
+function providerShape(accountId: string, p: SamlProviderRecord) {
+  return compact({
+    SAMLProviderName: p.SAMLProviderName,
+    Description: p.Description,
+    Arn: samlProviderArn(accountId, p.SAMLProviderName),
+    AuthnSignAlgo: p.AuthnSignAlgo,
+    CreateDate: p.CreateDate,
+    UpdateDate: p.UpdateDate,
+  });
+}
+
+function providerNameParam(params: Params): string {
+  const name = requiredString(params, 'SAMLProviderName');
+  checkSamlProviderName(name);
+  return name;
+}
+
+function descriptionParam(params: Params, name: string): string | undefined {
+  const value = optionalString(params, name);
+  if (value !== undefined) checkDescription(name, value, LIMITS.samlProviderDescriptionChars);
+  return value;
+}
+
+async function requireProvider(ctx: DirectoryContext, accountId: string, name: string) {
+  const provider = await read<SamlProviderRecord>(ctx, accountId, C.samlProvider, nameKey(name));
+  if (!provider) throw providerMissing(name)();
+  return provider;
+}
+
+export async function createSamlProvider(ctx: DirectoryContext, accountId: string, params: Params) {
+  await requireAccount(ctx, accountId);
+  const name = providerNameParam(params);
+  const description = descriptionParam(params, 'Description');
+  const algo = authnSignAlgo(params) ?? 'rsa-sha1';
+  const metadata = requiredString(params, 'EncodedSAMLMetadataDocument');
+  const entityId = validateMetadata(ctx, metadata, 'EncodedSAMLMetadataDocument');
+  const now = formatDate(ctx.now());
+  const provider: SamlProviderRecord = {
+    SAMLProviderName: name,
+    Description: description ?? '',
+    EncodedSAMLMetadataDocument: metadata,
+    EntityId: entityId,
+    AuthnSignAlgo: algo,
+    CreateDate: now,
+    UpdateDate: now,
+  };
+  await commit(ctx.store, [
+    create(
+      accountId,
+      C.samlProvider,
+      nameKey(name),
+      json(provider),
+      {
+        exists: () =>
+          new ApiError('EntityAlreadyExists.SAMLProvider', `The SAML provider ${name} already exists.`),
+        limit: () =>
+          new ApiError(
+            'LimitExceeded.SAMLProvider',
+            `An account can have at most ${LIMITS.samlProvidersPerAccount} SAML providers.`,
+          ),
+      },
+      LIMITS.samlProvidersPerAccount,
+    ),
+  ]);
+  return { SAMLProvider: providerShape(accountId, provider) };
+}
+
+export async function getSamlProvider(ctx: DirectoryContext, accountId: string, params: Params) {
+  await requireAccount(ctx, accountId);
+  const provider = await requireProvider(ctx, accountId, providerNameParam(params));
+  return {
+    SAMLProvider: {
+      ...providerShape(accountId, provider),
+      EncodedSAMLMetadataDocument: provider.EncodedSAMLMetadataDocument,
+    },
+  };
+}
+
+/** "Specify at least one of the NewDescription and NewEncodedSAMLMetadataDocument parameters." */
+export async function updateSamlProvider(ctx: DirectoryContext, accountId: string, params: Params) {
+  await requireAccount(ctx, accountId);
+  const name = providerNameParam(params);
+  const description = descriptionParam(params, 'NewDescription');
+  const metadata = optionalString(params, 'NewEncodedSAMLMetadataDocument');
+  const algo = authnSignAlgo(params);
+  if (description === undefined && metadata === undefined)
+    throw missingParameter('NewEncodedSAMLMetadataDocument');
+  const entityId =
+    metadata === undefined ? undefined : validateMetadata(ctx, metadata, 'NewEncodedSAMLMetadataDocument');
+  const provider = await requireProvider(ctx, accountId, name);
+  const next: SamlProviderRecord = {
+    ...provider,
+    Description: description ?? provider.Description,
+    EncodedSAMLMetadataDocument: metadata ?? provider.EncodedSAMLMetadataDocument,
+    EntityId: entityId ?? provider.EntityId,
+    AuthnSignAlgo: algo ?? provider.AuthnSignAlgo,
+    UpdateDate: formatDate(ctx.now()),
+  };
+  await commit(ctx.store, [
+    update(accountId, C.samlProvider, nameKey(name), json(next), providerMissing(name)),
+  ]);
+  return { SAMLProvider: providerShape(accountId, next) };
+}
+
+export async function deleteSamlProvider(ctx: DirectoryContext, accountId: string, params: Params) {
+  await requireAccount(ctx, accountId);
+  const name = providerNameParam(params);
+  await commit(ctx.store, [remove(accountId, C.samlProvider, nameKey(name), providerMissing(name))]);
+  return {};
+}
+
+export async function listSamlProviders(ctx: DirectoryContext, accountId: string, params: Params) {
+  await requireAccount(ctx, accountId);
+  const records = await readAll<SamlProviderRecord>(ctx, accountId, C.samlProvider);
+  const page = paginate(records, params, LIMITS.samlProviderListMaxItems);
+  return {
+    SAMLProviders: { SAMLProvider: page.items.map((p) => providerShape(accountId, p)) },
+    IsTruncated: page.IsTruncated,
+    ...(page.Marker ? { Marker: page.Marker } : {}),
+  };
+}
+
+/** For the SAML engine: the provider's metadata XML, entity id and signature algorithm setting. */
+export async function samlProviderForSso(ctx: DirectoryContext, accountId: string, name: string) {
+  const provider = await read<SamlProviderRecord>(ctx, accountId, C.samlProvider, nameKey(name));
+  if (!provider) return undefined;
+  return {
+    name: provider.SAMLProviderName,
+    arn: samlProviderArn(accountId, provider.SAMLProviderName),
+    metadataXml: Buffer.from(provider.EncodedSAMLMetadataDocument, 'base64').toString('utf8'),
+    entityId: provider.EntityId,
+    authnSignAlgo: provider.AuthnSignAlgo,
+    updateDate: provider.UpdateDate,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * What hangs off a user (group memberships, AccessKeys, attached policies): counting it before a
+ * delete, and moving it to the new key when UpdateUser renames the user.
+ */
+import type { Json } from '../store/types.js';
+import { nameKey } from './rules.js';
+import { C, create, G, globalScope, json, readAll, remove, put } from './storage.js';
+import type { DirectoryContext, GuardedWrite, PolicyType } from './storage.js';
+
+export type MembershipOfUser = { GroupName: string; JoinDate: string };
+export type MemberOfGroup = { UserName: string; JoinDate: string };
+export type AttachedPolicy = { PolicyName: string; PolicyType: 'System' | 'Custom'; AttachDate: string };
+export type PolicyAttachment = {
+  PrincipalType: 'User' | 'Group' | 'Role';
+  PrincipalName: string;
+  AttachDate: string;
+};
+
+export async function userDependents(ctx: DirectoryContext, accountId: string, userName: string) {
+  const key = nameKey(userName);
+  const [groups, accessKeys, policies] = await Promise.all([
+    ctx.store.count(accountId, C.groupsOfUser(key)),
+    ctx.store.count(accountId, C.accessKeys(key)),
+    ctx.store.count(accountId, C.attachedPolicies('User', key)),
+  ]);
+  return { groups, accessKeys, policies };
+}
+
+/** Move every record in `from` to `to` under the same key (delete + create, inside the caller's batch). */
+function moveAll(accountId: string, from: string, to: string, records: Array<{ key: string; value: Json }>) {
+  return records.flatMap((r) => [remove(accountId, from, r.key), create(accountId, to, r.key, r.value)]);
+}
+
+export async function renameUserWrites(
+  ctx: DirectoryContext,
+  accountId: string,
+  oldName: string,
+  newName: string,
+): Promise<GuardedWrite[]> {
+  const oldKey = nameKey(oldName);
+  const newKey = nameKey(newName);
+  const [groups, keys, attached] = await Promise.all([
+    readAll<MembershipOfUser>(ctx, accountId, C.groupsOfUser(oldKey)),
+    ctx.store.list(accountId, C.accessKeys(oldKey)),
+    readAll<AttachedPolicy>(ctx, accountId, C.attachedPolicies('User', oldKey)),
+  ]);
+  const writes: GuardedWrite[] = [
+    ...moveAll(accountId, C.groupsOfUser(oldKey), C.groupsOfUser(newKey), groups.map(asJson)),
+    ...moveAll(accountId, C.accessKeys(oldKey), C.accessKeys(newKey), keys),
+    ...moveAll(
+      accountId,
+      C.attachedPolicies('User', oldKey),
+      C.attachedPolicies('User', newKey),
+      attached.map(asJson),
+    ),
+  ];
+  for (const { key: groupKey, value } of groups) {
+    const member: MemberOfGroup = { UserName: newName, JoinDate: value.JoinDate };
+    writes.push(
+      remove(accountId, C.usersOfGroup(groupKey), oldKey),
+      create(accountId, C.usersOfGroup(groupKey), newKey, json(member)),
+    );
+  }
+  for (const { key: accessKeyId } of keys)
+    writes.push(put(globalScope, G.accessKey, accessKeyId, { AccountId: accountId, UserName: newName }));
+  for (const { key: policyRef, value } of attached) {
+    const [type, policyKey] = splitRef<PolicyType>(policyRef);
+    const link: PolicyAttachment = {
+      PrincipalType: 'User',
+      PrincipalName: newName,
+      AttachDate: value.AttachDate,
+    };
+    writes.push(
+      remove(accountId, C.policyAttachments(type, policyKey), `User:${oldKey}`),
+      create(accountId, C.policyAttachments(type, policyKey), `User:${newKey}`, json(link)),
+    );
+  }
+  return writes;
+}
+
+function asJson<T extends object>(r: { key: string; value: T }) {
+  return { key: r.key, value: json(r.value) };
+}
+
+/** `<Type>:<key>` of an attachment record. */
+export function splitRef<T extends string>(ref: string): [T, string] {
+  const colon = ref.indexOf(':');
+  return [ref.slice(0, colon) as T, ref.slice(colon + 1)];
+}

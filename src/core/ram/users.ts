@@ -1,0 +1,208 @@
+/**
+ * RAM users (RAM CreateUser/GetUser/UpdateUser/ListUsers/DeleteUser and their IMS forms, which
+ * name the user by UserPrincipalName `<name>@<default domain | domain alias>`). Lookups are
+ * case-insensitive; the stored name keeps the case it was created with.
+ */
+import { ApiError } from '../errors.js';
+import { defaultDomain, requireAccount, type AccountRecord } from './accounts.js';
+import { formatDate, randomDigits } from './ids.js';
+import { optionalString, paginate, type Params } from './params.js';
+import {
+  checkComments,
+  checkDisplayName,
+  checkEmail,
+  checkMobilePhone,
+  checkUserName,
+  clip,
+  LIMITS,
+} from './rules.js';
+import { nameKey } from './rules.js';
+import { C, commit, compact, create, json, read, readAll, remove, update } from './storage.js';
+import type { DirectoryContext, GuardedWrite } from './storage.js';
+import { missingParameter } from '../errors.js';
+import { renameUserWrites, userDependents } from './user-links.js';
+
+export type UserRecord = {
+  UserName: string;
+  UserId: string;
+  DisplayName: string;
+  Email: string;
+  MobilePhone: string;
+  Comments: string;
+  CreateDate: string;
+  UpdateDate: string;
+};
+
+export const userMissing = (name: string) => () =>
+  new ApiError('EntityNotExist.User', `The user ${clip(name)} does not exist.`);
+
+/** The user name named by `UserName` or by the IMS `UserPrincipalName` (whose domain must be the account's). */
+export function userNameParam(account: AccountRecord, params: Params, nameParam: string, upnParam: string) {
+  const upn = optionalString(params, upnParam);
+  const name = optionalString(params, nameParam);
+  if (upn !== undefined) return userNameFromUpn(account, upn, upnParam);
+  if (name === undefined) throw missingParameter(nameParam);
+  checkUserName(name);
+  return name;
+}
+
+function userNameFromUpn(account: AccountRecord, upn: string, param: string): string {
+  const at = upn.lastIndexOf('@');
+  const domain = upn.slice(at + 1).toLowerCase();
+  const domains = [defaultDomain(account), account.DomainAlias].filter((d): d is string => !!d);
+  if (at <= 0 || !domains.includes(domain))
+    throw new ApiError(
+      'InvalidParameter.UserPrincipalName',
+      `${param} "${clip(upn)}" must be <name>@${domains.join(' or <name>@')}.`,
+    );
+  const name = upn.slice(0, at);
+  checkUserName(name);
+  return name;
+}
+
+export function userShape(account: AccountRecord, u: UserRecord) {
+  return compact({
+    UserName: u.UserName,
+    UserPrincipalName: `${u.UserName}@${defaultDomain(account)}`,
+    UserId: u.UserId,
+    DisplayName: u.DisplayName,
+    Email: u.Email,
+    MobilePhone: u.MobilePhone,
+    Comments: u.Comments,
+    CreateDate: u.CreateDate,
+    UpdateDate: u.UpdateDate,
+  });
+}
+
+function checkProfile(display?: string, email?: string, phone?: string, comments?: string): void {
+  if (display !== undefined) checkDisplayName(display);
+  if (email !== undefined) checkEmail(email);
+  if (phone !== undefined) checkMobilePhone(phone);
+  if (comments !== undefined) checkComments(comments);
+}
+
+export async function requireUser(
+  ctx: DirectoryContext,
+  accountId: string,
+  userName: string,
+): Promise<UserRecord> {
+  const user = await read<UserRecord>(ctx, accountId, C.user, nameKey(userName));
+  if (!user) throw userMissing(userName)();
+  return user;
+}
+
+export async function createUser(ctx: DirectoryContext, accountId: string, params: Params) {
+  const account = await requireAccount(ctx, accountId);
+  const name = userNameParam(account, params, 'UserName', 'UserPrincipalName');
+  const [display, email, phone, comments] = ['DisplayName', 'Email', 'MobilePhone', 'Comments'].map((p) =>
+    optionalString(params, p),
+  );
+  checkProfile(display, email, phone, comments);
+  const now = formatDate(ctx.now());
+  const user: UserRecord = {
+    UserName: name,
+    UserId: randomDigits(16),
+    DisplayName: display ?? name,
+    Email: email ?? '',
+    MobilePhone: phone ?? '',
+    Comments: comments ?? '',
+    CreateDate: now,
+    UpdateDate: now,
+  };
+  await commit(ctx.store, [
+    create(
+      accountId,
+      C.user,
+      nameKey(name),
+      json(user),
+      {
+        exists: () => new ApiError('EntityAlreadyExists.User', `The user ${name} already exists.`),
+        limit: () =>
+          new ApiError('LimitExceeded.User', `An account can have at most ${LIMITS.usersPerAccount} users.`),
+      },
+      LIMITS.usersPerAccount,
+    ),
+  ]);
+  return { User: userShape(account, user) };
+}
+
+export async function getUser(ctx: DirectoryContext, accountId: string, params: Params) {
+  const account = await requireAccount(ctx, accountId);
+  const name = userNameParam(account, params, 'UserName', 'UserPrincipalName');
+  return { User: userShape(account, await requireUser(ctx, accountId, name)) };
+}
+
+export async function updateUser(ctx: DirectoryContext, accountId: string, params: Params) {
+  const account = await requireAccount(ctx, accountId);
+  const name = userNameParam(account, params, 'UserName', 'UserPrincipalName');
+  const hasNewName = params['NewUserName'] !== undefined || params['NewUserPrincipalName'] !== undefined;
+  const newName = hasNewName
+    ? userNameParam(account, params, 'NewUserName', 'NewUserPrincipalName')
+    : undefined;
+  const [display, email, phone, comments] = [
+    'NewDisplayName',
+    'NewEmail',
+    'NewMobilePhone',
+    'NewComments',
+  ].map((p) => optionalString(params, p));
+  checkProfile(display, email, phone, comments);
+  const user = await requireUser(ctx, accountId, name);
+  const next: UserRecord = {
+    ...user,
+    UserName: newName ?? user.UserName,
+    DisplayName: display ?? user.DisplayName,
+    Email: email ?? user.Email,
+    MobilePhone: phone ?? user.MobilePhone,
+    Comments: comments ?? user.Comments,
+    UpdateDate: formatDate(ctx.now()),
+  };
+  const oldKey = nameKey(user.UserName);
+  const newKey = nameKey(next.UserName);
+  const writes: GuardedWrite[] =
+    oldKey === newKey
+      ? [update(accountId, C.user, oldKey, json(next), userMissing(name))]
+      : [
+          remove(accountId, C.user, oldKey, userMissing(name)),
+          create(accountId, C.user, newKey, json(next), {
+            exists: () =>
+              new ApiError('EntityAlreadyExists.User', `The user ${next.UserName} already exists.`),
+          }),
+          ...(await renameUserWrites(ctx, accountId, user.UserName, next.UserName)),
+        ];
+  await commit(ctx.store, writes);
+  return { User: userShape(account, next) };
+}
+
+export async function listUsers(ctx: DirectoryContext, accountId: string, params: Params) {
+  const account = await requireAccount(ctx, accountId);
+  const page = paginate(await readAll<UserRecord>(ctx, accountId, C.user), params);
+  return {
+    Users: { User: page.items.map((u) => userShape(account, u)) },
+    IsTruncated: page.IsTruncated,
+    ...(page.Marker ? { Marker: page.Marker } : {}),
+  };
+}
+
+export async function deleteUser(ctx: DirectoryContext, accountId: string, params: Params) {
+  const account = await requireAccount(ctx, accountId);
+  const name = userNameParam(account, params, 'UserName', 'UserPrincipalName');
+  const user = await requireUser(ctx, accountId, name);
+  const dependents = await userDependents(ctx, accountId, user.UserName);
+  if (dependents.groups > 0)
+    throw new ApiError(
+      'DeleteConflict.User.Group',
+      `The user ${user.UserName} still belongs to ${dependents.groups} group(s).`,
+    );
+  if (dependents.policies > 0)
+    throw new ApiError(
+      'DeleteConflict.User.Policy',
+      `The user ${user.UserName} still has ${dependents.policies} attached policy(ies).`,
+    );
+  if (dependents.accessKeys > 0)
+    throw new ApiError(
+      'DeleteConflict.User.AccessKey',
+      `The user ${user.UserName} still has ${dependents.accessKeys} AccessKey(s).`,
+    );
+  await commit(ctx.store, [remove(accountId, C.user, nameKey(user.UserName), userMissing(name))]);
+  return {};
+}
