@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { deflateRawSync } from 'node:zlib';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCapturingAcs, type CapturingAcs } from '../support/acs-capture.js';
@@ -17,6 +16,7 @@ import {
   startSimpleSamlPhp,
   type SimpleSamlPhpIdp,
 } from '../support/simplesamlphp.js';
+import { redirectQuery } from '../support/redirect-binding.js';
 import { xmlsec1Verify } from '../support/xmlsec1.js';
 
 const run = promisify(execFile);
@@ -150,21 +150,30 @@ describe('SimpleSAMLphp IdP harness', () => {
   });
 
   it('answers an SP-initiated (deflated, unsigned) AuthnRequest with InResponseTo = its ID', async () => {
-    const target = sp('assertion-signed');
-    const requestId = `_${randomBytes(16).toString('hex')}`;
-    const authnRequest =
-      `<samlp:AuthnRequest xmlns:samlp="${SAMLP}" xmlns:saml="${SAML}" ID="${requestId}" Version="2.0"` +
-      ` IssueInstant="${new Date().toISOString()}" Destination="${idp.ssoUrl}"` +
-      ` ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" AssertionConsumerServiceURL="${target.acsUrls}">` +
-      `<saml:Issuer>${target.entityId}</saml:Issuer></samlp:AuthnRequest>`;
-    const redirect = new URL(idp.ssoUrl);
-    redirect.searchParams.set('SAMLRequest', deflateRawSync(authnRequest).toString('base64'));
-    redirect.searchParams.set('RelayState', '/console?tab=roles');
-    const login = await completeSpInitiatedLogin(idp, redirect.href, USER);
+    const { id, redirectUrl } = spInitiatedRedirect(sp('assertion-signed'), '/console?tab=roles');
+    const login = await completeSpInitiatedLogin(idp, redirectUrl, USER);
     expect(login.relayState).toBe('/console?tab=roles');
     const doc = parseXml(decode(login.samlResponse));
-    expect(doc.documentElement?.getAttribute('InResponseTo')).toBe(requestId);
-    expect(firstElement(doc, SAML, 'SubjectConfirmationData').getAttribute('InResponseTo')).toBe(requestId);
+    expect(doc.documentElement?.getAttribute('InResponseTo')).toBe(id);
+    expect(firstElement(doc, SAML, 'SubjectConfirmationData').getAttribute('InResponseTo')).toBe(id);
+  });
+
+  it('demands AuthnRequests signed with the registered SP signing certificate (validate.authnrequest)', async () => {
+    const target = sp('signed-requests');
+    await idp.registerSp({ ...target, signingCertPem: await readFile(spCert, 'utf8') });
+    const unsigned = spInitiatedRedirect(target, 'x');
+    await expect(completeSpInitiatedLogin(idp, unsigned.redirectUrl, USER)).rejects.toThrow(
+      /no signature found on message/,
+    );
+    const stranger = spInitiatedRedirect(target, 'x', createPrivateKey(await readFile(strangerKey)));
+    await expect(completeSpInitiatedLogin(idp, stranger.redirectUrl, USER)).rejects.toThrow(
+      /Unable to validate signature/,
+    );
+    const signed = spInitiatedRedirect(target, 'x', createPrivateKey(await readFile(spKey)));
+    const login = await completeSpInitiatedLogin(idp, signed.redirectUrl, USER);
+    expect(parseXml(decode(login.samlResponse)).documentElement?.getAttribute('InResponseTo')).toBe(
+      signed.id,
+    );
   });
 
   it('accepts SPs registered while running, and the auto-submit form really reaches the ACS', async () => {
@@ -210,6 +219,21 @@ async function expectSignedOnly(signed: 'Response' | 'Assertion', xml: string) {
   expect(tampered).not.toBe(xml);
   expect(await xmlsec1Verify(tampered, idp.certPem, xpath)).toBe(false);
   return doc;
+}
+
+/** An HTTP-Redirect binding URL carrying a fresh AuthnRequest from `from`, signed when a key is given. */
+function spInitiatedRedirect(
+  from: { entityId: string; acsUrls: string },
+  relayState: string,
+  key?: KeyObject,
+) {
+  const id = `_${randomBytes(16).toString('hex')}`;
+  const message =
+    `<samlp:AuthnRequest xmlns:samlp="${SAMLP}" xmlns:saml="${SAML}" ID="${id}" Version="2.0"` +
+    ` IssueInstant="${new Date().toISOString()}" Destination="${idp.ssoUrl}"` +
+    ` ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" AssertionConsumerServiceURL="${from.acsUrls}">` +
+    `<saml:Issuer>${from.entityId}</saml:Issuer></samlp:AuthnRequest>`;
+  return { id, redirectUrl: `${idp.ssoUrl}?${redirectQuery({ message, relayState, key }).query}` };
 }
 
 async function keyPair(name: string): Promise<[keyPath: string, certPath: string]> {

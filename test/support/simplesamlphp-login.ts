@@ -178,6 +178,10 @@ export function describeErrorPage(html: string): string {
       .replace(/\s+/g, ' ')
       .trim();
   const error = /<h2[^>]*>([\s\S]*?)<\/h2>([\s\S]*?)(?:<h2|<div|<form)/i.exec(html);
-  const summary = error ? `${text(error[1])}: ${text(error[2])}` : text(html).slice(0, 500);
+  // With showerrors on, the debug backtrace names the real exception ("Caused by: …").
+  const causes = [...html.matchAll(/^Caused by: (.*)$/gm)].map((m) => text(m[1]));
+  const summary = [error ? `${text(error[1])}: ${text(error[2])}` : text(html).slice(0, 500), ...causes].join(
+    ' ',
+  );
   return findForm(html, (inputs) => inputs.has('AuthState')) ? `login failed: ${summary}` : summary;
 }
