@@ -7,6 +7,7 @@ import { randomBytes, sign, type KeyObject } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import type { EphemeralStore } from '../core/store/types.js';
 import { SIG_ALG_URIS, type RedirectSignAlgo } from './redirect-binding.js';
+import { escapeXml } from './sp-metadata.js';
 
 export const DEFAULT_AUTHN_REQUEST_TTL_MS = 10 * 60 * 1000;
 const PENDING_PREFIX = 'saml:authn:';
@@ -46,10 +47,6 @@ export interface PendingAuthnRequest {
 /** 160 random bits, prefixed with an underscore so the xsd:ID starts with a name character. */
 export function newRequestId(): string {
   return `_${randomBytes(20).toString('hex')}`;
-}
-
-function escapeXml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 export function authnRequestXml(id: string, issueInstant: string, opts: AuthnRequestOptions): string {

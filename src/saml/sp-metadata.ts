@@ -41,7 +41,8 @@ export function userSsoSp(baseUrl: string, accountId: string): SpDescription {
   return { entityId: url, acsUrl: url };
 }
 
-function escapeXml(value: string): string {
+/** Escape text for an XML attribute value or element content. */
+export function escapeXml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 

@@ -48,9 +48,8 @@ export async function runPipeline<C>(steps: readonly Step<C>[], ctx: C): Promise
           : new CheckFailure(`unexpected error: ${err instanceof Error ? err.message : String(err)}`);
       const check = failure.check ?? step.name;
       checks.push({ name: check, ok: false, detail: failure.message });
-      const message = `${check}: ${failure.message}`;
-      const error = new ApiError(failure.code, message, { check });
-      return { ok: false, check, error, message, checks };
+      const error = new ApiError(failure.code, failure.message, { check });
+      return { ok: false, check, error, message: failure.message, checks };
     }
   }
   return { ok: true, checks };

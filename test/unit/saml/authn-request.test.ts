@@ -8,13 +8,13 @@ import {
   startAuthnRequest,
 } from '../../../src/saml/authn-request.js';
 import { parseRedirectMessage } from '../../../src/saml/redirect-binding.js';
-import { makeKeyPair, type TestKeyPair } from './certs.js';
+import { testKeys, type TestKeyPair } from '../../support/keys.js';
 
 let sp: TestKeyPair;
 let other: TestKeyPair;
 beforeAll(() => {
-  sp = makeKeyPair('sp');
-  other = makeKeyPair('other');
+  sp = testKeys().spSigning;
+  other = testKeys().attacker;
 });
 
 const base = {

@@ -1,15 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/core/errors.js';
 import { loadIdpMetadata, parseIdpMetadata, validateIdpMetadata } from '../../../src/saml/metadata.js';
-import { makeKeyPair, type TestKeyPair } from './certs.js';
+import { testKeys, type TestKeyPair } from '../../support/keys.js';
 
 let a: TestKeyPair;
 let b: TestKeyPair;
 let c: TestKeyPair;
 beforeAll(() => {
-  a = makeKeyPair('idp-a');
-  b = makeKeyPair('idp-b');
-  c = makeKeyPair('idp-c');
+  a = testKeys().idp;
+  b = testKeys().idpNext;
+  c = testKeys().attacker;
 });
 
 const keyDescriptor = (body: string, use?: string) =>
@@ -37,7 +37,7 @@ function refusal(doc: string): string {
 
 describe('IdP metadata ingestion', () => {
   it('reads entityID, endpoints, NameID formats and the signing key', () => {
-    const md = parseIdpMetadata(entity(idpDescriptor(keyDescriptor(a.certBody, 'signing'))));
+    const md = parseIdpMetadata(entity(idpDescriptor(keyDescriptor(a.certBase64, 'signing'))));
     expect(md.entityId).toBe('https://idp.example/entity');
     expect(md.ssoServices).toEqual([
       { binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', location: 'https://idp.example/sso' },
@@ -51,7 +51,7 @@ describe('IdP metadata ingestion', () => {
   });
 
   it('accepts base64 of the document, as the APIs send it', () => {
-    const xml = entity(idpDescriptor(keyDescriptor(a.certBody)));
+    const xml = entity(idpDescriptor(keyDescriptor(a.certBase64)));
     expect(validateIdpMetadata(Buffer.from(xml).toString('base64'))).toEqual({
       entityId: 'https://idp.example/entity',
     });
@@ -61,18 +61,24 @@ describe('IdP metadata ingestion', () => {
     const md = parseIdpMetadata(
       entity(
         idpDescriptor(
-          keyDescriptor(a.certBody, 'signing') +
-            keyDescriptor(b.certBody) +
-            keyDescriptor(c.certBody, 'encryption'),
+          keyDescriptor(a.certBase64, 'signing') +
+            keyDescriptor(b.certBase64) +
+            keyDescriptor(c.certBase64, 'encryption'),
         ),
       ),
     );
-    expect(md.signingCertificates.map((x) => x.subject)).toEqual(['CN=idp-a', 'CN=idp-b']);
-    expect(md.encryptionCertificates.map((x) => x.subject)).toEqual(['CN=idp-b', 'CN=idp-c']);
+    expect(md.signingCertificates.map((x) => x.fingerprint256)).toEqual([
+      a.cert.fingerprint256,
+      b.cert.fingerprint256,
+    ]);
+    expect(md.encryptionCertificates.map((x) => x.fingerprint256)).toEqual([
+      b.cert.fingerprint256,
+      c.cert.fingerprint256,
+    ]);
   });
 
   it('accepts an EntitiesDescriptor holding exactly one EntityDescriptor', () => {
-    const inner = entity(idpDescriptor(keyDescriptor(a.certBody))).replace(
+    const inner = entity(idpDescriptor(keyDescriptor(a.certBase64))).replace(
       ' xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"',
       '',
     );
@@ -82,22 +88,24 @@ describe('IdP metadata ingestion', () => {
 
   it('accepts an expired certificate with a warning', () => {
     const md = parseIdpMetadata(
-      entity(idpDescriptor(keyDescriptor(a.certBody))),
+      entity(idpDescriptor(keyDescriptor(a.certBase64))),
       Date.parse('2999-01-01T00:00:00Z'),
     );
     expect(md.signingKeys).toHaveLength(1);
-    expect(md.warnings.join()).toMatch(/CN=idp-a expired/);
+    expect(md.warnings.join()).toMatch(/CN=ramgate test IdP expired on/);
   });
 
   it('refuses every malformed shape with a message naming the problem', () => {
-    const one = idpDescriptor(keyDescriptor(a.certBody));
+    const one = idpDescriptor(keyDescriptor(a.certBase64));
     const sp = '<md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"/>';
     expect(refusal(entity(sp))).toMatch(/no IDPSSODescriptor/);
     expect(refusal(entity(one + one))).toMatch(/2 IDPSSODescriptors/);
     expect(
       refusal(
         entity(
-          idpDescriptor(keyDescriptor(a.certBody) + keyDescriptor(b.certBody) + keyDescriptor(c.certBody)),
+          idpDescriptor(
+            keyDescriptor(a.certBase64) + keyDescriptor(b.certBase64) + keyDescriptor(c.certBase64),
+          ),
         ),
       ),
     ).toMatch(/3 signing certificates/);
@@ -119,7 +127,7 @@ describe('IdP metadata ingestion', () => {
   });
 
   it('caches the parsed provider by document', () => {
-    const doc = entity(idpDescriptor(keyDescriptor(a.certBody)), 'https://cached.example');
+    const doc = entity(idpDescriptor(keyDescriptor(a.certBase64)), 'https://cached.example');
     expect(loadIdpMetadata(doc)).toBe(loadIdpMetadata(doc));
   });
 

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { childElements, NS, parseStrictDom } from '../../../src/saml/dom.js';
 import { roleSsoSp, roleSsoSpMetadata, userSsoSp, userSsoSpMetadata } from '../../../src/saml/sp-metadata.js';
-import { makeKeyPair, type TestKeyPair } from './certs.js';
+import { testKeys, type TestKeyPair } from '../../support/keys.js';
 
 let signing: TestKeyPair;
 let enc: TestKeyPair;
 beforeAll(() => {
-  signing = makeKeyPair('sp-signing');
-  enc = makeKeyPair('sp-enc');
+  signing = testKeys().spSigning;
+  enc = testKeys().spEncryption;
 });
 
 describe('SP metadata', () => {
@@ -39,8 +39,8 @@ describe('SP metadata', () => {
     expect(sp.getAttribute('AuthnRequestsSigned')).toBe('true');
     const keys = childElements(sp, NS.md, 'KeyDescriptor').map((k) => [k.getAttribute('use'), k.textContent]);
     expect(keys).toEqual([
-      ['signing', signing.certBody],
-      ['encryption', enc.certBody],
+      ['signing', signing.certBase64],
+      ['encryption', enc.certBase64],
     ]);
     expect(() => userSsoSp('https://gw.example', '../x')).toThrow(/not numeric/);
   });

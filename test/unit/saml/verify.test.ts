@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryEphemeral } from '../../../src/core/store/memory-ephemeral.js';
+import { RESPONSE_CHECKS } from '../../../src/saml/checks.js';
+import type { VerifyOptions, VerifyResult } from '../../../src/saml/types.js';
+import { verifyResponse } from '../../../src/saml/verify.js';
+import { testKeys } from '../../support/keys.js';
+import { DEFAULT_SP, TestIdp, type ResponseOptions } from '../../support/test-idp.js';
+
+const NOW = Date.parse('2026-03-01T10:00:00Z');
+const idp = new TestIdp();
+
+function options(extra: Partial<VerifyOptions> = {}): VerifyOptions {
+  return {
+    idp: idp.trustedIdp(),
+    audience: DEFAULT_SP.entityId,
+    acsUrl: DEFAULT_SP.acsUrl,
+    replay: 'skip',
+    now: () => NOW,
+    ...extra,
+  };
+}
+
+async function verify(o: ResponseOptions = {}, extra: Partial<VerifyOptions> = {}): Promise<VerifyResult> {
+  return verifyResponse(idp.response({ now: NOW, ...o }).base64, options(extra));
+}
+
+function outcome(r: VerifyResult): string {
+  return r.ok ? 'accepted' : `${r.check}: ${r.message}`;
+}
+
+describe('verifyResponse', () => {
+  it('accepts a signed assertion and returns typed claims with every check in order', async () => {
+    const r = await verify({ nameId: 'alice@example.com', inResponseTo: null, sessionIndex: '_s1' });
+    expect(outcome(r)).toBe('accepted');
+    if (!r.ok) return;
+    expect(r.checks.map((c) => c.name)).toEqual([...RESPONSE_CHECKS]);
+    expect(r.assertion).toMatchObject({
+      issuer: idp.trustedIdp().entityId,
+      nameId: 'alice@example.com',
+      sessionIndex: '_s1',
+      recipient: DEFAULT_SP.acsUrl,
+      audiences: [DEFAULT_SP.entityId],
+      signedBy: 'assertion',
+    });
+    expect(r.assertion.notOnOrAfter).toBe(NOW + 5 * 60_000);
+    expect(
+      r.assertion.attributes['https://www.aliyun.com/SAML-Role/Attributes/RoleSessionName'],
+    ).toHaveLength(1);
+  });
+
+  it('reports who signed: response, assertion or both', async () => {
+    const by = async (sign: 'response' | 'both') => {
+      const r = await verify({ sign, inResponseTo: null });
+      return r.ok ? r.assertion.signedBy : outcome(r);
+    };
+    expect(await by('response')).toBe('response');
+    expect(await by('both')).toBe('both');
+    expect(
+      outcome(await verify({ sign: 'response', inResponseTo: null }, { requireSignedAssertion: true })),
+    ).toMatch(/^signature-present: /);
+    expect(outcome(await verify({ sign: 'none', inResponseTo: null }))).toMatch(/^signature-present: /);
+  });
+
+  it('takes keys only from the metadata; either of two rollover keys verifies', async () => {
+    const keys = testKeys();
+    const next = new TestIdp({ signingKey: keys.idpNext });
+    const xml = next.response({ now: NOW, inResponseTo: null }).base64;
+    const both = { ...options(), idp: idp.trustedIdp([keys.idp, keys.idpNext]) };
+    expect(outcome(await verifyResponse(xml, both))).toBe('accepted');
+    expect(outcome(await verifyResponse(xml, options()))).toMatch(/^signature-value: /);
+    expect(
+      outcome(await verifyResponse(xml, { ...options(), idp: { entityId: 'x', signingKeys: [] } })),
+    ).toMatch(/^signature-algorithm: .*no signing key/);
+  });
+
+  it('refuses a replayed assertion through the EphemeralStore', async () => {
+    const replay = new MemoryEphemeral();
+    const xml = idp.response({ now: NOW, inResponseTo: null }).base64;
+    expect(outcome(await verifyResponse(xml, options({ replay })))).toBe('accepted');
+    expect(outcome(await verifyResponse(xml, options({ replay })))).toMatch(/^replay: .*already accepted/);
+  });
+
+  it('binds InResponseTo to the outstanding request, or refuses it when none is outstanding', async () => {
+    expect(outcome(await verify({ inResponseTo: '_req1' }, { expectedRequestId: '_req1' }))).toBe('accepted');
+    expect(outcome(await verify({ inResponseTo: '_other' }, { expectedRequestId: '_req1' }))).toMatch(
+      /^in-response-to: /,
+    );
+    expect(outcome(await verify({ inResponseTo: null }, { expectedRequestId: '_req1' }))).toMatch(
+      /^in-response-to: no InResponseTo/,
+    );
+    expect(outcome(await verify({ inResponseTo: '_req1' }))).toMatch(/^in-response-to: .*not outstanding/);
+    const reported = await verify({ inResponseTo: '_req1' }, { inResponseTo: 'report-only' });
+    expect(outcome(reported)).toBe('accepted');
+    expect(
+      outcome(
+        await verify({ inResponseTo: '_req1', subjectInResponseTo: '_x' }, { expectedRequestId: '_req1' }),
+      ),
+    ).toMatch(/^in-response-to: SubjectConfirmationData/);
+  });
+
+  it('checks Audience, Recipient and Destination (path case-insensitively)', async () => {
+    const base = { inResponseTo: null };
+    expect(outcome(await verify({ ...base, audiences: ['urn:other'] }))).toMatch(/^audience: .*"urn:other"/);
+    expect(outcome(await verify({ ...base, recipient: 'https://evil.example/saml-role/sso' }))).toMatch(
+      /^recipient: /,
+    );
+    expect(outcome(await verify({ ...base, destination: 'https://signin.aliyun.com/other' }))).toMatch(
+      /^destination: /,
+    );
+    expect(outcome(await verify({ ...base, recipient: 'https://signin.aliyun.com/saml-role/SSO' }))).toBe(
+      'accepted',
+    );
+    expect(outcome(await verify({ ...base, recipient: 'https://SIGNIN.aliyun.com/saml-role/sso' }))).toBe(
+      'accepted',
+    );
+    expect(outcome(await verify({ ...base, sign: 'response', destination: null }))).toMatch(
+      /^destination: .*signed but has no Destination/,
+    );
+    expect(outcome(await verify({ ...base, destination: null }))).toBe('accepted');
+  });
+
+  it('applies the time windows with the configured skew and the Expired code', async () => {
+    const late = await verify({ inResponseTo: null }, { now: () => NOW + 5 * 60_000 + 181_000 });
+    expect(outcome(late)).toMatch(/^not-on-or-after: /);
+    expect(late.ok ? '' : late.error.code).toBe('AuthenticationFail.SAMLAssertion.Expired');
+    expect(outcome(await verify({ inResponseTo: null }, { now: () => NOW + 5 * 60_000 + 170_000 }))).toBe(
+      'accepted',
+    );
+    expect(outcome(await verify({ inResponseTo: null }, { now: () => NOW - 200_000 }))).toMatch(
+      /^not-before: /,
+    );
+    expect(
+      outcome(await verify({ inResponseTo: null }, { now: () => NOW - 200_000, skewSeconds: 300 })),
+    ).toBe('accepted');
+    expect(outcome(await verify({ inResponseTo: null, sessionNotOnOrAfter: NOW - 600_000 }))).toMatch(
+      /^authn-statement: /,
+    );
+  });
+
+  it('checks Status, Issuer, bearer confirmation and AuthnStatement', async () => {
+    const base = { inResponseTo: null };
+    expect(
+      outcome(await verify({ ...base, statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Responder' })),
+    ).toMatch(/^status: /);
+    expect(outcome(await verify({ ...base, assertionIssuer: 'https://evil.example' }))).toMatch(/^issuer: /);
+    expect(outcome(await verify({ ...base, issuer: 'https://evil.example' }))).toMatch(
+      /^issuer: Response Issuer/,
+    );
+    expect(
+      outcome(
+        await verify({ ...base, subjectConfirmationMethod: 'urn:oasis:names:tc:SAML:2.0:cm:holder-of-key' }),
+      ),
+    ).toMatch(/^subject-confirmation: /);
+    expect(outcome(await verify({ ...base, recipient: null }))).toMatch(
+      /^subject-confirmation: .*no Recipient/,
+    );
+    expect(outcome(await verify({ ...base, authnStatement: false }))).toMatch(/^authn-statement: /);
+  });
+
+  it('refuses a NameID split by a comment even though the signature still verifies', async () => {
+    const r = await verify({
+      inResponseTo: null,
+      editAssertion: (xml) => xml.replace('>alice@example.com<', '>alice@example.com<!---->.evil.com<'),
+      nameId: 'alice@example.com',
+    });
+    expect(outcome(r)).toMatch(/^subject: NameID is split/);
+  });
+
+  it('decrypts an AES-GCM EncryptedAssertion with the SP key; CBC only when allowed', async () => {
+    const keys = testKeys();
+    const sp = { spDecryptionKeys: [keys.spEncryption.privateKey] };
+    expect(outcome(await verify({ inResponseTo: null, encrypt: true }, sp))).toBe('accepted');
+    expect(outcome(await verify({ inResponseTo: null, encrypt: true }))).toMatch(
+      /^decryption: .*no SP decryption key is configured/,
+    );
+    const cbc = { inResponseTo: null, encrypt: { dataAlgorithm: 'aes256-cbc' as const } };
+    expect(outcome(await verify(cbc, sp))).toMatch(/^decryption: /);
+    expect(outcome(await verify(cbc, { ...sp, allowAesCbc: true }))).toBe('accepted');
+    expect(outcome(await verify({ inResponseTo: null, encrypt: true, sign: 'none' }, sp))).toMatch(
+      /^assertion-signed: /,
+    );
+  });
+
+  it('refuses oversize, non-base64 and DOCTYPE input before parsing', async () => {
+    const b64 = idp.response({ now: NOW, inResponseTo: null }).base64;
+    expect(outcome(await verifyResponse(b64, options({ maxInputLength: 100 })))).toMatch(/^size: /);
+    expect(outcome(await verifyResponse(`${b64}!`, options()))).toMatch(/^base64: /);
+    expect(outcome(await verifyResponse(`${b64}====`, options()))).toMatch(/^base64: /);
+    const doctype = Buffer.from('<!DOCTYPE x><samlp:Response/>').toString('base64');
+    expect(outcome(await verifyResponse(doctype, options()))).toMatch(/^xml-prolog: /);
+    const two = Buffer.from('<a/><b/>').toString('base64');
+    expect(outcome(await verifyResponse(two, options()))).toMatch(/^xml-wellformed: /);
+  });
+});
