@@ -18,13 +18,12 @@ let browser: TestBrowser;
 
 beforeAll(async () => {
   acs = await startCapturingAcs();
-  [idp, browser] = await Promise.all([
-    startSimpleSamlPhp({
-      users: [{ ...USER, attributes: { [ALIYUN_ROLE_ATTRIBUTE]: [ROLE] } }],
-      sps: [{ entityId: SP_ENTITY_ID, acsUrls: `${acs.origin}/saml-role/sso` }],
-    }),
-    launchBrowser(),
-  ]);
+  // One at a time, so that afterAll can stop whatever did start when a later step fails.
+  idp = await startSimpleSamlPhp({
+    users: [{ ...USER, attributes: { [ALIYUN_ROLE_ATTRIBUTE]: [ROLE] } }],
+    sps: [{ entityId: SP_ENTITY_ID, acsUrls: `${acs.origin}/saml-role/sso` }],
+  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {

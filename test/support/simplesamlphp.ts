@@ -1,6 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -72,10 +71,6 @@ export interface SimpleSamlPhpIdp {
   stop(): Promise<void>;
 }
 
-/** Kill-switches of running IdPs, so that a crashed test file never leaves php servers behind. */
-const running = new Map<number, () => void>();
-process.once('exit', () => running.forEach((killNow) => killNow()));
-
 /** Starts SimpleSAMLphp 1.19 as a SAML IdP on a free loopback port, with a fresh key and config dir. */
 export async function startSimpleSamlPhp(options: SimpleSamlPhpOptions): Promise<SimpleSamlPhpIdp> {
   options.users.forEach(checkUser);
@@ -84,7 +79,6 @@ export async function startSimpleSamlPhp(options: SimpleSamlPhpOptions): Promise
   const runDir = await mkdtemp(join(tmpdir(), 'ramgate-ssp-'));
   let child: ChildProcess | undefined;
   const stop = async (): Promise<void> => {
-    if (child?.pid) running.delete(child.pid);
     if (child) await killProcessGroup(child);
     await rm(runDir, { recursive: true, force: true });
   };
@@ -97,13 +91,6 @@ export async function startSimpleSamlPhp(options: SimpleSamlPhpOptions): Promise
 
     const server = spawnPhpServer(runDir, port);
     child = server.child;
-    const pid = child.pid;
-    if (pid !== undefined) {
-      running.set(pid, () => {
-        killGroupNow(pid, 'SIGKILL');
-        rmSync(runDir, { recursive: true, force: true });
-      });
-    }
     const metadataUrl = `${baseUrl}/saml2/idp/metadata.php`;
     const metadataXml = await waitUntilServing(server, metadataUrl, runDir);
     return {
@@ -223,10 +210,29 @@ interface PhpServer {
   outputTail(): string;
 }
 
+/**
+ * `sh` leads a process group of its own holding `php -S` (which forks PHP_CLI_SERVER_WORKERS workers),
+ * so stop() kills them all at once; and it watches its stdin, a pipe from this process, so the whole
+ * group dies and the run dir goes away with the test runner even when the runner is killed outright.
+ */
+const SUPERVISOR = `
+command -v php >/dev/null 2>&1 || { echo "php: not found" >&2; exit 127; }
+exec 3<&0
+php "$@" 3<&- </dev/null &
+server=$!
+{ trap '' TERM; read -r _ <&3; kill -TERM 0; sleep 0.3; rm -rf "$RAMGATE_SSP_RUN_DIR"; } &
+reader=$!
+wait "$server"
+code=$?
+kill "$reader" 2>/dev/null
+exit "$code"
+`;
+
 function spawnPhpServer(runDir: string, port: number): PhpServer {
   const child = spawn(
-    'php',
+    'sh',
     [
+      '-c', SUPERVISOR, 'ramgate-simplesamlphp',
       '-d', 'display_errors=0',
       '-d', 'log_errors=1',
       '-d', `error_log=${join(runDir, 'log', 'php-errors.log')}`,
@@ -234,10 +240,14 @@ function spawnPhpServer(runDir: string, port: number): PhpServer {
       '-t', SSP_WWW,
     ], // prettier-ignore
     {
-      // Own process group: `php -S` forks PHP_CLI_SERVER_WORKERS workers, and stop() kills them all.
       detached: true,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, SIMPLESAMLPHP_CONFIG_DIR: join(runDir, 'config'), PHP_CLI_SERVER_WORKERS: '4' },
+      stdio: ['pipe', 'ignore', 'pipe'],
+      env: {
+        ...process.env,
+        SIMPLESAMLPHP_CONFIG_DIR: join(runDir, 'config'),
+        PHP_CLI_SERVER_WORKERS: '4',
+        RAMGATE_SSP_RUN_DIR: runDir,
+      },
     },
   );
   // The access log goes to stderr: keep draining it (a full pipe would block the server), keep the tail.
@@ -255,8 +265,9 @@ async function waitUntilServing(server: PhpServer, metadataUrl: string, runDir: 
   child.once('error', (err) => (spawnError = err));
   let last = 'no answer';
   while (Date.now() < deadline) {
-    if (spawnError) {
-      throw new Error(`cannot run php (${spawnError.message}); scripts/ensure-system-deps.sh installs it`);
+    if (spawnError || child.exitCode === 127) {
+      const why = spawnError?.message ?? 'php: not found';
+      throw new Error(`cannot run php (${why}); scripts/ensure-system-deps.sh installs it`);
     }
     if (child.exitCode !== null || child.signalCode !== null) break;
     try {
@@ -296,7 +307,8 @@ async function killProcessGroup(child: ChildProcess): Promise<void> {
     exited.then(() => false),
     new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 3_000).unref()),
   ]);
-  // Workers that outlived the master (or a master that ignored SIGTERM) get SIGKILL.
+  // What outlived SIGTERM (the stdin watcher ignores it; a stuck worker) gets SIGKILL.
   killGroupNow(pid, 'SIGKILL');
   if (timedOut) await exited;
+  child.stdin?.destroy();
 }
