@@ -1,12 +1,12 @@
 /**
  * A small Koa app around the RPC adapter for the SDK tests: dummy handlers echo the verified
- * caller and the parameters; a fake credential resolver and an in-memory nonce store stand in
- * for the STS core and src/core/store/memory.ts.
+ * caller and the parameters; a fake credential resolver stands in for the STS core, the memory
+ * store's EphemeralStore keeps the nonces.
  */
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { ApiError } from '../../src/core/errors.js';
-import type { EphemeralStore } from '../../src/core/store/types.js';
+import { MemoryEphemeral } from '../../src/core/store/memory-ephemeral.js';
 import { createHttpServer, createRpcRouter } from '../../src/http/rpc/index.js';
 import type {
   Caller,
@@ -51,20 +51,6 @@ export const resolveCredential: CredentialResolver = async (accessKeyId, securit
   }
   throw new ApiError('InvalidAccessKeyId.NotFound', `Specified access key ${accessKeyId} is not found.`);
 };
-
-/** Stand-in for the memory EphemeralStore: only what the adapter uses. */
-export function fakeNonceStore(): Pick<EphemeralStore, 'putIfAbsent'> & { keys: () => string[] } {
-  const entries = new Map<string, number>();
-  return {
-    async putIfAbsent(key, _value, ttlMs) {
-      const expiry = entries.get(key);
-      if (expiry !== undefined && expiry > Date.now()) return false;
-      entries.set(key, Date.now() + ttlMs);
-      return true;
-    },
-    keys: () => [...entries.keys()],
-  };
-}
 
 const echo = (ctx: RpcHandlerContext) => ({
   Caller: ctx.caller ?? null,
@@ -174,16 +160,23 @@ export type RunningApp = {
   port: number;
   close: () => Promise<void>;
   unexpected: unknown[];
+  /** Every AccessKeyId the resolver was asked about. */
+  resolvedKeys: string[];
 };
 
 export async function startRpcApp(overrides: Partial<RpcRouterOptions> = {}): Promise<RunningApp> {
   const unexpected: unknown[] = [];
+  const resolvedKeys: string[] = [];
+  const nonces = new MemoryEphemeral();
   const app = new Koa();
   app.use(
     createRpcRouter({
       actions: testActions,
-      resolveCredential,
-      nonces: fakeNonceStore(),
+      resolveCredential: (accessKeyId, securityToken) => {
+        resolvedKeys.push(accessKeyId);
+        return resolveCredential(accessKeyId, securityToken);
+      },
+      nonces,
       hostId: 'sts.ramgate.test',
       onUnexpectedError: (error) => unexpected.push(error),
       ...overrides,
@@ -196,8 +189,10 @@ export async function startRpcApp(overrides: Partial<RpcRouterOptions> = {}): Pr
     endpoint: `127.0.0.1:${port}`,
     port,
     unexpected,
+    resolvedKeys,
     close: () =>
       new Promise((resolve) => {
+        nonces.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

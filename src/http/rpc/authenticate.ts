@@ -37,6 +37,7 @@ type SignedClaim = {
 /** Verifies an ACS3-HMAC-SHA256 or RPC v1 HMAC-SHA1 signature and consumes its nonce. */
 export async function authenticate(req: RpcRequest, settings: AuthSettings): Promise<Authenticated> {
   const claim = readSignedClaim(req);
+  checkAccessKeyIdShape(claim.accessKeyId);
   checkTimestampWindow(claim.timestampMs, settings.nowMs, settings.windowMs, timestampName(req));
   const { secret, caller } = await settings.resolveCredential(claim.accessKeyId, claim.securityToken);
   if (!signaturesEqual(claim.sign(secret), claim.signature)) {
@@ -54,6 +55,17 @@ export async function authenticate(req: RpcRequest, settings: AuthSettings): Pro
     settings.windowMs,
   );
   return { caller, accessKeyId: claim.accessKeyId };
+}
+
+const ACCESS_KEY_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+function checkAccessKeyIdShape(accessKeyId: string): void {
+  if (!ACCESS_KEY_ID.test(accessKeyId)) {
+    throw new ApiError(
+      'InvalidAccessKeyId.NotFound',
+      'Specified access key is not found: it is not a well-formed AccessKeyId.',
+    );
+  }
 }
 
 function timestampName(req: RpcRequest): string {

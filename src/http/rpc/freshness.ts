@@ -55,7 +55,7 @@ export async function consumeNonce(
   nowMs: number,
   windowMs: number,
 ): Promise<void> {
-  const ttlMs = Math.max(1000, timestampMs + windowMs - nowMs + 1000);
+  const ttlMs = Math.ceil(Math.max(1000, timestampMs + windowMs - nowMs + 1000));
   const fresh = await store.putIfAbsent(`rpc-nonce:${accessKeyId}:${nonce}`, '1', ttlMs);
   if (!fresh) {
     throw new ApiError(
