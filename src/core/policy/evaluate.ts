@@ -1,12 +1,13 @@
 /**
  * Evaluation (reference §4): an explicit Deny anywhere wins, else an Allow, else implicit deny.
- * Statements were compiled once; a request is prepared once (action lower-cased, context keys
- * folded) and each statement costs a few matcher calls.
+ * Statements were compiled and indexed once; a request is prepared once (action lower-cased,
+ * context keys folded) and each candidate statement costs a few matcher calls.
  */
 import { conditionsHold } from './conditions.js';
 import { principalMatches, type TrustPrincipal } from './principal.js';
 import { prepareRequest, type AccessRequest, type PreparedRequest } from './request.js';
-import type { CompiledPolicy, CompiledStatement, EvaluationResult, PatternList } from './types.js';
+import { buildStatementIndex, listsFor } from './statement-index.js';
+import type { CompiledPolicy, CompiledStatement, EvaluationResult, PatternList, PolicySet } from './types.js';
 
 export const IMPLICIT_DENY: EvaluationResult = Object.freeze({ decision: 'ImplicitDeny' });
 
@@ -34,27 +35,67 @@ function statementApplies(s: CompiledStatement, request: PreparedRequest): boole
   );
 }
 
-/** Identity (or session) policies for one request: 'Allow' | 'ExplicitDeny' | 'ImplicitDeny' and the deciding statement. */
+function firstApplicable(
+  statements: readonly CompiledStatement[],
+  request: PreparedRequest,
+): CompiledStatement | undefined {
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i] as CompiledStatement;
+    if (statementApplies(s, request)) return s;
+  }
+  return undefined;
+}
+
+function checkIdentity(policy: CompiledPolicy): void {
+  if (policy.kind === 'trust')
+    throw new TypeError(`the trust policy ${policy.name} cannot decide a request; use evaluateTrust()`);
+}
+
+/** Merge identity or session policies into one index, for a principal whose policies decide many requests. */
+export function compilePolicySet(policies: readonly CompiledPolicy[]): PolicySet {
+  policies.forEach(checkIdentity);
+  const frozen = Object.freeze([...policies]);
+  return Object.freeze({
+    kind: 'set',
+    policies: frozen,
+    index: buildStatementIndex(frozen.flatMap((p) => p.statements)),
+  });
+}
+
+function isPolicySet(value: readonly CompiledPolicy[] | PolicySet): value is PolicySet {
+  return !Array.isArray(value);
+}
+
+/**
+ * Identity (or session) policies for one request: 'Allow' | 'ExplicitDeny' | 'ImplicitDeny' and
+ * the deciding statement (the first Deny that applies, else the first Allow, in policy order).
+ */
 export function evaluate(
-  policies: readonly CompiledPolicy[],
+  policies: readonly CompiledPolicy[] | PolicySet,
   request: AccessRequest | PreparedRequest,
 ): EvaluationResult {
   const prepared = prepareRequest(request);
-  let allowed: EvaluationResult | undefined;
+  if (isPolicySet(policies)) {
+    const lists = listsFor(policies.index, prepared.service);
+    return (
+      (firstApplicable(lists.denies, prepared) ?? firstApplicable(lists.allows, prepared))?.result ??
+      IMPLICIT_DENY
+    );
+  }
   for (let p = 0; p < policies.length; p++) {
     const policy = policies[p] as CompiledPolicy;
-    if (policy.kind === 'trust')
-      throw new TypeError(`evaluate() was given the trust policy ${policy.name}; use evaluateTrust()`);
-    const statements = policy.statements;
-    for (let i = 0; i < statements.length; i++) {
-      const s = statements[i] as CompiledStatement;
-      if (s.effect === 'Allow' && allowed !== undefined) continue;
-      if (!statementApplies(s, prepared)) continue;
-      if (s.effect === 'Deny') return s.result;
-      allowed = s.result;
-    }
+    checkIdentity(policy);
+    const deny = firstApplicable(listsFor(policy.index, prepared.service).denies, prepared);
+    if (deny) return deny.result;
   }
-  return allowed ?? IMPLICIT_DENY;
+  for (let p = 0; p < policies.length; p++) {
+    const allow = firstApplicable(
+      listsFor((policies[p] as CompiledPolicy).index, prepared.service).allows,
+      prepared,
+    );
+    if (allow) return allow.result;
+  }
+  return IMPLICIT_DENY;
 }
 
 /**
@@ -63,7 +104,7 @@ export function evaluate(
  * identity policies alone decide. The result is thus role policies ∩ session policy.
  */
 export function evaluateSession(
-  identityPolicies: readonly CompiledPolicy[],
+  identityPolicies: readonly CompiledPolicy[] | PolicySet,
   sessionPolicy: CompiledPolicy | undefined,
   request: AccessRequest | PreparedRequest,
 ): EvaluationResult {
@@ -84,12 +125,12 @@ export function evaluateTrust(trustPolicy: CompiledPolicy, request: TrustRequest
     resource: '',
     context: request.context,
   });
-  let allowed: EvaluationResult | undefined;
-  for (const s of trustPolicy.statements) {
-    if (s.principal === undefined || !principalMatches(s.principal, request.principal)) continue;
-    if (!statementApplies(s, prepared)) continue;
-    if (s.effect === 'Deny') return s.result;
-    allowed ??= s.result;
-  }
-  return allowed ?? IMPLICIT_DENY;
+  const applies = (s: CompiledStatement) =>
+    s.principal !== undefined &&
+    principalMatches(s.principal, request.principal) &&
+    statementApplies(s, prepared);
+  const decided =
+    trustPolicy.statements.find((s) => s.effect === 'Deny' && applies(s)) ??
+    trustPolicy.statements.find((s) => s.effect === 'Allow' && applies(s));
+  return decided?.result ?? IMPLICIT_DENY;
 }

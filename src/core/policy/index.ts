@@ -3,7 +3,14 @@
  * (reference §2.4, §4). Pure TypeScript, no I/O. This file is the stable API.
  */
 export { compilePolicy, type CompileOptions } from './compile.js';
-export { evaluate, evaluateSession, evaluateTrust, IMPLICIT_DENY, type TrustRequest } from './evaluate.js';
+export {
+  compilePolicySet,
+  evaluate,
+  evaluateSession,
+  evaluateTrust,
+  IMPLICIT_DENY,
+  type TrustRequest,
+} from './evaluate.js';
 export { prepareRequest, PreparedRequest, type AccessRequest, type ContextValue } from './request.js';
 export type { TrustPrincipal } from './principal.js';
 export { POLICY_LIMITS, characterCount } from './limits.js';
@@ -14,4 +21,11 @@ export {
   compiledSystemPolicy,
   type SystemPolicy,
 } from './system-policies.js';
-export type { CompiledPolicy, CompiledStatement, Decision, EvaluationResult, PolicyKind } from './types.js';
+export type {
+  CompiledPolicy,
+  CompiledStatement,
+  Decision,
+  EvaluationResult,
+  PolicyKind,
+  PolicySet,
+} from './types.js';

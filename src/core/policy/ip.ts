@@ -25,35 +25,43 @@ function parseIpv4(text: string): number | undefined {
   return ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
 }
 
-function parseIpv6Hextets(text: string): number[] | undefined {
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const parsePart = (part: string, allowV4Tail: boolean): number[] | undefined => {
-    if (part === '') return [];
-    const groups = part.split(':');
-    const out: number[] = [];
-    for (let i = 0; i < groups.length; i++) {
-      const g = groups[i] ?? '';
-      if (allowV4Tail && i === groups.length - 1 && g.includes('.')) {
-        const v4 = parseIpv4(g);
-        if (v4 === undefined) return undefined;
-        out.push(v4 >>> 16, v4 & 0xffff);
-      } else if (HEXTET.test(g)) {
-        out.push(parseInt(g, 16));
-      } else {
-        return undefined;
-      }
+/** Hextets of one side of "::" (the right side may end in a dotted IPv4 address); false when malformed. */
+function pushHextets(part: string, allowV4Tail: boolean, out: number[]): boolean {
+  if (part === '') return true;
+  const groups = part.split(':');
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i] as string;
+    if (allowV4Tail && i === groups.length - 1 && g.includes('.')) {
+      const v4 = parseIpv4(g);
+      if (v4 === undefined) return false;
+      out.push(v4 >>> 16, v4 & 0xffff);
+    } else if (HEXTET.test(g)) {
+      out.push(parseInt(g, 16));
+    } else {
+      return false;
     }
-    return out;
-  };
-  if (halves.length === 1) {
-    const all = parsePart(text, true);
-    return all && all.length === 8 ? all : undefined;
   }
-  const head = parsePart(halves[0] ?? '', false);
-  const tail = parsePart(halves[1] ?? '', true);
-  if (!head || !tail || head.length + tail.length > 7) return undefined;
-  return [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
+  return true;
+}
+
+function parseIpv6Hextets(text: string): number[] | undefined {
+  const gap = text.indexOf('::');
+  if (gap < 0) {
+    const all: number[] = [];
+    return pushHextets(text, true, all) && all.length === 8 ? all : undefined;
+  }
+  if (text.indexOf('::', gap + 1) >= 0) return undefined;
+  const head: number[] = [];
+  const tail: number[] = [];
+  if (!pushHextets(text.slice(0, gap), false, head) || !pushHextets(text.slice(gap + 2), true, tail))
+    return undefined;
+  if (head.length + tail.length > 7) return undefined;
+  while (head.length + tail.length < 8) head.push(0);
+  return head.concat(tail);
+}
+
+function word(h: readonly number[], i: number): number {
+  return (((h[i] ?? 0) << 16) | (h[i + 1] ?? 0)) >>> 0;
 }
 
 export function parseIp(text: string): IpAddr | undefined {
@@ -62,8 +70,7 @@ export function parseIp(text: string): IpAddr | undefined {
   if (!text.includes(':') || text.length > 45) return undefined;
   const h = parseIpv6Hextets(text);
   if (!h) return undefined;
-  const word = (i: number) => (((h[i] ?? 0) << 16) | (h[i + 1] ?? 0)) >>> 0;
-  const words = [word(0), word(2), word(4), word(6)] as const;
+  const words = [word(h, 0), word(h, 2), word(h, 4), word(h, 6)] as const;
   if (words[0] === 0 && words[1] === 0 && words[2] === 0xffff)
     return { v4: true, words: [0, 0, 0, words[3]] };
   return { v4: false, words };

@@ -34,6 +34,8 @@ class Reader {
   constructor(private readonly text: string) {}
 
   fail(reason: string, at = this.pos): never {
+    // Whatever was expected, a text that stops early is best described as truncated.
+    if (at >= this.text.length) reason = 'unexpected end of text';
     let line = 1;
     let lineStart = 0;
     for (let i = 0; i < at && i < this.text.length; i++) {

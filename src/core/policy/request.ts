@@ -23,10 +23,14 @@ export class ContextEntry {
   private dateCache: readonly number[] | undefined;
   private boolCache: readonly (string | undefined)[] | undefined;
   private ipCache: readonly (IpAddr | undefined)[] | undefined;
-  readonly strings: readonly string[];
+  private stringCache: readonly string[] | undefined;
 
-  constructor(private readonly raw: readonly ContextValue[]) {
-    this.strings = raw.map((v) => (v instanceof Date ? v.toISOString() : String(v)));
+  constructor(private readonly raw: readonly ContextValue[]) {}
+
+  get strings(): readonly string[] {
+    return (this.stringCache ??= this.raw.every((v) => typeof v === 'string')
+      ? (this.raw as readonly string[])
+      : this.raw.map((v) => (v instanceof Date ? v.toISOString() : String(v))));
   }
 
   get lower(): readonly string[] {
@@ -49,34 +53,47 @@ export class ContextEntry {
 /** A request with its action lower-cased and its context keys folded, ready for many evaluations. */
 export class PreparedRequest {
   readonly action: string;
+  /** The service part of the action (before the first ":"). */
+  readonly service: string;
   readonly resource: string;
-  private entries: Map<string, ContextEntry> | undefined;
+  private keys: Map<string, ContextEntry | ContextValue | readonly ContextValue[]> | undefined;
 
   constructor(private readonly request: AccessRequest) {
     this.action = request.action.toLowerCase();
+    const colon = this.action.indexOf(':');
+    this.service = colon < 0 ? this.action : this.action.slice(0, colon);
     this.resource = request.resource;
   }
 
   /** The values of a condition key (already lower-case), or undefined when the request lacks it. */
   lookup(lowerKey: string): ContextEntry | undefined {
-    return (this.entries ??= buildEntries(this.request.context)).get(lowerKey);
+    const keys = (this.keys ??= foldKeys(this.request.context));
+    const value = keys.get(lowerKey);
+    if (value === undefined || value instanceof ContextEntry) return value;
+    // Typed views are built only for keys a condition actually reads.
+    const list = Array.isArray(value) ? (value as readonly ContextValue[]) : [value as ContextValue];
+    // An empty list means the key is absent, as it is for a missing key.
+    const entry = list.length > 0 ? new ContextEntry(list) : undefined;
+    if (entry) keys.set(lowerKey, entry);
+    else keys.delete(lowerKey);
+    return entry;
   }
 }
 
-function buildEntries(context: AccessRequest['context']): Map<string, ContextEntry> {
-  const entries = new Map<string, ContextEntry>();
-  if (!context) return entries;
+function foldKeys(
+  context: AccessRequest['context'],
+): Map<string, ContextEntry | ContextValue | readonly ContextValue[]> {
+  const keys = new Map<string, ContextEntry | ContextValue | readonly ContextValue[]>();
+  if (!context) return keys;
   for (const key of Object.keys(context)) {
     const value = context[key];
     if (value === undefined) continue;
     const lower = key.toLowerCase();
-    if (entries.has(lower))
+    if (keys.has(lower))
       throw new TypeError(`request context has the key "${lower}" twice (keys are case-insensitive)`);
-    const list = Array.isArray(value) ? (value as readonly ContextValue[]) : [value as ContextValue];
-    // An empty list means the key is absent, as it is for a missing key.
-    if (list.length > 0) entries.set(lower, new ContextEntry(list));
+    keys.set(lower, value);
   }
-  return entries;
+  return keys;
 }
 
 export function prepareRequest(request: AccessRequest | PreparedRequest): PreparedRequest {

@@ -1,5 +1,6 @@
 import type { CompiledCondition } from './conditions.js';
 import type { CompiledPrincipal } from './principal.js';
+import type { StatementIndex } from './statement-index.js';
 import type { Matcher } from './wildcard.js';
 
 /** identity: custom/system policies attached to users, groups, roles; trust: a role's AssumeRolePolicyDocument; session: the STS `Policy` parameter. */
@@ -43,4 +44,13 @@ export interface CompiledPolicy {
   /** The document as given. */
   readonly text: string;
   readonly statements: readonly CompiledStatement[];
+  /** The statements indexed by action service, built at compile time. */
+  readonly index: StatementIndex;
+}
+
+/** Several identity policies merged into one index: build once per principal, evaluate many times. */
+export interface PolicySet {
+  readonly kind: 'set';
+  readonly policies: readonly CompiledPolicy[];
+  readonly index: StatementIndex;
 }

@@ -1,8 +1,9 @@
 /**
  * Wildcard patterns of the policy language: `*` matches zero or more characters, `?` exactly one
  * (a surrogate pair counts as one character). A pattern is compiled once into the cheapest
- * matcher for its shape; the general case is a linear-backtracking hand matcher (at most
- * O(pattern × input) steps), never a regex, so no pattern can make matching blow up.
+ * matcher for its shape: equality, prefix, suffix, anchored segments found with indexOf, and for
+ * patterns with `?` a backtracking hand matcher (at most O(pattern × input) steps). Never a regex,
+ * so no pattern can make matching blow up.
  */
 export type Matcher = (input: string) => boolean;
 
@@ -11,18 +12,39 @@ const matchAll: Matcher = () => true;
 /** `pattern` must already be in the case the input will be in (callers lower-case both for case-insensitive parts). */
 export function compileWildcard(pattern: string): Matcher {
   if (pattern === '*') return matchAll;
-  const star = pattern.indexOf('*');
-  const hasQuestion = pattern.includes('?');
-  if (star < 0 && !hasQuestion) return (input) => input === pattern;
-  if (!hasQuestion && star === pattern.length - 1) {
-    const prefix = pattern.slice(0, -1);
-    return (input) => input.startsWith(prefix);
+  if (pattern.includes('?')) return (input) => wildcardMatch(pattern, input);
+  const segments = pattern.split('*');
+  if (segments.length === 1) return (input) => input === pattern;
+  const prefix = segments[0] as string;
+  const suffix = segments[segments.length - 1] as string;
+  const middles = segments.slice(1, -1).filter((s) => s.length > 0);
+  if (middles.length === 0) {
+    if (suffix === '') return (input) => input.startsWith(prefix);
+    if (prefix === '') return (input) => input.endsWith(suffix);
   }
-  if (!hasQuestion && star === 0 && pattern.lastIndexOf('*') === 0) {
-    const suffix = pattern.slice(1);
-    return (input) => input.endsWith(suffix);
+  return (input) => starSegmentsMatch(prefix, middles, suffix, input);
+}
+
+/**
+ * A pattern of literal segments joined by `*`: the prefix and suffix are anchored, and the middle
+ * segments are found leftmost-first in order (taking the earliest occurrence never loses a match).
+ */
+function starSegmentsMatch(
+  prefix: string,
+  middles: readonly string[],
+  suffix: string,
+  input: string,
+): boolean {
+  const end = input.length - suffix.length;
+  if (end < prefix.length || !input.startsWith(prefix) || !input.endsWith(suffix)) return false;
+  let pos = prefix.length;
+  for (let i = 0; i < middles.length; i++) {
+    const segment = middles[i] as string;
+    const at = input.indexOf(segment, pos);
+    if (at < 0 || at + segment.length > end) return false;
+    pos = at + segment.length;
   }
-  return (input) => wildcardMatch(pattern, input);
+  return true;
 }
 
 /** True when the text contains a wildcard character. */
