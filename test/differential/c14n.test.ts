@@ -36,9 +36,10 @@ function pairs(ours: XmlElement, dom: Element, out: [XmlElement, Element][] = []
 }
 
 function theirs(el: Element, prefixes: string[] = []): string {
-  return new ExclusiveCanonicalization().process(el, {
+  const domEl = el as unknown as globalThis.Element; // xml-crypto is typed with DOM lib nodes; xmldom's are what it walks
+  return new ExclusiveCanonicalization().process(domEl, {
     inclusiveNamespacesPrefixList: prefixes,
-    ancestorNamespaces: findAncestorNsForElement(el),
+    ancestorNamespaces: findAncestorNsForElement(domEl),
   });
 }
 

@@ -27,7 +27,7 @@ function xmlCryptoVerify(xml: string, certPem: string, signaturePath: string): b
   }
   if (!node) throw new Error(`no signature at ${signaturePath}`);
   const sig = new SignedXml({ publicCert: certPem, getCertFromKeyInfo: () => null });
-  sig.loadSignature(node);
+  sig.loadSignature(node as unknown as Node); // xml-crypto is typed with DOM lib nodes; xmldom's are what it walks
   try {
     return sig.checkSignature(xml);
   } catch {
