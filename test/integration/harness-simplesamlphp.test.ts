@@ -196,6 +196,16 @@ describe('SimpleSAMLphp IdP harness', () => {
     });
   });
 
+  it('serves several logins at once (PHP_CLI_SERVER_WORKERS), each with its own response', async () => {
+    const spEntityId = sp('assertion-signed').entityId;
+    const logins = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((relayState) => idpInitiatedLogin(idp, { spEntityId, ...USER, relayState })),
+    );
+    expect(logins.map((l) => l.relayState)).toEqual(['a', 'b', 'c', 'd']);
+    const ids = logins.map((l) => parseXml(decode(l.samlResponse)).documentElement?.getAttribute('ID'));
+    expect(new Set(ids).size).toBe(4);
+  });
+
   it('throws with the page text when SimpleSAMLphp refuses the login', async () => {
     const spEntityId = sp('assertion-signed').entityId;
     await expect(

@@ -49,7 +49,7 @@ async function loginThrough(
   let page = await browser.request(startUrl);
   const loginForm = findForm(page.html, (inputs) => inputs.has('AuthState'));
   if (loginForm) {
-    const body = new URLSearchParams(loginForm.inputs);
+    const body = new URLSearchParams([...loginForm.inputs]);
     body.set('username', credentials.username);
     body.set('password', credentials.password);
     page = await browser.request(new URL(loginForm.action, page.url).href, body);

@@ -1,3 +1,11 @@
+/**
+ * SimpleSAMLphp 1.19 (Debian package) as a real SAML IdP for integration tests, on a free loopback
+ * port with a per-run key, config and metadata (templates in test/simplesamlphp/).
+ *
+ *   const idp = await startSimpleSamlPhp({ users: [{ username, password, attributes }], sps: [{ entityId, acsUrls }] });
+ *   const { acsUrl, samlResponse, relayState } = await idpInitiatedLogin(idp, { spEntityId, username, password });
+ *   await idp.stop(); // in afterAll
+ */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -168,7 +176,7 @@ async function writeSpRemote(runDir: string, sps: SpRegistration[]): Promise<voi
 }
 
 /** One saml20-sp-remote entry in SimpleSAMLphp 1.19's metadata shape. */
-export function spRemoteMetadata(sp: SpRegistration): Record<string, unknown> {
+function spRemoteMetadata(sp: SpRegistration): Record<string, unknown> {
   const entry: Record<string, unknown> = {
     AssertionConsumerService: [sp.acsUrls]
       .flat()
