@@ -42,7 +42,12 @@ describe('redis store while Redis is unavailable', () => {
   it('fails every operation with StoreUnavailableError when Redis stops, and recovers when it is back', async () => {
     let server = await startRedis();
     cleanup.push(() => server.stop());
-    const store = await createStore({ kind: 'redis', url: server.url });
+    const connectionErrors: Error[] = [];
+    const store = await createStore({
+      kind: 'redis',
+      url: server.url,
+      onConnectionError: (err) => connectionErrors.push(err),
+    });
     cleanup.push(() => store.close());
     expect(await store.directory.batch(write('before'))).toEqual({ ok: true });
 
@@ -63,6 +68,8 @@ describe('redis store while Redis is unavailable', () => {
     for (const operation of operations) {
       await expect(settleWithin(operation(), 5_000)).rejects.toBeInstanceOf(StoreUnavailableError);
     }
+
+    await expect.poll(() => connectionErrors.length).toBeGreaterThan(0); // reconnects are refused and reported
 
     server = await redisOnPort(server.port);
     await untilReady(store);

@@ -20,7 +20,7 @@ export class DataFile {
 
   /** The current content, or undefined when no file was written yet. Removes a leftover temp file. */
   async read(): Promise<string | undefined> {
-    await mkdir(this.dir, { recursive: true });
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
     await rm(this.tempPath, { force: true });
     try {
       return await readFile(this.path, 'utf8');

@@ -46,10 +46,14 @@ function plan(state: Map<string, Records>, batch: PreparedBatch): Changes | Batc
   return changes;
 }
 
-function apply(state: Map<string, Records>, changes: Changes): void {
+/** Apply changes to `state`; collections not in `owned` are shared with a snapshot and copied first. */
+function apply(state: Map<string, Records>, changes: Changes, owned?: Set<string>): void {
   for (const [id, pending] of changes) {
     let records = state.get(id);
-    if (!records) state.set(id, (records = new Map()));
+    if (!records || (owned && !owned.has(id))) {
+      state.set(id, (records = new Map(records)));
+      owned?.add(id);
+    }
     for (const [key, json] of pending) {
       if (json === null) records.delete(key);
       else records.set(key, json);
@@ -58,21 +62,14 @@ function apply(state: Map<string, Records>, changes: Changes): void {
   }
 }
 
-/** The data file text of `state` with `changes` applied, without modifying `state`. */
-function render(state: Map<string, Records>, changes: Changes): string {
-  const ids = new Set([...state.keys(), ...changes.keys()]);
+/** The data file text of a directory state. */
+function render(state: Map<string, Records>): string {
   const parts: string[] = [];
-  for (const id of ids) {
-    const merged = new Map(state.get(id));
-    for (const [key, json] of changes.get(id) ?? []) {
-      if (json === null) merged.delete(key);
-      else merged.set(key, json);
-    }
-    if (merged.size === 0) continue;
+  for (const [id, records] of state) {
     const [scope, collection] = id.split('\u0000');
-    const records = [...merged].map(([key, json]) => `[${JSON.stringify(key)},${json}]`).join(',\n');
+    const lines = [...records].map(([key, json]) => `[${JSON.stringify(key)},${json}]`).join(',\n');
     parts.push(
-      `{"scope":${JSON.stringify(scope)},"collection":${JSON.stringify(collection)},"records":[\n${records}]}`,
+      `{"scope":${JSON.stringify(scope)},"collection":${JSON.stringify(collection)},"records":[\n${lines}]}`,
     );
   }
   return `{"format":"${FORMAT}","version":${VERSION},"collections":[\n${parts.join(',\n')}]}\n`;
@@ -117,14 +114,24 @@ function parseState(text: string, path: string): Map<string, Records> {
   return state;
 }
 
+type Waiter = { result: BatchResult; resolve: (result: BatchResult) => void; reject: (err: unknown) => void };
+
 /**
  * The directory of the memory store. Without a data file a batch is checked and applied in one
- * synchronous step. With one, batches run one at a time: check, write the whole new directory to
- * the data file, and only then make it visible, so a failed write changes nothing.
+ * synchronous step. With one, a batch is checked against `next` (the durable state plus every
+ * batch accepted before it) and answered only once a data file write containing it succeeded
+ * (group commit: batches arriving during a write share the next one). Reads see the durable state
+ * only. A failed write answers its batches, and every batch checked on top of them, with
+ * StoreUnavailableError and drops them all.
  */
 export class MemoryDirectory implements DirectoryStore {
   private state = new Map<string, Records>();
-  private queue: Promise<unknown> = Promise.resolve();
+  private next = new Map<string, Records>();
+  /** Collections of `next` copied since the last snapshot, so safe to change in place. */
+  private readonly owned = new Set<string>();
+  private waiting: Waiter[] = [];
+  private dirty = false;
+  private writing: Promise<void> | undefined;
   private closed = false;
 
   private constructor(private readonly file: DataFile | undefined) {}
@@ -133,6 +140,7 @@ export class MemoryDirectory implements DirectoryStore {
     const directory = new MemoryDirectory(file);
     const text = await file?.read();
     if (file && text !== undefined) directory.state = parseState(text, file.path);
+    directory.next = new Map(directory.state);
     return directory;
   }
 
@@ -155,40 +163,61 @@ export class MemoryDirectory implements DirectoryStore {
 
   async batch(writes: DirectoryWrite[]): Promise<BatchResult> {
     const batch = prepareBatch(writes, { oneScope: false });
+    if (this.closed) throw new StoreUnavailableError('The memory store is closed.');
     const file = this.file;
-    if (!file || batch.writes.length === 0) return this.checkAndApply(batch);
-    const run = this.queue.then(() => this.checkPersistAndApply(batch, file));
-    this.queue = run.catch(() => undefined);
-    return run;
+    if (!file) {
+      const changes = plan(this.state, batch);
+      if (!(changes instanceof Map)) return changes;
+      apply(this.state, changes);
+      return { ok: true };
+    }
+    const changes = plan(this.next, batch);
+    let result: BatchResult = { ok: true };
+    if (changes instanceof Map) {
+      apply(this.next, changes, this.owned);
+      this.dirty ||= changes.size > 0;
+    } else {
+      result = changes;
+    }
+    const answer = new Promise<BatchResult>((resolve, reject) =>
+      this.waiting.push({ result, resolve, reject }),
+    );
+    this.writing ??= this.writeGroups(file);
+    return answer;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.queue;
+    await this.writing;
   }
 
-  private checkAndApply(batch: PreparedBatch): BatchResult {
-    this.assertOpen();
-    const changes = plan(this.state, batch);
-    if (!(changes instanceof Map)) return changes;
-    apply(this.state, changes);
-    return { ok: true };
-  }
-
-  private async checkPersistAndApply(batch: PreparedBatch, file: DataFile): Promise<BatchResult> {
-    this.assertOpen();
-    const changes = plan(this.state, batch);
-    if (!(changes instanceof Map)) return changes;
-    try {
-      await file.write(render(this.state, changes));
-    } catch (err) {
-      throw new StoreUnavailableError(`Cannot write the directory data file ${file.path}.`, { cause: err });
+  /** Writes accepted batches group by group until none is waiting. */
+  private async writeGroups(file: DataFile): Promise<void> {
+    await Promise.resolve(); // batches of the current tick join the first group
+    while (this.waiting.length > 0) {
+      const group = this.waiting;
+      const dirty = this.dirty;
+      const snapshot = new Map(this.next);
+      this.waiting = [];
+      this.dirty = false;
+      this.owned.clear();
+      try {
+        if (dirty) await file.write(render(snapshot));
+      } catch (err) {
+        const error = new StoreUnavailableError(`Cannot write the directory data file ${file.path}.`, {
+          cause: err,
+        });
+        for (const waiter of [...group, ...this.waiting]) waiter.reject(error);
+        this.waiting = [];
+        this.dirty = false;
+        this.next = new Map(this.state);
+        this.owned.clear();
+        continue;
+      }
+      this.state = snapshot;
+      for (const waiter of group) waiter.resolve(waiter.result);
     }
-    apply(this.state, changes);
-    return { ok: true };
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw new StoreUnavailableError('The memory store is closed.');
+    // Same synchronous step as the last check of `waiting`: no batch can slip in between.
+    this.writing = undefined;
   }
 }

@@ -1,3 +1,19 @@
+/**
+ * The Redis store (ioredis; one server via `url`, or Redis Cluster via `nodes`). Redis 6.2 or later
+ * (GETDEL). Keys: directory collection `<prefix>{<scope>}:dir:<collection>` (a hash: field = record
+ * key, value = JSON text), ephemeral entry `<prefix>eph:<key>`.
+ *
+ * Round trips per operation (each is one command or one script):
+ *   directory.get 1 (HGET) · list 1 (HGETALL) · count 1 (HLEN) · batch 1 (EVALSHA of the batch
+ *   script; +1 EVAL only after Redis lost its script cache, e.g. a restart)
+ *   ephemeral.putIfAbsent 1 (SET NX PX) · set 1 (SET PX) · get 1 (GET) · take 1 (GETDEL) ·
+ *   delete 1 (DEL) · increment 1 (script: INCR + PEXPIRE when new) · ping 1 (PING)
+ *
+ * Unavailability: no offline queue, no re-sent commands, a command timeout, and reconnects every
+ * ≤ 1 s in the background: while Redis is away every operation fails fast with
+ * StoreUnavailableError (HTTP 503), and the same store object works again once Redis is back.
+ * A timed-out write may still have been applied by Redis; the caller only knows it failed.
+ */
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { BATCH_LUA, INCREMENT_LUA, decodeBatchReply, encodeBatch } from './redis-scripts.js';
 import {
@@ -23,6 +39,8 @@ export type RedisStoreOptions = {
   commandTimeoutMs?: number;
   /** How long open() waits for the first connection before returning anyway; default 2000. */
   connectTimeoutMs?: number;
+  /** Told about connection errors (for logs); operations report them as StoreUnavailableError anyway. */
+  onConnectionError?: (err: Error) => void;
 };
 
 type Client = Redis | Cluster;
@@ -64,8 +82,8 @@ function createClient(options: RedisStoreOptions): Client {
     : new Redis(options.url ?? 'redis://127.0.0.1:6379', { ...common, retryStrategy: retry });
   client.defineCommand('ramgateBatch', { lua: BATCH_LUA });
   client.defineCommand('ramgateIncrement', { lua: INCREMENT_LUA, numberOfKeys: 1 });
-  // Without a listener ioredis logs every failed reconnect; failures reach callers as errors.
-  client.on('error', () => undefined);
+  // Without a listener ioredis prints every failed reconnect; callers get the failures as errors.
+  client.on('error', (err: Error) => options.onConnectionError?.(err));
   return client;
 }
 

@@ -19,6 +19,8 @@ export const STORE_LIMITS = {
   /** A directory record as JSON text, or an ephemeral value. */
   valueLength: 1024 * 1024,
   batchWrites: 1000,
+  /** All records of one batch together, as JSON text. */
+  batchLength: 8 * 1024 * 1024,
   /** Longest TTL of an ephemeral entry: 366 days. */
   ttlMs: 366 * 24 * 3600 * 1000,
 } as const;

@@ -120,6 +120,12 @@ export function prepareBatch(writes: DirectoryWrite[], options: { oneScope: bool
       limit: normaliseLimit(write, index),
     };
   });
+  const length = prepared.reduce((sum, write) => sum + (write.json?.length ?? 0), 0);
+  if (length > STORE_LIMITS.batchLength) {
+    throw new StoreUsageError(
+      `The records of the batch are ${length} characters of JSON, over the limit of ${STORE_LIMITS.batchLength}.`,
+    );
+  }
   checkScopes(writes, options.oneScope);
   return { writes: prepared };
 }

@@ -97,6 +97,37 @@ describe('memory store data file', () => {
     await store.close();
   });
 
+  it('answers concurrent batches after one shared write, and drops them all when that write fails', async () => {
+    const dir = await tempDir();
+    const store = await MemoryStore.open({ dataDir: dir });
+    const [first, same, other] = await Promise.all([
+      store.directory.batch([user('alice')]),
+      store.directory.batch([user('alice')]),
+      store.directory.batch([user('bob')]),
+    ]);
+    expect([first, same, other]).toEqual([
+      { ok: true },
+      { ok: false, index: 0, reason: 'exists' },
+      { ok: true },
+    ]);
+
+    await mkdir(join(dir, 'directory.json.tmp'));
+    const failing = await Promise.allSettled([
+      store.directory.batch([user('carol')]),
+      store.directory.batch([user('carol')]), // its "exists" rests on the write that fails
+      store.directory.batch([{ op: 'delete', scope: '1', collection: 'user', key: 'carol' }]),
+    ]);
+    for (const outcome of failing) {
+      expect(outcome.status === 'rejected' && outcome.reason instanceof StoreUnavailableError).toBe(true);
+    }
+    await rm(join(dir, 'directory.json.tmp'), { recursive: true });
+    expect(await store.directory.batch([user('carol')])).toEqual({ ok: true });
+    await store.close();
+    const reopened = await MemoryStore.open({ dataDir: dir });
+    expect((await reopened.directory.list('1', 'user')).map((r) => r.key)).toEqual(['alice', 'bob', 'carol']);
+    await reopened.close();
+  });
+
   it('refuses writes and readiness once closed', async () => {
     const store = await MemoryStore.open({ dataDir: await tempDir() });
     await store.close();

@@ -248,6 +248,9 @@ export function describeStoreContract(
         await expect(directory.batch([create('alice', {}, -1)])).rejects.toThrow(/limit must be/);
         const tooMany = Array.from({ length: STORE_LIMITS.batchWrites + 1 }, (_, i) => create(`u${i}`, {}));
         await expect(directory.batch(tooMany)).rejects.toThrow(StoreUsageError);
+        const bulky = { blob: 'x'.repeat(STORE_LIMITS.valueLength - 20) };
+        const tooLong = Array.from({ length: 9 }, (_, i) => create(`u${i}`, bulky));
+        await expect(directory.batch(tooLong)).rejects.toThrow(/records of the batch/);
         await expect(directory.get('', 'user', 'a')).rejects.toThrow(StoreUsageError);
         expect(await directory.count(A, 'user')).toBe(0);
         expect(await directory.count(B, 'user')).toBe(0);
