@@ -13,8 +13,8 @@ export interface RedirectOptions {
   message: string | Buffer;
   param?: RedirectParam;
   relayState?: string;
-  /** Sign with this key; unsigned when absent. */
-  key?: KeyObject;
+  /** Sign with this key (a string: HMAC secret); unsigned when absent. */
+  key?: KeyObject | string;
   /** SigAlg URI (default rsa-sha256). */
   sigAlg?: string;
 }
