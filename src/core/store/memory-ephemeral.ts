@@ -3,8 +3,10 @@ import { StoreUnavailableError, StoreUsageError, type EphemeralStore } from './t
 import { checkKey, checkTtl, checkValue } from './validate.js';
 
 export type MemoryEphemeralOptions = {
-  /** Most live entries; at the cap new entries are refused (fail closed) rather than evicted. */
+  /** Most entries; at the cap new entries are refused (fail closed) rather than live ones evicted. */
   maxEntries?: number;
+  /** Most characters of keys plus values held; the same refusal beyond it. */
+  maxChars?: number;
   /** How often expired entries are swept out. */
   sweepIntervalMs?: number;
 };
@@ -20,17 +22,20 @@ function now(): number {
 
 /**
  * In-process TTL entries. Expired entries are invisible at once (checked on every read) and
- * removed by a periodic sweep on an unref'd timer; the number of entries is capped, and a full
+ * removed by a periodic sweep on an unref'd timer; entries and characters are capped, and a full
  * store refuses new entries instead of evicting live ones (evicting a replay-cache entry would
  * re-open a replay window).
  */
 export class MemoryEphemeral implements EphemeralStore {
   private readonly entries = new Map<string, Entry>();
   private readonly maxEntries: number;
+  private readonly maxChars: number;
+  private heldChars = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor(options: MemoryEphemeralOptions = {}) {
     this.maxEntries = options.maxEntries ?? 1_000_000;
+    this.maxChars = options.maxChars ?? 256 * 1024 * 1024;
     this.timer = setInterval(() => this.sweep(), options.sweepIntervalMs ?? 10_000);
     this.timer.unref();
   }
@@ -38,6 +43,11 @@ export class MemoryEphemeral implements EphemeralStore {
   /** Number of entries held, expired ones included until the next sweep. */
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Characters of keys plus values held, expired ones included until the next sweep. */
+  get chars(): number {
+    return this.heldChars;
   }
 
   async putIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
@@ -60,13 +70,13 @@ export class MemoryEphemeral implements EphemeralStore {
   async take(key: string): Promise<string | undefined> {
     checkKey(key);
     const entry = this.live(key);
-    this.entries.delete(key);
+    this.remove(key);
     return entry?.value;
   }
 
   async delete(key: string): Promise<void> {
     checkKey(key);
-    this.entries.delete(key);
+    this.remove(key);
   }
 
   async increment(key: string, ttlMs: number): Promise<number> {
@@ -79,7 +89,9 @@ export class MemoryEphemeral implements EphemeralStore {
     }
     const next = INTEGER.test(entry.value) ? Number(entry.value) + 1 : NaN;
     if (!Number.isSafeInteger(next)) throw new StoreUsageError(`The entry ${key} does not hold an integer.`);
-    entry.value = String(next);
+    const value = String(next);
+    this.heldChars += value.length - entry.value.length;
+    entry.value = value;
     return next;
   }
 
@@ -87,34 +99,53 @@ export class MemoryEphemeral implements EphemeralStore {
   sweep(): void {
     const time = now();
     for (const [key, entry] of this.entries) {
-      if (entry.expiresAt <= time) this.entries.delete(key);
+      if (entry.expiresAt <= time) this.remove(key);
     }
   }
 
   close(): void {
     clearInterval(this.timer);
     this.entries.clear();
+    this.heldChars = 0;
   }
 
   private live(key: string): Entry | undefined {
     const entry = this.entries.get(key);
     if (entry && entry.expiresAt <= now()) {
-      this.entries.delete(key);
+      this.remove(key);
       return undefined;
     }
     return entry;
   }
 
+  /** Whether storing `value` under `key` would exceed a cap. */
+  private full(key: string, value: string): boolean {
+    const previous = this.entries.get(key);
+    const entries = this.entries.size + (previous ? 0 : 1);
+    const chars =
+      this.heldChars + (previous ? value.length - previous.value.length : key.length + value.length);
+    return entries > this.maxEntries || (chars > this.maxChars && chars > this.heldChars);
+  }
+
   private store(key: string, value: string, ttlMs: number): void {
-    if (!this.entries.has(key) && this.entries.size >= this.maxEntries) {
+    if (this.full(key, value)) {
       this.sweep();
-      if (this.entries.size >= this.maxEntries) {
+      if (this.full(key, value)) {
         throw new StoreUnavailableError(
-          `The in-memory ephemeral store is full (${this.maxEntries} live entries).`,
+          `The in-memory ephemeral store is full (${this.entries.size} entries, ${this.heldChars} characters).`,
         );
       }
     }
+    this.remove(key);
     this.entries.set(key, { value, expiresAt: now() + ttlMs });
+    this.heldChars += key.length + value.length;
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.heldChars -= key.length + entry.value.length;
   }
 }
 

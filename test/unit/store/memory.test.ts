@@ -160,4 +160,25 @@ describe('memory ephemeral bounds', () => {
     expect(await store.ephemeral.get('b')).toBe('v');
     await store.close();
   });
+
+  it('caps the characters held and accounts for every way entries leave', async () => {
+    const store = await MemoryStore.open({ maxChars: 100 });
+    const { ephemeral } = store;
+    await ephemeral.set('a', 'x'.repeat(49), 60_000);
+    await ephemeral.set('b', 'x'.repeat(49), 60_000);
+    expect(ephemeral.chars).toBe(100);
+    await expect(ephemeral.set('c', '', 60_000)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await ephemeral.set('a', 'short', 60_000); // replacing with less is always possible
+    expect(ephemeral.chars).toBe(56);
+    await ephemeral.take('a');
+    await ephemeral.delete('b');
+    expect(ephemeral.chars).toBe(0);
+    for (let i = 0; i < 12; i++) await ephemeral.increment('n', 60_000);
+    expect(ephemeral.chars).toBe(3);
+    await ephemeral.set('gone', 'v', 10);
+    await sleep(30);
+    expect(await ephemeral.get('gone')).toBeUndefined();
+    expect(ephemeral.chars).toBe(3);
+    await store.close();
+  });
 });
