@@ -113,6 +113,7 @@ export const ERROR_TABLE = {
   'InvalidVersion.NotFound': [404, 'Specified API version is not supported.'],
   UnsupportedHTTPMethod: [405, 'The HTTP method is not supported for this request.'],
   RequestTooLarge: [413, 'The request exceeds the size limit.'],
+  RequestTimeout: [408, 'The request was not received in time.'],
   'Throttling.User': [400, 'Request was denied due to user flow control.'],
   ServiceUnavailable: [503, 'The request has failed due to a temporary failure of the server.'],
   InternalError: [500, 'STS Server Internal Error happened.'],
