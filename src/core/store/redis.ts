@@ -111,10 +111,8 @@ async function attempt<T>(what: string, call: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Directory collections are hashes `<prefix>{<scope>}:dir:<collection>` (one hash tag per scope).
- * A batch is one script over all its hashes: atomic on a standalone server even across the
- * GLOBAL_SCOPE and an account scope; on Cluster one scope only (one slot). Round trips: get 1 (HGET), list 1 (HGETALL), count 1 (HLEN), batch 1 (EVALSHA; a second, EVAL,
- * only when Redis lost the script cache).
+ * A batch is one script over all its hashes: atomic on a standalone server even across
+ * GLOBAL_SCOPE and an account scope; on Cluster one scope only (one slot).
  */
 class RedisDirectory implements DirectoryStore {
   private readonly cluster: boolean;
@@ -159,7 +157,7 @@ class RedisDirectory implements DirectoryStore {
   }
 }
 
-/** Ephemeral entries are plain keys `<prefix>eph:<key>`; every operation is one round trip. */
+/** Ephemeral entries are plain string keys with a TTL. */
 class RedisEphemeral implements EphemeralStore {
   constructor(
     private readonly client: Client,
