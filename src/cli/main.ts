@@ -1,8 +1,10 @@
 import { Command } from 'commander';
+import { diagnoseCommand } from './diagnose.js';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('ramgate')
     .description('SAML 2.0 federation and SSO gateway compatible with Alibaba Cloud RAM SSO and STS')
     .version('0.1.0');
+  program.addCommand(diagnoseCommand());
   await program.parseAsync(argv);
 }

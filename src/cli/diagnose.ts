@@ -1,0 +1,180 @@
+/**
+ * `ramgate diagnose <file|->`: run exactly the verification pipeline the ACS runs, offline, and print
+ * every check in order with its result and the values it compared. Exit 0 accepted, 1 rejected,
+ * 2 usage error.
+ */
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { loadIdpMetadata, trustedIdpFromCertificates } from '../saml/metadata.js';
+import { DEFAULT_ROLE_SP_ENTITY_ID } from '../saml/sp-metadata.js';
+import type { TrustedIdp, VerifyOptions, VerifyResult } from '../saml/types.js';
+import { verifyResponse } from '../saml/verify.js';
+
+const DEFAULT_ACS = 'https://signin.aliyun.com/saml-role/sso';
+
+interface DiagnoseFlags {
+  metadata?: string;
+  cert: string[];
+  audience: string[];
+  acs: string[];
+  at?: string;
+  requestId?: string;
+  allowSha1?: boolean;
+  allowAesCbc?: boolean;
+  allowBareAssertion?: boolean;
+  spKey: string[];
+  skew?: string;
+  json?: boolean;
+}
+
+class UsageError extends Error {}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function readText(path: string, what: string): string {
+  try {
+    return path === '-' ? readFileSync(0, 'utf8') : readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${what} ${path}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function trustFrom(flags: DiagnoseFlags): TrustedIdp {
+  if (flags.metadata && flags.cert.length > 0) throw new UsageError('give --metadata or --cert, not both');
+  if (flags.metadata) return loadIdpMetadata(readText(flags.metadata, 'metadata'));
+  if (flags.cert.length === 0)
+    throw new UsageError('the IdP key is needed: --metadata <file> or --cert <pem>');
+  if (flags.cert.length > 2) throw new UsageError('at most two --cert (key rollover)');
+  return trustedIdpFromCertificates(
+    null,
+    flags.cert.map((c) => readText(c, 'certificate')),
+  );
+}
+
+function spKeys(flags: DiagnoseFlags): KeyObject[] {
+  return flags.spKey.map((path) => {
+    try {
+      return createPrivateKey(readText(path, 'SP key'));
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      throw new UsageError(`${path} is not a PEM private key`);
+    }
+  });
+}
+
+function clock(at: string | undefined): number {
+  if (at === undefined) return Date.now();
+  const ms = Date.parse(at);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(at) || Number.isNaN(ms))
+    throw new UsageError(`--at ${at} is not an ISO 8601 time`);
+  return ms;
+}
+
+export function diagnoseOptions(flags: DiagnoseFlags, input: string): VerifyOptions {
+  const skew = flags.skew === undefined ? 180 : Number(flags.skew);
+  if (!Number.isInteger(skew) || skew < 0 || skew > 3600)
+    throw new UsageError('--skew must be 0–3600 seconds');
+  const now = clock(flags.at);
+  const keys = spKeys(flags);
+  return {
+    idp: trustFrom(flags),
+    audience: flags.audience.length > 0 ? flags.audience : DEFAULT_ROLE_SP_ENTITY_ID,
+    acsUrl: flags.acs.length > 0 ? flags.acs : DEFAULT_ACS,
+    replay: 'skip',
+    encoding: input.trimStart().startsWith('<') ? 'xml' : 'base64',
+    now: () => now,
+    skewSeconds: skew,
+    allowSha1: flags.allowSha1 ?? false,
+    allowAesCbc: flags.allowAesCbc ?? false,
+    allowBareAssertion: flags.allowBareAssertion ?? false,
+    ...(keys.length > 0 ? { spDecryptionKeys: keys } : {}),
+    ...(flags.requestId !== undefined
+      ? { expectedRequestId: flags.requestId }
+      : { inResponseTo: 'report-only' as const }),
+  };
+}
+
+function asJson(result: VerifyResult): string {
+  const body: Record<string, unknown> = { valid: result.ok, checks: result.checks };
+  if (result.ok) {
+    const a = result.assertion;
+    body.assertion = {
+      issuer: a.issuer,
+      nameId: a.nameId ?? null,
+      nameIdFormat: a.nameIdFormat ?? null,
+      sessionIndex: a.sessionIndex ?? null,
+      notOnOrAfter: new Date(a.notOnOrAfter).toISOString(),
+      attributes: a.attributes,
+    };
+    body.warnings = a.warnings;
+  } else {
+    body.error = { code: result.error.code, check: result.check, message: result.message };
+  }
+  return JSON.stringify(body, null, 2);
+}
+
+function asText(result: VerifyResult): string {
+  const width = Math.max(...result.checks.map((c) => c.name.length));
+  const lines = result.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(width)}  ${c.detail}`);
+  if (result.ok) {
+    const a = result.assertion;
+    lines.unshift(`ACCEPTED: all ${result.checks.length} checks passed`);
+    lines.push(
+      '',
+      `issuer        ${a.issuer}`,
+      `nameId        ${a.nameId ?? '(none)'}${a.nameIdFormat ? ` (${a.nameIdFormat})` : ''}`,
+    );
+    if (a.sessionIndex) lines.push(`sessionIndex  ${a.sessionIndex}`);
+    lines.push(`notOnOrAfter  ${new Date(a.notOnOrAfter).toISOString()}`, `signedBy      ${a.signedBy}`);
+    for (const [name, values] of Object.entries(a.attributes))
+      lines.push(`attribute     ${name} = ${values.join(' | ')}`);
+    for (const w of a.warnings) lines.push(`warning       ${w}`);
+  } else {
+    lines.unshift(`REJECTED at ${result.check} (${result.error.code}): ${result.message}`);
+  }
+  return lines.join('\n');
+}
+
+async function run(file: string, flags: DiagnoseFlags): Promise<number> {
+  const input = readText(file, 'response').trim();
+  if (input === '') throw new UsageError('the response file is empty');
+  const result = await verifyResponse(input, diagnoseOptions(flags, input));
+  process.stdout.write(`${flags.json ? asJson(result) : asText(result)}\n`);
+  return result.ok ? 0 : 1;
+}
+
+export function diagnoseCommand(): Command {
+  return new Command('diagnose')
+    .description('verify a SAML response offline and print every check with the values it compared')
+    .argument('<file>', 'the SAMLResponse (XML or base64), or - for stdin')
+    .option('--metadata <file>', 'IdP metadata XML (or base64) holding the signing certificate(s)')
+    .option('--cert <pem>', 'IdP signing certificate, PEM (repeatable, at most two)', collect, [])
+    .option(
+      '--audience <entityID>',
+      `SP entityID (repeatable; default ${DEFAULT_ROLE_SP_ENTITY_ID})`,
+      collect,
+      [],
+    )
+    .option('--acs <url>', `ACS URL (repeatable; default ${DEFAULT_ACS})`, collect, [])
+    .option('--at <time>', 'verify as of this ISO 8601 time (default now)')
+    .option('--request-id <id>', 'expected InResponseTo; when absent InResponseTo is reported, not enforced')
+    .option('--allow-sha1', 'accept rsa-sha1/sha1 (provider AuthnSignAlgo rsa-sha1)')
+    .option('--allow-aes-cbc', 'accept AES-CBC encrypted assertions')
+    .option('--allow-bare-assertion', 'accept a bare saml:Assertion document (WS-Fed token)')
+    .option('--sp-key <pem>', 'SP private key for EncryptedAssertion (repeatable)', collect, [])
+    .option('--skew <seconds>', 'allowed clock skew (default 180)')
+    .option('--json', 'print JSON: {valid, checks, assertion}')
+    .exitOverride((err: CommanderError) => {
+      process.exit(err.exitCode === 0 ? 0 : 2);
+    })
+    .action(async (file: string, flags: DiagnoseFlags) => {
+      try {
+        process.exitCode = await run(file, flags);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        process.stderr.write(`ramgate diagnose: ${message}\n`);
+        process.exitCode = 2;
+      }
+    });
+}
