@@ -2,9 +2,29 @@
 import { ApiError } from '../errors.js';
 import { requireAccount } from './accounts.js';
 import { formatDate, randomDigits } from './ids.js';
-import { optionalString, paginate, requiredString, type Params } from './params.js';
-import { checkComments, checkGroupName, clip, LIMITS, nameKey } from './rules.js';
-import { C, commit, compact, create, json, read, readAll, remove, update } from './storage.js';
+import {
+  checkedString,
+  listResponse,
+  optionalString,
+  paginate,
+  requiredString,
+  type Params,
+} from './params.js';
+import { checkComments, checkGroupName, LIMITS, nameKey } from './rules.js';
+import {
+  C,
+  commit,
+  compact,
+  create,
+  json,
+  read,
+  readAll,
+  remove,
+  update,
+  createEntity,
+  entityMissing,
+  requireEntity,
+} from './storage.js';
 import type { DirectoryContext } from './storage.js';
 import type { MemberOfGroup, MembershipOfUser } from './user-links.js';
 import { requireUser, userMissing, type UserRecord } from './users.js';
@@ -17,8 +37,7 @@ export type GroupRecord = {
   UpdateDate: string;
 };
 
-export const groupMissing = (name: string) => () =>
-  new ApiError('EntityNotExist.Group', `The group ${clip(name)} does not exist.`);
+export const groupMissing = (name: string) => entityMissing('Group', name);
 
 function groupShape(g: GroupRecord) {
   return compact({
@@ -30,21 +49,10 @@ function groupShape(g: GroupRecord) {
   });
 }
 
-function groupNameParam(params: Params, name = 'GroupName'): string {
-  const value = requiredString(params, name);
-  checkGroupName(value);
-  return value;
-}
+const groupNameParam = (params: Params) => checkedString(params, 'GroupName', checkGroupName);
 
-export async function requireGroup(
-  ctx: DirectoryContext,
-  accountId: string,
-  name: string,
-): Promise<GroupRecord> {
-  const group = await read<GroupRecord>(ctx, accountId, C.group, nameKey(name));
-  if (!group) throw groupMissing(name)();
-  return group;
-}
+export const requireGroup = (ctx: DirectoryContext, accountId: string, name: string) =>
+  requireEntity<GroupRecord>(ctx, accountId, 'Group', C.group, name);
 
 export async function createGroup(ctx: DirectoryContext, accountId: string, params: Params) {
   await requireAccount(ctx, accountId);
@@ -60,21 +68,7 @@ export async function createGroup(ctx: DirectoryContext, accountId: string, para
     UpdateDate: now,
   };
   await commit(ctx.store, [
-    create(
-      accountId,
-      C.group,
-      nameKey(name),
-      json(group),
-      {
-        exists: () => new ApiError('EntityAlreadyExists.Group', `The group ${name} already exists.`),
-        limit: () =>
-          new ApiError(
-            'LimitExceeded.Group',
-            `An account can have at most ${LIMITS.groupsPerAccount} groups.`,
-          ),
-      },
-      LIMITS.groupsPerAccount,
-    ),
+    createEntity(accountId, 'Group', C.group, name, json(group), LIMITS.groupsPerAccount),
   ]);
   return { Group: groupShape(group) };
 }
@@ -99,11 +93,7 @@ export async function updateGroup(ctx: DirectoryContext, accountId: string, para
 export async function listGroups(ctx: DirectoryContext, accountId: string, params: Params) {
   await requireAccount(ctx, accountId);
   const page = paginate(await readAll<GroupRecord>(ctx, accountId, C.group), params);
-  return {
-    Groups: { Group: page.items.map(groupShape) },
-    IsTruncated: page.IsTruncated,
-    ...(page.Marker ? { Marker: page.Marker } : {}),
-  };
+  return listResponse('Groups', 'Group', page.items.map(groupShape), page);
 }
 
 export async function deleteGroup(ctx: DirectoryContext, accountId: string, params: Params) {
@@ -217,11 +207,7 @@ export async function listUsersForGroup(ctx: DirectoryContext, accountId: string
       return compact({ UserName: m.UserName, DisplayName: user?.DisplayName ?? '', JoinDate: m.JoinDate });
     }),
   );
-  return {
-    Users: { User: users },
-    IsTruncated: page.IsTruncated,
-    ...(page.Marker ? { Marker: page.Marker } : {}),
-  };
+  return listResponse('Users', 'User', users, page);
 }
 
 /** The memberships of a user, keyed by the group's store key. */

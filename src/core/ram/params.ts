@@ -31,6 +31,24 @@ export function requiredString(params: Params, name: string): string {
   return value;
 }
 
+/** A required string that must pass `check` (a name rule that throws its own ApiError). */
+export function checkedString(params: Params, name: string, check: (value: string) => void): string {
+  const value = requiredString(params, name);
+  check(value);
+  return value;
+}
+
+/** An optional description of at most `max` characters (InvalidParameter.Description). */
+export function descriptionParam(params: Params, name: string, max: number): string | undefined {
+  const value = optionalString(params, name);
+  if (value !== undefined && value.length > max)
+    throw new ApiError(
+      'InvalidParameter.Description',
+      `${name} must be at most ${max} characters long; it has ${value.length}.`,
+    );
+  return value;
+}
+
 export function optionalBool(params: Params, name: string): boolean | undefined {
   const value = params[name];
   if (value === undefined || value === null || value === '') return undefined;
@@ -95,6 +113,20 @@ export function paginate<T>(
     items: slice.map((r) => r.value),
     IsTruncated: truncated,
     ...(truncated && last ? { Marker: Buffer.from(last.key, 'utf8').toString('base64url') } : {}),
+  };
+}
+
+/** A list response in the RPC JSON style: `{ Users: { User: [...] }, IsTruncated, Marker? }`. */
+export function listResponse<O extends string, I extends string, T>(
+  outer: O,
+  inner: I,
+  items: T[],
+  page: Page<unknown>,
+): { [K in O]: { [J in I]: T[] } } & { IsTruncated: boolean; Marker?: string } {
+  const body = { [outer]: { [inner]: items }, IsTruncated: page.IsTruncated };
+  return (page.Marker ? { ...body, Marker: page.Marker } : body) as { [K in O]: { [J in I]: T[] } } & {
+    IsTruncated: boolean;
+    Marker?: string;
   };
 }
 

@@ -6,9 +6,18 @@ import { ApiError, missingParameter } from '../errors.js';
 import { compilePolicy, SYSTEM_POLICIES, type SystemPolicy } from '../policy/index.js';
 import { requireAccount } from './accounts.js';
 import { formatDate } from './ids.js';
-import { oneOf, optionalBool, optionalString, paginate, requiredString, type Params } from './params.js';
-import { checkDescription, checkPolicyName, clip, LIMITS, nameKey } from './rules.js';
-import { C, commit, compact, create, json, read, readAll, remove } from './storage.js';
+import {
+  descriptionParam,
+  checkedString,
+  listResponse,
+  oneOf,
+  optionalBool,
+  paginate,
+  requiredString,
+  type Params,
+} from './params.js';
+import { checkPolicyName, clip, LIMITS, nameKey } from './rules.js';
+import { C, commit, compact, create, json, read, readAll, remove, createEntity } from './storage.js';
 import type { DirectoryContext, GuardedWrite, PolicyType } from './storage.js';
 
 export type PolicyRecord = {
@@ -46,11 +55,7 @@ export function policyTypeParam(params: Params, required = true): PolicyType | u
   return type;
 }
 
-export function policyNameParam(params: Params): string {
-  const name = requiredString(params, 'PolicyName');
-  checkPolicyName(name);
-  return name;
-}
+export const policyNameParam = (params: Params) => checkedString(params, 'PolicyName', checkPolicyName);
 
 /** A custom policy document must compile as an identity policy (grammar, ≤ 6,144 characters). */
 export function checkPolicyDocument(document: string): void {
@@ -140,8 +145,7 @@ export async function createPolicy(ctx: DirectoryContext, accountId: string, par
   await requireAccount(ctx, accountId);
   const name = policyNameParam(params);
   const document = requiredString(params, 'PolicyDocument');
-  const description = optionalString(params, 'Description');
-  if (description !== undefined) checkDescription('Description', description, LIMITS.policyDescriptionChars);
+  const description = descriptionParam(params, 'Description', LIMITS.policyDescriptionChars);
   checkPolicyDocument(document);
   const now = formatDate(ctx.now());
   const policy: PolicyRecord = {
@@ -154,21 +158,7 @@ export async function createPolicy(ctx: DirectoryContext, accountId: string, par
   };
   const version: PolicyVersionRecord = { VersionId: 'v1', PolicyDocument: document, CreateDate: now };
   await commit(ctx.store, [
-    create(
-      accountId,
-      C.policy,
-      nameKey(name),
-      json(policy),
-      {
-        exists: () => new ApiError('EntityAlreadyExists.Policy', `The policy ${name} already exists.`),
-        limit: () =>
-          new ApiError(
-            'LimitExceeded.Policy',
-            `An account can have at most ${LIMITS.customPoliciesPerAccount} custom policies.`,
-          ),
-      },
-      LIMITS.customPoliciesPerAccount,
-    ),
+    createEntity(accountId, 'Policy', C.policy, name, json(policy), LIMITS.customPoliciesPerAccount),
     create(accountId, C.policyVersions(nameKey(name)), 'v1', json(version)),
   ]);
   return { Policy: policyShape(customResolved(policy, '')) };
@@ -208,11 +198,12 @@ export async function listPolicies(ctx: DirectoryContext, accountId: string, par
       ctx.store.count(accountId, C.policyAttachments(p.PolicyType, nameKey(p.PolicyName))),
     ),
   );
-  return {
-    Policies: { Policy: page.items.map((p, i) => policyShape(p, counts[i])) },
-    IsTruncated: page.IsTruncated,
-    ...(page.Marker ? { Marker: page.Marker } : {}),
-  };
+  return listResponse(
+    'Policies',
+    'Policy',
+    page.items.map((p, i) => policyShape(p, counts[i])),
+    page,
+  );
 }
 
 /** DeletePolicy refuses while attached, and while non-default versions remain unless CascadingDelete. */

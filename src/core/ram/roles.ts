@@ -4,9 +4,29 @@ import { ApiError } from '../errors.js';
 import { compilePolicy } from '../policy/index.js';
 import { requireAccount } from './accounts.js';
 import { formatDate, randomDigits } from './ids.js';
-import { optionalInt, optionalString, paginate, requiredString, type Params } from './params.js';
-import { checkDescription, checkMaxSessionDuration, checkRoleName, clip, LIMITS, nameKey } from './rules.js';
-import { C, commit, compact, create, json, read, readAll, remove, update } from './storage.js';
+import {
+  descriptionParam,
+  checkedString,
+  listResponse,
+  optionalInt,
+  optionalString,
+  paginate,
+  requiredString,
+  type Params,
+} from './params.js';
+import { checkMaxSessionDuration, checkRoleName, LIMITS, nameKey } from './rules.js';
+import {
+  C,
+  commit,
+  compact,
+  json,
+  readAll,
+  remove,
+  update,
+  createEntity,
+  entityMissing,
+  requireEntity,
+} from './storage.js';
 import type { DirectoryContext } from './storage.js';
 
 export type RoleRecord = {
@@ -21,8 +41,7 @@ export type RoleRecord = {
 
 export const DEFAULT_MAX_SESSION_DURATION = 3600;
 
-const roleMissing = (name: string) => () =>
-  new ApiError('EntityNotExist.Role', `The role ${clip(name)} does not exist.`);
+const roleMissing = (name: string) => entityMissing('Role', name);
 
 export function roleShape(accountId: string, r: RoleRecord) {
   return compact({
@@ -37,11 +56,7 @@ export function roleShape(accountId: string, r: RoleRecord) {
   });
 }
 
-function roleNameParam(params: Params): string {
-  const name = requiredString(params, 'RoleName');
-  checkRoleName(name);
-  return name;
-}
+const roleNameParam = (params: Params) => checkedString(params, 'RoleName', checkRoleName);
 
 /** A trust policy must compile as one (grammar, size, Principal, sts:AssumeRole). */
 function checkTrustPolicy(document: string): void {
@@ -54,27 +69,14 @@ function sessionDurationParam(params: Params, name: string): number | undefined 
   return value;
 }
 
-function descriptionParam(params: Params, name: string): string | undefined {
-  const value = optionalString(params, name);
-  if (value !== undefined) checkDescription(name, value, LIMITS.roleDescriptionChars);
-  return value;
-}
-
-export async function requireRole(
-  ctx: DirectoryContext,
-  accountId: string,
-  name: string,
-): Promise<RoleRecord> {
-  const role = await read<RoleRecord>(ctx, accountId, C.role, nameKey(name));
-  if (!role) throw roleMissing(name)();
-  return role;
-}
+export const requireRole = (ctx: DirectoryContext, accountId: string, name: string) =>
+  requireEntity<RoleRecord>(ctx, accountId, 'Role', C.role, name);
 
 export async function createRole(ctx: DirectoryContext, accountId: string, params: Params) {
   await requireAccount(ctx, accountId);
   const name = roleNameParam(params);
   const trust = requiredString(params, 'AssumeRolePolicyDocument');
-  const description = descriptionParam(params, 'Description');
+  const description = descriptionParam(params, 'Description', LIMITS.roleDescriptionChars);
   const maxSession = sessionDurationParam(params, 'MaxSessionDuration') ?? DEFAULT_MAX_SESSION_DURATION;
   checkTrustPolicy(trust);
   const now = formatDate(ctx.now());
@@ -88,18 +90,7 @@ export async function createRole(ctx: DirectoryContext, accountId: string, param
     UpdateDate: now,
   };
   await commit(ctx.store, [
-    create(
-      accountId,
-      C.role,
-      nameKey(name),
-      json(role),
-      {
-        exists: () => new ApiError('EntityAlreadyExists.Role', `The role ${name} already exists.`),
-        limit: () =>
-          new ApiError('LimitExceeded.Role', `An account can have at most ${LIMITS.rolesPerAccount} roles.`),
-      },
-      LIMITS.rolesPerAccount,
-    ),
+    createEntity(accountId, 'Role', C.role, name, json(role), LIMITS.rolesPerAccount),
   ]);
   return { Role: roleShape(accountId, role) };
 }
@@ -114,7 +105,7 @@ export async function updateRole(ctx: DirectoryContext, accountId: string, param
   const name = roleNameParam(params);
   const trust = optionalString(params, 'NewAssumeRolePolicyDocument');
   const maxSession = sessionDurationParam(params, 'NewMaxSessionDuration');
-  const description = descriptionParam(params, 'NewDescription');
+  const description = descriptionParam(params, 'NewDescription', LIMITS.roleDescriptionChars);
   if (trust !== undefined) checkTrustPolicy(trust);
   const role = await requireRole(ctx, accountId, name);
   const next: RoleRecord = {
@@ -131,11 +122,12 @@ export async function updateRole(ctx: DirectoryContext, accountId: string, param
 export async function listRoles(ctx: DirectoryContext, accountId: string, params: Params) {
   await requireAccount(ctx, accountId);
   const page = paginate(await readAll<RoleRecord>(ctx, accountId, C.role), params);
-  return {
-    Roles: { Role: page.items.map((r) => roleShape(accountId, r)) },
-    IsTruncated: page.IsTruncated,
-    ...(page.Marker ? { Marker: page.Marker } : {}),
-  };
+  return listResponse(
+    'Roles',
+    'Role',
+    page.items.map((r) => roleShape(accountId, r)),
+    page,
+  );
 }
 
 export async function deleteRole(ctx: DirectoryContext, accountId: string, params: Params) {

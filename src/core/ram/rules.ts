@@ -135,14 +135,6 @@ export function checkMobilePhone(value: string): void {
     refuse('InvalidParameter.MobilePhone', `MobilePhone "${clip(value)}" must be <country code>-<number>.`);
 }
 
-export function checkDescription(what: string, value: string, max: number): void {
-  if (value.length > max)
-    refuse(
-      'InvalidParameter.Description',
-      `${what} must be at most ${max} characters long; it has ${value.length}.`,
-    );
-}
-
 export function checkMaxSessionDuration(seconds: number): void {
   if (
     !Number.isInteger(seconds) ||

@@ -4,13 +4,33 @@
  * Description: no source gives a cap; ours is LIMITS.samlProviderDescriptionChars (256).
  */
 import { samlProviderArn } from '../arn.js';
-import { ApiError, missingParameter } from '../errors.js';
+import { missingParameter } from '../errors.js';
 import { requireAccount } from './accounts.js';
 import { formatDate } from './ids.js';
-import { optionalString, paginate, requiredString, type Params } from './params.js';
-import { checkDescription, checkSamlProviderName, clip, LIMITS, nameKey } from './rules.js';
+import {
+  descriptionParam,
+  checkedString,
+  listResponse,
+  optionalString,
+  paginate,
+  requiredString,
+  type Params,
+} from './params.js';
+import { checkSamlProviderName, LIMITS, nameKey } from './rules.js';
 import { authnSignAlgo, validateMetadata, type AuthnSignAlgo } from './sso-settings.js';
-import { C, commit, compact, create, json, read, readAll, remove, update } from './storage.js';
+import {
+  C,
+  commit,
+  compact,
+  json,
+  read,
+  readAll,
+  remove,
+  update,
+  createEntity,
+  entityMissing,
+  requireEntity,
+} from './storage.js';
 import type { DirectoryContext } from './storage.js';
 
 export type SamlProviderRecord = {
@@ -24,8 +44,7 @@ export type SamlProviderRecord = {
   UpdateDate: string;
 };
 
-const providerMissing = (name: string) => () =>
-  new ApiError('EntityNotExist.SAMLProvider', `The SAML provider ${clip(name)} does not exist.`);
+const providerMissing = (name: string) => entityMissing('SAMLProvider', name);
 
 function providerShape(accountId: string, p: SamlProviderRecord) {
   return compact({
@@ -38,28 +57,16 @@ function providerShape(accountId: string, p: SamlProviderRecord) {
   });
 }
 
-function providerNameParam(params: Params): string {
-  const name = requiredString(params, 'SAMLProviderName');
-  checkSamlProviderName(name);
-  return name;
-}
+const providerNameParam = (params: Params) =>
+  checkedString(params, 'SAMLProviderName', checkSamlProviderName);
 
-function descriptionParam(params: Params, name: string): string | undefined {
-  const value = optionalString(params, name);
-  if (value !== undefined) checkDescription(name, value, LIMITS.samlProviderDescriptionChars);
-  return value;
-}
-
-async function requireProvider(ctx: DirectoryContext, accountId: string, name: string) {
-  const provider = await read<SamlProviderRecord>(ctx, accountId, C.samlProvider, nameKey(name));
-  if (!provider) throw providerMissing(name)();
-  return provider;
-}
+const requireProvider = (ctx: DirectoryContext, accountId: string, name: string) =>
+  requireEntity<SamlProviderRecord>(ctx, accountId, 'SAMLProvider', C.samlProvider, name);
 
 export async function createSamlProvider(ctx: DirectoryContext, accountId: string, params: Params) {
   await requireAccount(ctx, accountId);
   const name = providerNameParam(params);
-  const description = descriptionParam(params, 'Description');
+  const description = descriptionParam(params, 'Description', LIMITS.samlProviderDescriptionChars);
   const algo = authnSignAlgo(params) ?? 'rsa-sha1';
   const metadata = requiredString(params, 'EncodedSAMLMetadataDocument');
   const entityId = validateMetadata(ctx, metadata, 'EncodedSAMLMetadataDocument');
@@ -74,20 +81,12 @@ export async function createSamlProvider(ctx: DirectoryContext, accountId: strin
     UpdateDate: now,
   };
   await commit(ctx.store, [
-    create(
+    createEntity(
       accountId,
+      'SAMLProvider',
       C.samlProvider,
-      nameKey(name),
+      name,
       json(provider),
-      {
-        exists: () =>
-          new ApiError('EntityAlreadyExists.SAMLProvider', `The SAML provider ${name} already exists.`),
-        limit: () =>
-          new ApiError(
-            'LimitExceeded.SAMLProvider',
-            `An account can have at most ${LIMITS.samlProvidersPerAccount} SAML providers.`,
-          ),
-      },
       LIMITS.samlProvidersPerAccount,
     ),
   ]);
@@ -109,7 +108,7 @@ export async function getSamlProvider(ctx: DirectoryContext, accountId: string, 
 export async function updateSamlProvider(ctx: DirectoryContext, accountId: string, params: Params) {
   await requireAccount(ctx, accountId);
   const name = providerNameParam(params);
-  const description = descriptionParam(params, 'NewDescription');
+  const description = descriptionParam(params, 'NewDescription', LIMITS.samlProviderDescriptionChars);
   const metadata = optionalString(params, 'NewEncodedSAMLMetadataDocument');
   const algo = authnSignAlgo(params);
   if (description === undefined && metadata === undefined)
@@ -142,11 +141,12 @@ export async function listSamlProviders(ctx: DirectoryContext, accountId: string
   await requireAccount(ctx, accountId);
   const records = await readAll<SamlProviderRecord>(ctx, accountId, C.samlProvider);
   const page = paginate(records, params, LIMITS.samlProviderListMaxItems);
-  return {
-    SAMLProviders: { SAMLProvider: page.items.map((p) => providerShape(accountId, p)) },
-    IsTruncated: page.IsTruncated,
-    ...(page.Marker ? { Marker: page.Marker } : {}),
-  };
+  return listResponse(
+    'SAMLProviders',
+    'SAMLProvider',
+    page.items.map((p) => providerShape(accountId, p)),
+    page,
+  );
 }
 
 /** For the SAML engine: the provider's metadata XML, entity id and signature algorithm setting. */

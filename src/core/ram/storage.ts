@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { ApiError } from '../errors.js';
 import { GLOBAL_SCOPE, type DirectoryStore, type DirectoryWrite, type Json } from '../store/types.js';
+import { clip, nameKey } from './rules.js';
 
 export type IdpMetadataValidator = (xml: string) => { entityId: string };
 
@@ -161,4 +162,53 @@ export function compact<T extends Record<string, unknown>>(shape: T): T {
   return Object.fromEntries(
     Object.entries(shape).filter(([, v]) => v !== '' && v !== null && v !== undefined),
   ) as T;
+}
+
+/** Named entities of an account, unique by lower-cased name, each with its error codes. */
+export type EntityKind = 'User' | 'Group' | 'Role' | 'Policy' | 'SAMLProvider';
+const LABEL: Record<EntityKind, string> = {
+  User: 'user',
+  Group: 'group',
+  Role: 'role',
+  Policy: 'custom policy',
+  SAMLProvider: 'SAML provider',
+};
+
+export const entityMissing = (kind: EntityKind, name: string) => () =>
+  new ApiError(`EntityNotExist.${kind}`, `The ${LABEL[kind]} ${clip(name)} does not exist.`);
+
+/** Create a named entity: EntityAlreadyExists.<Kind> when the name is taken, LimitExceeded.<Kind> at `cap`. */
+export function createEntity(
+  accountId: string,
+  kind: EntityKind,
+  collection: string,
+  name: string,
+  value: Json,
+  cap: number,
+): GuardedWrite {
+  return create(
+    accountId,
+    collection,
+    nameKey(name),
+    value,
+    {
+      exists: () => new ApiError(`EntityAlreadyExists.${kind}`, `The ${LABEL[kind]} ${name} already exists.`),
+      limit: () =>
+        new ApiError(`LimitExceeded.${kind}`, `An account can have at most ${cap} ${LABEL[kind]}s.`),
+    },
+    cap,
+  );
+}
+
+/** The record of a named entity (case-insensitive), or EntityNotExist.<Kind>. */
+export async function requireEntity<T>(
+  ctx: DirectoryContext,
+  accountId: string,
+  kind: EntityKind,
+  collection: string,
+  name: string,
+): Promise<T> {
+  const record = await read<T>(ctx, accountId, collection, nameKey(name));
+  if (!record) throw entityMissing(kind, name)();
+  return record;
 }

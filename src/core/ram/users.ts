@@ -6,7 +6,7 @@
 import { ApiError } from '../errors.js';
 import { defaultDomain, requireAccount, type AccountRecord } from './accounts.js';
 import { formatDate, randomDigits } from './ids.js';
-import { optionalString, paginate, type Params } from './params.js';
+import { listResponse, optionalString, paginate, type Params } from './params.js';
 import {
   checkComments,
   checkDisplayName,
@@ -17,7 +17,19 @@ import {
   LIMITS,
 } from './rules.js';
 import { nameKey } from './rules.js';
-import { C, commit, compact, create, json, read, readAll, remove, update } from './storage.js';
+import {
+  C,
+  commit,
+  compact,
+  create,
+  json,
+  readAll,
+  remove,
+  update,
+  createEntity,
+  entityMissing,
+  requireEntity,
+} from './storage.js';
 import type { DirectoryContext, GuardedWrite } from './storage.js';
 import { missingParameter } from '../errors.js';
 import { renameUserWrites, userDependents } from './user-links.js';
@@ -33,8 +45,7 @@ export type UserRecord = {
   UpdateDate: string;
 };
 
-export const userMissing = (name: string) => () =>
-  new ApiError('EntityNotExist.User', `The user ${clip(name)} does not exist.`);
+export const userMissing = (name: string) => entityMissing('User', name);
 
 /** The user name named by `UserName` or by the IMS `UserPrincipalName` (whose domain must be the account's). */
 export function userNameParam(account: AccountRecord, params: Params, nameParam: string, upnParam: string) {
@@ -81,15 +92,8 @@ function checkProfile(display?: string, email?: string, phone?: string, comments
   if (comments !== undefined) checkComments(comments);
 }
 
-export async function requireUser(
-  ctx: DirectoryContext,
-  accountId: string,
-  userName: string,
-): Promise<UserRecord> {
-  const user = await read<UserRecord>(ctx, accountId, C.user, nameKey(userName));
-  if (!user) throw userMissing(userName)();
-  return user;
-}
+export const requireUser = (ctx: DirectoryContext, accountId: string, userName: string) =>
+  requireEntity<UserRecord>(ctx, accountId, 'User', C.user, userName);
 
 export async function createUser(ctx: DirectoryContext, accountId: string, params: Params) {
   const account = await requireAccount(ctx, accountId);
@@ -110,18 +114,7 @@ export async function createUser(ctx: DirectoryContext, accountId: string, param
     UpdateDate: now,
   };
   await commit(ctx.store, [
-    create(
-      accountId,
-      C.user,
-      nameKey(name),
-      json(user),
-      {
-        exists: () => new ApiError('EntityAlreadyExists.User', `The user ${name} already exists.`),
-        limit: () =>
-          new ApiError('LimitExceeded.User', `An account can have at most ${LIMITS.usersPerAccount} users.`),
-      },
-      LIMITS.usersPerAccount,
-    ),
+    createEntity(accountId, 'User', C.user, name, json(user), LIMITS.usersPerAccount),
   ]);
   return { User: userShape(account, user) };
 }
@@ -176,11 +169,12 @@ export async function updateUser(ctx: DirectoryContext, accountId: string, param
 export async function listUsers(ctx: DirectoryContext, accountId: string, params: Params) {
   const account = await requireAccount(ctx, accountId);
   const page = paginate(await readAll<UserRecord>(ctx, accountId, C.user), params);
-  return {
-    Users: { User: page.items.map((u) => userShape(account, u)) },
-    IsTruncated: page.IsTruncated,
-    ...(page.Marker ? { Marker: page.Marker } : {}),
-  };
+  return listResponse(
+    'Users',
+    'User',
+    page.items.map((u) => userShape(account, u)),
+    page,
+  );
 }
 
 export async function deleteUser(ctx: DirectoryContext, accountId: string, params: Params) {
