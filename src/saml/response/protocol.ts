@@ -96,6 +96,11 @@ export function checkInResponseTo(ctx: Context): string {
   const expected = ctx.opts.expectedRequestId;
   if (expected !== undefined) {
     ensure(values.length > 0, `no InResponseTo, but the login was started by request "${expected}"`);
+    // Only a signed value binds: the Response's own attribute counts only when the Response is signed.
+    ensure(
+      ctx.responseSigned || values.some(([where]) => where === 'SubjectConfirmationData'),
+      `the Response is unsigned and the signed SubjectConfirmationData carries no InResponseTo (expected "${expected}")`,
+    );
     for (const [where, value] of values) {
       ensure(
         value === expected,

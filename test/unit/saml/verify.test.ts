@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { describe, expect, inject, it } from 'vitest';
+import { RedisStore } from '../../../src/core/store/redis.js';
 import { MemoryEphemeral } from '../../../src/core/store/memory-ephemeral.js';
 import { RESPONSE_CHECKS } from '../../../src/saml/checks.js';
 import type { VerifyOptions, VerifyResult } from '../../../src/saml/types.js';
@@ -80,6 +82,26 @@ describe('verifyResponse', () => {
     expect(outcome(await verifyResponse(xml, options({ replay })))).toMatch(/^replay: .*already accepted/);
   });
 
+  it('refuses a replay across two gateway instances sharing Redis, and lets only one of two concurrent posts win', async () => {
+    const keyPrefix = `t${randomBytes(4).toString('hex')}:`;
+    const a = await RedisStore.open({ url: inject('redisUrl'), keyPrefix });
+    const b = await RedisStore.open({ url: inject('redisUrl'), keyPrefix });
+    try {
+      const first = idp.response({ now: NOW, inResponseTo: null }).base64;
+      expect(outcome(await verifyResponse(first, options({ replay: a.ephemeral })))).toBe('accepted');
+      expect(outcome(await verifyResponse(first, options({ replay: b.ephemeral })))).toMatch(/^replay: /);
+      const second = idp.response({ now: NOW, inResponseTo: null }).base64;
+      const both = await Promise.all([
+        verifyResponse(second, options({ replay: a.ephemeral })),
+        verifyResponse(second, options({ replay: b.ephemeral })),
+      ]);
+      expect(both.map(outcome).sort()).toEqual(['accepted', expect.stringMatching(/^replay: /)]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('binds InResponseTo to the outstanding request, or refuses it when none is outstanding', async () => {
     expect(outcome(await verify({ inResponseTo: '_req1' }, { expectedRequestId: '_req1' }))).toBe('accepted');
     expect(outcome(await verify({ inResponseTo: '_other' }, { expectedRequestId: '_req1' }))).toMatch(
@@ -89,6 +111,13 @@ describe('verifyResponse', () => {
       /^in-response-to: no InResponseTo/,
     );
     expect(outcome(await verify({ inResponseTo: '_req1' }))).toMatch(/^in-response-to: .*not outstanding/);
+    const unsignedOnly = await verify(
+      { inResponseTo: '_req1', subjectInResponseTo: null },
+      { expectedRequestId: '_req1' },
+    );
+    expect(outcome(unsignedOnly)).toMatch(/^in-response-to: the Response is unsigned/);
+    const signedResponse = { inResponseTo: '_req1', subjectInResponseTo: null, sign: 'both' as const };
+    expect(outcome(await verify(signedResponse, { expectedRequestId: '_req1' }))).toBe('accepted');
     const reported = await verify({ inResponseTo: '_req1' }, { inResponseTo: 'report-only' });
     expect(outcome(reported)).toBe('accepted');
     expect(
