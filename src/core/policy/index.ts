@@ -3,6 +3,7 @@
  * (reference §2.4, §4). Pure TypeScript, no I/O. This file is the stable API.
  */
 export { compilePolicy, type CompileOptions } from './compile.js';
+export { PolicyCache } from './cache.js';
 export {
   compilePolicySet,
   evaluate,

@@ -42,6 +42,8 @@ export function compilePrincipal(value: JsonValue | undefined, where: Where): Co
     if (!PRINCIPAL_TYPES.includes(type))
       throw grammarError(typeWhere, 'unknown principal type (allowed: RAM, Service, Federated)');
     for (const [entry, entryWhere] of stringList(value[type], typeWhere)) {
+      if (entry.includes('*') || entry.includes('?'))
+        throw grammarError(entryWhere, 'wildcards are not allowed in a Principal; name each trusted entity');
       if (type === 'Service') {
         const service = entry.toLowerCase();
         if (!SERVICE.test(service))

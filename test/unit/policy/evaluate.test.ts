@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compilePolicy, evaluate, evaluateSession, prepareRequest } from '../../../src/core/policy/index.js';
+import {
+  compilePolicy,
+  evaluate,
+  evaluateSession,
+  PolicyCache,
+  prepareRequest,
+} from '../../../src/core/policy/index.js';
 import { doc, identity } from './helpers.js';
 
 const ACCOUNT = '1234567890123456';
@@ -191,5 +197,36 @@ describe('compiled policies', () => {
     expect(() => (p.statements as unknown[]).push(1)).toThrow();
     expect(Object.isFrozen(p.statements[0]?.actions.matchers)).toBe(true);
     expect(Object.isFrozen(p.statements[0]?.result)).toBe(true);
+  });
+});
+
+describe('PolicyCache', () => {
+  const text = (n: number) => doc({ Effect: 'Allow', Action: `ecs:Action${n}`, Resource: '*' });
+
+  it('returns the same compiled policy for the same kind, name and text', () => {
+    const cache = new PolicyCache(10);
+    const a = cache.compile(text(1), 'session');
+    expect(cache.compile(text(1), 'session')).toBe(a);
+    expect(cache.compile(text(1), 'identity')).not.toBe(a);
+    expect(cache.compile(text(1), 'session', { name: 'S' }).name).toBe('S');
+    expect(cache.size).toBe(3);
+  });
+
+  it('keeps at most maxEntries, evicting the least recently used', () => {
+    const cache = new PolicyCache(2);
+    const first = cache.compile(text(1), 'identity');
+    cache.compile(text(2), 'identity');
+    cache.compile(text(1), 'identity'); // 1 is now the most recent
+    cache.compile(text(3), 'identity'); // evicts 2
+    expect(cache.size).toBe(2);
+    expect(cache.compile(text(1), 'identity')).toBe(first);
+  });
+
+  it('does not keep documents that fail, and reports each failure', () => {
+    const cache = new PolicyCache(2);
+    expect(() => cache.compile('{}', 'session')).toThrow(/Version: is required/);
+    expect(() => cache.compile('{}', 'session')).toThrow(/Version: is required/);
+    expect(cache.size).toBe(0);
+    expect(() => new PolicyCache(0)).toThrow(RangeError);
   });
 });

@@ -228,6 +228,16 @@ describe('trust policy grammar', () => {
   const stmt = { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: A } };
   it.each([
     [
+      'RAM role wildcard',
+      { ...stmt, Principal: { RAM: `acs:ram::${A}:role/*` } },
+      'Statement[0].Principal.RAM: wildcards are not allowed in a Principal; name each trusted entity',
+    ],
+    [
+      'Service wildcard',
+      { ...stmt, Principal: { Service: ['ecs.aliyuncs.com', '*.aliyuncs.com'] } },
+      'Statement[0].Principal.Service[1]: wildcards are not allowed in a Principal; name each trusted entity',
+    ],
+    [
       'missing Principal',
       { Effect: 'Allow', Action: 'sts:AssumeRole' },
       'Statement[0].Principal: must be an object with RAM, Service and/or Federated',
@@ -250,7 +260,7 @@ describe('trust policy grammar', () => {
     [
       'RAM "*"',
       { ...stmt, Principal: { RAM: '*' } },
-      'Statement[0].Principal.RAM: must be an account id or acs:ram::<account>:root, :user/<name> or :role/<name>',
+      'Statement[0].Principal.RAM: wildcards are not allowed in a Principal; name each trusted entity',
     ],
     [
       'RAM list with a bad entry',

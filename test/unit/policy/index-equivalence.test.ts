@@ -1,0 +1,113 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  compilePolicy,
+  compilePolicySet,
+  evaluate,
+  type CompiledPolicy,
+} from '../../../src/core/policy/index.js';
+import { doc } from './helpers.js';
+
+const ACTIONS = [
+  'ecs:StartInstance',
+  'ECS:DescribeInstances',
+  'oss:GetObject',
+  'oss:PutObject',
+  'ram:CreateUser',
+  'rds:DescribeDBInstances',
+  'noservice',
+];
+const ACTION_PATTERNS = [
+  '*',
+  'ecs:*',
+  'ecs:Describe*',
+  '*:Describe*',
+  'oss:Get*',
+  'oss:?utObject',
+  'ram:CreateUser',
+  'e?s:*',
+  'rds:*',
+];
+const RESOURCES = [
+  '*',
+  'acs:ecs:cn-hangzhou:1:instance/i-1',
+  'acs:oss:*:1:bucket/a.txt',
+  'acs:oss:*:1:other/b.txt',
+];
+const RESOURCE_PATTERNS = ['*', 'acs:ecs:*:*:instance/*', 'acs:oss:*:*:bucket/*', 'acs:oss:*:1:*.txt'];
+
+const statementArb = fc.record({
+  Effect: fc.constantFrom('Allow', 'Deny'),
+  actions: fc.subarray(ACTION_PATTERNS, { minLength: 1, maxLength: 3 }),
+  notAction: fc.boolean(),
+  resources: fc.subarray(RESOURCE_PATTERNS, { minLength: 1, maxLength: 2 }),
+  notResource: fc.boolean(),
+  ipCondition: fc.boolean(),
+});
+type StatementSpec = typeof statementArb extends fc.Arbitrary<infer T> ? T : never;
+
+function toStatement(s: StatementSpec): object {
+  return {
+    Effect: s.Effect,
+    [s.notAction ? 'NotAction' : 'Action']: s.actions,
+    [s.notResource ? 'NotResource' : 'Resource']: s.resources,
+    ...(s.ipCondition ? { Condition: { IpAddress: { 'acs:SourceIp': '10.0.0.0/8' } } } : {}),
+  };
+}
+
+/** An independent oracle: wildcards as anchored regexes, the IP condition by prefix. */
+function wildcard(pattern: string, flags: string): RegExp {
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, `su${flags}`);
+}
+
+function applies(
+  s: StatementSpec,
+  request: { action: string; resource: string; ip: string | undefined },
+): boolean {
+  const action = s.actions.some((p) => wildcard(p, 'i').test(request.action)) !== s.notAction;
+  const resource = s.resources.some((p) => wildcard(p, '').test(request.resource)) !== s.notResource;
+  return action && resource && (!s.ipCondition || request.ip?.startsWith('10.') === true);
+}
+
+/** The reference decision: first applicable Deny in policy order, else first applicable Allow. */
+function reference(
+  policies: StatementSpec[][],
+  request: { action: string; resource: string; ip: string | undefined },
+) {
+  const judged = policies.flatMap((statements, p) =>
+    statements.map((s, i) => ({ s, p, i, applies: applies(s, request) })),
+  );
+  const hit =
+    judged.find((j) => j.applies && j.s.Effect === 'Deny') ??
+    judged.find((j) => j.applies && j.s.Effect === 'Allow');
+  return hit
+    ? { decision: hit.s.Effect === 'Deny' ? 'ExplicitDeny' : 'Allow', policy: `P${hit.p}`, statement: hit.i }
+    : { decision: 'ImplicitDeny' };
+}
+
+describe('the statement index decides as a plain scan would', () => {
+  it('for random policies and requests, with arrays and with policy sets', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(statementArb, { minLength: 1, maxLength: 4 }), { minLength: 0, maxLength: 4 }),
+        fc.constantFrom(...ACTIONS),
+        fc.constantFrom(...RESOURCES),
+        fc.constantFrom('10.1.1.1', '8.8.8.8', undefined),
+        (specs, action, resource, ip) => {
+          const policies: CompiledPolicy[] = specs.map((statements, p) =>
+            compilePolicy(doc(...statements.map(toStatement)), 'identity', { name: `P${p}` }),
+          );
+          const request = { action, resource, context: { 'acs:SourceIp': ip } };
+          const expected = reference(specs, { action, resource, ip });
+          expect(evaluate(policies, request)).toEqual(expected);
+          expect(evaluate(compilePolicySet(policies), request)).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
