@@ -6,6 +6,8 @@
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { ExclusiveCanonicalization } from 'xml-crypto';
 import { findAncestorNsForElement } from 'xml-crypto/lib/utils.js';
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   NS,
@@ -14,10 +16,13 @@ import {
   childElements,
   firstChild,
   parseXml,
+  verifySignature,
   walkElements,
   type XmlElement,
 } from '../../src/saml/xml/index.js';
 import { loadFixtures, signaturesOf } from '../support/xml-fixtures.js';
+import { SAML_NS, resignSignedInfo, testKeys } from '../support/xml-signing.js';
+import { xmlsec1Verify } from '../support/xmlsec1.js';
 
 function domElementChildren(el: Element): Element[] {
   const out: Element[] = [];
@@ -85,4 +90,89 @@ describe('canonicalizeExclusive agrees with xml-crypto', () => {
       }
     });
   }
+});
+
+describe('canonicalizeExclusive agrees with xml-crypto on generated namespace-heavy documents', () => {
+  const ns = fc.constantFrom('urn:a', 'urn:b', 'http://example.com/x');
+  const prefix = fc.constantFrom('p', 'q', 'xs');
+  const text = fc.string({
+    unit: fc.constantFrom('a', ' ', '\n', '\t', '&amp;', '&lt;', '&gt;', '&#13;', '"', 'é'),
+  });
+  const element: fc.Arbitrary<string> = fc.letrec<{ el: string }>((tie) => ({
+    el: fc
+      .record({
+        name: fc.constantFrom('a', 'b', 'p:c', 'q:d'),
+        decls: fc.array(fc.tuple(fc.option(prefix, { nil: undefined }), fc.option(ns, { nil: undefined })), {
+          maxLength: 3,
+        }),
+        attrs: fc.uniqueArray(fc.tuple(fc.constantFrom('x', 'y', 'p:x', 'q:y', 'xml:lang'), text), {
+          selector: (a) => a[0],
+          maxLength: 3,
+        }),
+        kids: fc.array(fc.oneof(text, tie('el'), fc.constant('<!--c-->')), { maxLength: 3 }),
+      })
+      .map(({ name, decls, attrs, kids }) => {
+        const seen = new Set<string>();
+        let d = '';
+        for (const [p, uri] of decls) {
+          const key = p ?? '';
+          if (seen.has(key) || (p !== undefined && uri === undefined)) continue;
+          seen.add(key);
+          d += p === undefined ? ` xmlns="${uri ?? ''}"` : ` xmlns:${p}="${uri}"`;
+        }
+        const a = attrs.map(([k, v]) => ` ${k}="${v.replace(/"/g, '&quot;')}"`).join('');
+        return `<${name}${d}${a}>${kids.map((k) => (k.startsWith('<') ? k : k.replace(/"/g, '&quot;'))).join('')}</${name}>`;
+      }),
+  })).el;
+
+  // '#default' is left out here: xml-crypto does not render an in-scope default namespace for it (see below).
+  it('every element, with and without an InclusiveNamespaces list', () => {
+    fc.assert(
+      fc.property(element, fc.subarray(['p', 'xs']), (inner, prefixes) => {
+        const xml = `<root xmlns:p="urn:p" xmlns:q="urn:q" xmlns:xs="urn:xs">${inner}</root>`;
+        const all = pairs(
+          parseXml(xml).documentElement,
+          new DOMParser().parseFromString(xml, 'text/xml').documentElement!,
+        );
+        for (const [ours, dom] of all) {
+          expect(canonicalizeExclusive(ours, { inclusivePrefixes: prefixes }), `${ours.name} in ${xml}`).toBe(
+            theirs(dom, prefixes),
+          );
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+describe("InclusiveNamespaces '#default' follows libxml2 (xmlsec1), where xml-crypto differs", () => {
+  const { idp } = testKeys();
+  const template = (digest: string): string =>
+    `<root xmlns:p="urn:p"><saml:Assertion xmlns:saml="${SAML_NS.assertion}" xmlns="urn:a" ID="_x">` +
+    `<ds:Signature xmlns:ds="${NS.dsig}"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="${NS.excC14n}"/>` +
+    `<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/><ds:Reference URI="#_x"><ds:Transforms>` +
+    `<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><ds:Transform Algorithm="${NS.excC14n}">` +
+    `<ec:InclusiveNamespaces xmlns:ec="${NS.excC14n}" PrefixList="#default"/></ds:Transform></ds:Transforms>` +
+    `<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>${digest}</ds:DigestValue>` +
+    `</ds:Reference></ds:SignedInfo><ds:SignatureValue>AAAA</ds:SignatureValue></ds:Signature><b>t</b></saml:Assertion></root>`;
+
+  it('the default namespace is rendered on the apex, and xmlsec1 accepts a digest over our bytes', async () => {
+    const doc = parseXml(template('AAAA'));
+    const sig = signaturesOf(doc)[0]!;
+    const ours = canonicalizeExclusive(sig.parent!, { inclusivePrefixes: ['#default'], omit: sig });
+    expect(ours).toBe(
+      `<saml:Assertion xmlns="urn:a" xmlns:saml="${SAML_NS.assertion}" ID="_x"><b>t</b></saml:Assertion>`,
+    );
+    const digest = createHash('sha256').update(ours).digest('base64');
+    const xml = resignSignedInfo(template(digest), idp.privateKey);
+    const pem = idp.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expect(await xmlsec1Verify(xml, pem)).toBe(true);
+    expect(
+      verifySignature(signaturesOf(parseXml(xml))[0]!, { keys: [idp.publicKey], allowSha1: false }).ok,
+    ).toBe(true);
+    const dom = new DOMParser().parseFromString(xml, 'text/xml');
+    const assertion = domElementChildren(dom.documentElement!)[0]!;
+    assertion.removeChild(domElementChildren(assertion)[0]!);
+    expect(theirs(assertion, ['#default'])).not.toBe(ours);
+  });
 });

@@ -6,10 +6,20 @@
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { describe, expect, it } from 'vitest';
-import { ownId, parseXml, textOf, verifySignature, firstChild, NS } from '../../src/saml/xml/index.js';
+import {
+  NS,
+  decryptEncryptedData,
+  firstChild,
+  ownId,
+  parseXml,
+  textOf,
+  verifySignature,
+} from '../../src/saml/xml/index.js';
+import { SAML_NS } from '../support/xml-signing.js';
 import { xmlsec1Verify } from '../support/xmlsec1.js';
 import {
   elementAt,
+  findElements,
   loadFixtures,
   positionalPath,
   signaturesOf,
@@ -59,7 +69,7 @@ interface Case {
   readonly expectValid: boolean;
 }
 
-function casesFor(fx: IdpFixture, path: string): Case[] {
+function casesFor(fx: { xml: string }, path: string): Case[] {
   const sig = elementAt(parseXml(fx.xml), path);
   const parent = sig.parent!;
   const digest = textOf(
@@ -80,8 +90,19 @@ function casesFor(fx: IdpFixture, path: string): Case[] {
   ];
 }
 
+/** Every fixture response, plus the assertions decrypted from the encrypted fixtures (their own signatures). */
+function signedDocuments(): IdpFixture[] {
+  return loadFixtures().flatMap((fx) => {
+    if (!fx.spKey) return [fx];
+    const ea = findElements(parseXml(fx.xml).documentElement, SAML_NS.assertion, 'EncryptedAssertion')[0];
+    const plain = ea && decryptEncryptedData(ea, { keys: [fx.spKey], allowCbc: true });
+    if (!plain?.ok) throw new Error(`${fx.name}: cannot decrypt`);
+    return [fx, { ...fx, name: `${fx.name} (decrypted assertion)`, xml: plain.xml }];
+  });
+}
+
 describe('verifySignature agrees with xml-crypto and xmlsec1', () => {
-  for (const fx of loadFixtures()) {
+  for (const fx of signedDocuments()) {
     const paths = signaturesOf(parseXml(fx.xml)).map(positionalPath);
     for (const path of paths) {
       it(`${fx.name} signature ${path}`, async () => {

@@ -16,6 +16,7 @@ const SAML_ID_ATTRS = [
   'urn:oasis:names:tc:SAML:2.0:assertion:Assertion',
 ];
 
+/** `certPem` is an X.509 certificate, or (for keys made in tests) a `PUBLIC KEY` PEM. */
 export async function xmlsec1Verify(xml: string, certPem: string, nodeXpath?: string): Promise<boolean> {
   const dir = await mkdtemp(join(tmpdir(), 'xmlsec1-'));
   try {
@@ -23,14 +24,8 @@ export async function xmlsec1Verify(xml: string, certPem: string, nodeXpath?: st
     const certFile = join(dir, 'cert.pem');
     await writeFile(docFile, xml);
     await writeFile(certFile, certPem);
-    const args = [
-      '--verify',
-      ...SAML_ID_ATTRS,
-      '--pubkey-cert-pem',
-      certFile,
-      '--enabled-key-data',
-      'key-name',
-    ];
+    const keyFlag = certPem.includes('BEGIN PUBLIC KEY') ? '--pubkey-pem' : '--pubkey-cert-pem';
+    const args = ['--verify', ...SAML_ID_ATTRS, keyFlag, certFile, '--enabled-key-data', 'key-name'];
     if (nodeXpath !== undefined) args.push('--node-xpath', nodeXpath);
     args.push(docFile);
     return await new Promise<boolean>((resolve, reject) => {

@@ -14,8 +14,17 @@ export interface ExclusiveC14nOptions {
   omit?: XmlElement;
 }
 
-/** prefix → URI rendered by output ancestors ('' = default namespace, value '' = no namespace). */
-type Rendered = ReadonlyMap<string, string>;
+/** Bindings rendered by output ancestors, innermost first ('' = default namespace, uri '' = none). */
+interface Rendered {
+  readonly prefix: string;
+  readonly uri: string;
+  readonly next: Rendered | null;
+}
+
+function renderedUri(rendered: Rendered | null, prefix: string): string | undefined {
+  for (let r = rendered; r !== null; r = r.next) if (r.prefix === prefix) return r.uri;
+  return undefined;
+}
 
 const compareCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -41,35 +50,39 @@ function compareAttrs(a: XmlAttr, b: XmlAttr): number {
   );
 }
 
-/** The namespace declarations this element must render, sorted by prefix, and the updated rendered map. */
+/** Add a binding to `wanted` unless its prefix is already there. */
+function want(wanted: [string, string][], prefix: string, uri: string): void {
+  for (const w of wanted) if (w[0] === prefix) return;
+  wanted.push([prefix, uri]);
+}
+
+/** The namespace declarations this element must render, sorted by prefix, and the updated rendered list. */
 function namespaceAxis(
   el: XmlElement,
-  rendered: Rendered,
+  rendered: Rendered | null,
   inclusive: readonly string[],
-): { decls: [string, string][]; next: Rendered } {
-  const wanted = new Map<string, string>();
-  wanted.set(el.prefix ?? '', el.namespaceURI ?? '');
+): { decls: [string, string][]; next: Rendered | null } {
+  const wanted: [string, string][] = [[el.prefix ?? '', el.namespaceURI ?? '']];
   for (const a of el.attributes) {
-    if (a.prefix !== null && a.prefix !== 'xml') wanted.set(a.prefix, a.namespaceURI ?? '');
+    if (a.prefix !== null && a.prefix !== 'xml') want(wanted, a.prefix, a.namespaceURI ?? '');
   }
   for (const token of inclusive) {
     const prefix = token === '#default' ? '' : token;
-    if (wanted.has(prefix) || prefix === 'xml') continue;
+    if (prefix === 'xml') continue;
     const uri = lookupNamespace(el, prefix);
-    if (uri !== null) wanted.set(prefix, uri);
-    else if (prefix === '') wanted.set('', '');
+    if (uri !== null) want(wanted, prefix, uri);
+    else if (prefix === '') want(wanted, '', '');
   }
   const decls: [string, string][] = [];
+  let next = rendered;
   for (const [prefix, uri] of wanted) {
-    const before = rendered.get(prefix);
+    const before = renderedUri(rendered, prefix);
     // An empty default namespace needs xmlns="" only to undo a non-empty one rendered above.
     if (before === uri || (before === undefined && uri === '')) continue;
     decls.push([prefix, uri]);
+    next = { prefix, uri, next };
   }
-  if (decls.length === 0) return { decls, next: rendered };
-  decls.sort((a, b) => compareCodeUnits(a[0], b[0]));
-  const next = new Map(rendered);
-  for (const [prefix, uri] of decls) next.set(prefix, uri);
+  if (decls.length > 1) decls.sort((a, b) => compareCodeUnits(a[0], b[0]));
   return { decls, next };
 }
 
@@ -82,18 +95,31 @@ function startTag(el: XmlElement, decls: readonly [string, string][]): string {
   return out + '>';
 }
 
+interface Frame {
+  readonly el: XmlElement;
+  readonly rendered: Rendered | null;
+  index: number;
+}
+
+function open(
+  el: XmlElement,
+  rendered: Rendered | null,
+  inclusive: readonly string[],
+  parts: string[],
+  stack: Frame[],
+): void {
+  const { decls, next } = namespaceAxis(el, rendered, inclusive);
+  parts.push(startTag(el, decls));
+  stack.push({ el, rendered: next, index: 0 });
+}
+
 /** Canonical form of `el` and its subtree, as a string (hash it as UTF-8). */
 export function canonicalizeExclusive(el: XmlElement, opts: ExclusiveC14nOptions = {}): string {
   const inclusive = opts.inclusivePrefixes ?? [];
   const parts: string[] = [];
   // Iterative walk: each frame is an element whose children are being emitted.
-  const stack: { el: XmlElement; rendered: Rendered; index: number }[] = [];
-  const open = (e: XmlElement, rendered: Rendered): void => {
-    const { decls, next } = namespaceAxis(e, rendered, inclusive);
-    parts.push(startTag(e, decls));
-    stack.push({ el: e, rendered: next, index: 0 });
-  };
-  open(el, new Map());
+  const stack: Frame[] = [];
+  open(el, null, inclusive, parts, stack);
   while (stack.length > 0) {
     const frame = stack[stack.length - 1] as (typeof stack)[number];
     const child = frame.el.children[frame.index++];
@@ -103,7 +129,7 @@ export function canonicalizeExclusive(el: XmlElement, opts: ExclusiveC14nOptions
     } else if (child.kind === 'text') {
       parts.push(escapeText(child.value));
     } else if (child.kind === 'element' && child !== opts.omit) {
-      open(child, frame.rendered);
+      open(child, frame.rendered, inclusive, parts, stack);
     }
   }
   return parts.join('');

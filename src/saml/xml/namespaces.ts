@@ -29,6 +29,11 @@ export function lookupNamespace(el: XmlElement | null, prefix: string): string |
   return null;
 }
 
+function resolvePrefix(prefix: string, own: readonly XmlNsDecl[], parent: XmlElement | null): string | null {
+  for (const d of own) if (d.prefix === prefix) return d.uri === '' ? null : d.uri;
+  return lookupNamespace(parent, prefix);
+}
+
 function splitQName(name: string): { prefix: string | null; local: string } | null {
   const colon = name.indexOf(':');
   if (colon < 0) return { prefix: null, local: name };
@@ -66,13 +71,9 @@ export function resolveNamespaces(
       plain.push(a);
     }
   }
-  const lookup = (prefix: string): string | null => {
-    for (const d of namespaces) if (d.prefix === prefix) return d.uri === '' ? null : d.uri;
-    return lookupNamespace(parent, prefix);
-  };
   const qname = splitQName(name);
   if (!qname) return `element name ${name} is not a valid QName`;
-  const elementNs = lookup(qname.prefix ?? '');
+  const elementNs = resolvePrefix(qname.prefix ?? '', namespaces, parent);
   if (qname.prefix !== null && elementNs === null)
     return `prefix ${qname.prefix} of <${name}> is not declared`;
   const attributes: XmlAttr[] = [];
@@ -81,7 +82,7 @@ export function resolveNamespaces(
     if (!q) return `attribute name ${a.name} is not a valid QName`;
     let ns: string | null = null;
     if (q.prefix !== null) {
-      ns = lookup(q.prefix);
+      ns = resolvePrefix(q.prefix, namespaces, parent);
       if (ns === null) return `prefix ${q.prefix} of attribute ${a.name} is not declared`;
       for (const b of attributes) {
         if (b.namespaceURI === ns && b.localName === q.local)
