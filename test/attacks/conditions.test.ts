@@ -85,6 +85,11 @@ describe('InResponseTo', () => {
     await expectAttackRefused(solicited, attack, 'in-response-to', { expectedRequestId: requestId });
   });
 
+  it('an unsolicited signed assertion with a forged unsigned Response/@InResponseTo', async () => {
+    const attack = mutate(build(), (doc) => responseOf(doc).setAttribute('InResponseTo', requestId));
+    await expectAttackRefused(solicited, attack, 'in-response-to', { expectedRequestId: requestId });
+  });
+
   it('the signed SubjectConfirmationData/@InResponseTo must match too', async () => {
     const attack = build({ inResponseTo: requestId, subjectInResponseTo: '_victim-request' });
     await expectAttackRefused(solicited, attack, 'in-response-to', { expectedRequestId: requestId });
