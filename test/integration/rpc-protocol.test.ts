@@ -1,7 +1,8 @@
 /** The RPC adapter's protocol rules over raw HTTP: envelopes, parameters, limits and tampered signatures. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LONG_TERM, startRpcApp, type RunningApp } from './rpc-test-app.js';
-import { queryString, sdkSignedHeaders, send } from './rpc-http-client.js';
+import * as OpenApi from '@alicloud/openapi-core';
+import { queryString, sdkSignedHeaders, send, utcSeconds } from './rpc-http-client.js';
 
 let app: RunningApp;
 beforeAll(async () => {
@@ -118,6 +119,25 @@ describe('envelopes and dispatch', () => {
   });
 });
 
+describe('audit outcome', () => {
+  it('reports action, signer, status and error code of each request', async () => {
+    const ok = await send(app.port, { path: `/?${queryString(anonymous)}` });
+    const refused = await send(app.port, { path: '/?Action=GetCallerIdentity&Version=2015-04-01' });
+    const byId = (id: unknown) => app.outcomes.find((o) => o.requestId === id);
+    expect(byId(ok.body.RequestId)).toMatchObject({
+      product: 'Sts',
+      action: 'AssumeRoleWithSAML',
+      status: 200,
+    });
+    expect(byId(ok.body.RequestId)?.code).toBeUndefined();
+    expect(byId(refused.body.RequestId)).toMatchObject({
+      action: 'GetCallerIdentity',
+      status: 400,
+      code: 'IncompleteSignature',
+    });
+  });
+});
+
 describe('parameter parsing and limits', () => {
   it('refuses repeated, conflicting, malformed and unencoded parameters', async () => {
     const base = queryString(anonymous);
@@ -154,9 +174,21 @@ describe('parameter parsing and limits', () => {
     );
   });
 
-  it('a form body over 256 KiB is RequestTooLarge, declared or chunked', async () => {
+  it('refuses a repeated x-acs-* header', async () => {
+    const { Action: _a, ...rest } = anonymous;
+    const response = await send(app.port, {
+      path: `/?${queryString(rest)}`,
+      headers: { 'x-acs-action': ['AssumeRoleWithSAML', 'AssumeRole'] as unknown as string },
+    });
+    expectError(response, 'InvalidParameter', 400);
+    expect(response.body.Message).toContain('x-acs-action');
+  });
+
+  it('a form body over 256 KiB is RequestTooLarge, declared or chunked, and the connection closes', async () => {
     const body = `${queryString(anonymous)}&Big=${'a'.repeat(260 * 1024)}`;
-    expectError(await send(app.port, { headers: form, body }), 'RequestTooLarge', 413);
+    const declared = await send(app.port, { headers: form, body });
+    expectError(declared, 'RequestTooLarge', 413);
+    expect(declared.headers.connection).toBe('close');
     expectError(await send(app.port, { headers: form, body, chunked: true }), 'RequestTooLarge', 413);
   });
 
@@ -252,5 +284,39 @@ describe('ACS3 requests signed by the SDK signer, then altered', () => {
       'InvalidAccessKeyId.NotFound',
       404,
     );
+  });
+});
+
+describe('RPC v1 requests signed by the SDK signer', () => {
+  it('refuses an action taken from the unsigned x-acs-action header', async () => {
+    const params: Record<string, string> = {
+      Version: '2000-01-01',
+      Format: 'JSON',
+      AccessKeyId: LONG_TERM.accessKeyId,
+      SignatureMethod: 'HMAC-SHA1',
+      SignatureVersion: '1.0',
+      SignatureNonce: `n-${Date.now()}-${Math.random()}`,
+      Timestamp: utcSeconds(Date.now()),
+    };
+    params.Signature = OpenApi.OpenApiUtil.getRPCSignature(params, 'POST', LONG_TERM.accessKeySecret);
+    const response = await send(app.port, {
+      headers: { ...form, 'x-acs-action': 'Echo' },
+      body: queryString(params),
+    });
+    expectError(response, 'MissingParameter', 400);
+    expect(response.body.Message).toContain('"Action"');
+    const { Signature: _unsigned, ...rest } = params;
+    const signedAction: Record<string, string> = { ...rest, Action: 'Echo' };
+    signedAction.Signature = OpenApi.OpenApiUtil.getRPCSignature(
+      { ...signedAction },
+      'POST',
+      LONG_TERM.accessKeySecret,
+    );
+    const accepted = await send(app.port, {
+      headers: { ...form, 'x-acs-action': 'Echo' },
+      body: queryString(signedAction),
+    });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.AccessKeyId).toBe(LONG_TERM.accessKeyId);
   });
 });

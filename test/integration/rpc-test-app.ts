@@ -13,6 +13,7 @@ import type {
   CredentialResolver,
   RpcAction,
   RpcHandlerContext,
+  RpcOutcome,
   RpcRouterOptions,
 } from '../../src/http/rpc/index.js';
 
@@ -162,11 +163,13 @@ export type RunningApp = {
   unexpected: unknown[];
   /** Every AccessKeyId the resolver was asked about. */
   resolvedKeys: string[];
+  outcomes: RpcOutcome[];
 };
 
 export async function startRpcApp(overrides: Partial<RpcRouterOptions> = {}): Promise<RunningApp> {
   const unexpected: unknown[] = [];
   const resolvedKeys: string[] = [];
+  const outcomes: RpcOutcome[] = [];
   const nonces = new MemoryEphemeral();
   const app = new Koa();
   app.use(
@@ -179,6 +182,7 @@ export async function startRpcApp(overrides: Partial<RpcRouterOptions> = {}): Pr
       nonces,
       hostId: 'sts.ramgate.test',
       onUnexpectedError: (error) => unexpected.push(error),
+      onComplete: (outcome) => outcomes.push(outcome),
       ...overrides,
     }),
   );
@@ -190,6 +194,7 @@ export async function startRpcApp(overrides: Partial<RpcRouterOptions> = {}): Pr
     port,
     unexpected,
     resolvedKeys,
+    outcomes,
     close: () =>
       new Promise((resolve) => {
         nonces.close();

@@ -212,6 +212,9 @@ function requireParam(req: RpcRequest, name: string, expected?: string): string 
 }
 
 function readRpcV1Claim(req: RpcRequest, signature: string): SignedClaim {
+  // v1 signs parameters only: the action and version must be signed parameters, not headers.
+  requireParam(req, 'Action');
+  requireParam(req, 'Version');
   requireParam(req, 'SignatureMethod', 'HMAC-SHA1');
   requireParam(req, 'SignatureVersion', '1.0');
   if (req.params.has('SignatureType')) {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Context, Middleware } from 'koa';
 import { ApiError, missingParameter } from '../../core/errors.js';
 import { authenticate, type Authenticated } from './authenticate.js';
@@ -11,7 +12,7 @@ import {
 } from './params.js';
 import { createActionRegistry } from './registry.js';
 import { headerAccess, type RpcRequest } from './request.js';
-import type { RpcAction, RpcLimits, RpcRouterOptions } from './types.js';
+import type { RpcAction, RpcLimits, RpcOutcome, RpcRouterOptions } from './types.js';
 
 const DEFAULT_TIMESTAMP_WINDOW_MS = 15 * 60_000;
 
@@ -43,21 +44,34 @@ export function createRpcRouter(options: RpcRouterOptions): Middleware {
 
   return async (ctx, next) => {
     if (!isRpcRequest(ctx)) return next();
+    const started = performance.now();
     const requestId = newRequestId();
     ctx.set(REQUEST_ID_HEADER, requestId);
+    const outcome: Partial<RpcOutcome> = {};
     try {
       const req = await readRpcRequest(ctx, limits);
       const action = registry.find(...resolveActionAndVersion(req));
+      Object.assign(outcome, { product: action.product, action: action.action, version: action.version });
       checkFormat(req);
       const auth = action.anonymous
         ? undefined
         : await authenticate(req, { ...options, nowMs: now(), windowMs });
+      Object.assign(outcome, auth);
       sendResult(ctx, await runHandler(ctx, action, req, auth, requestId), requestId);
     } catch (error) {
       const apiError = toApiError(error);
       if (apiError !== error) options.onUnexpectedError?.(error, requestId);
+      // A refused upload is not drained: the connection closes after the answer.
+      if (apiError.code === 'RequestTooLarge') ctx.set('Connection', 'close');
       sendError(ctx, apiError, requestId, options.hostId ?? (ctx.hostname || 'ramgate'));
+      outcome.code = apiError.code;
     }
+    options.onComplete?.({
+      ...outcome,
+      requestId,
+      status: ctx.status,
+      durationMs: performance.now() - started,
+    });
   };
 }
 

@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerOptions } from 'node:http';
+import { STATUS_CODES, createServer, type Server, type ServerOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type Koa from 'koa';
 import { ApiError } from '../../core/errors.js';
@@ -13,6 +13,8 @@ export type HttpServerOptions = {
   requestTimeout?: number;
   /** Idle time of a kept-alive connection, ms. */
   keepAliveTimeout?: number;
+  /** How often Node checks the headers and request timeouts, ms. */
+  connectionsCheckingInterval?: number;
   hostId?: string;
 };
 
@@ -21,6 +23,7 @@ export const HTTP_SERVER_DEFAULTS = {
   headersTimeout: 20_000,
   requestTimeout: 30_000,
   keepAliveTimeout: 5_000,
+  connectionsCheckingInterval: 2_000,
 } as const;
 
 /** A Node HTTP server for the Koa app with limits that fit the Alibaba SDKs (large query strings). */
@@ -31,6 +34,7 @@ export function createHttpServer(app: Koa, options: HttpServerOptions = {}): Ser
     headersTimeout: settings.headersTimeout,
     requestTimeout: settings.requestTimeout,
     keepAliveTimeout: settings.keepAliveTimeout,
+    connectionsCheckingInterval: settings.connectionsCheckingInterval,
   };
   const server = createServer(serverOptions, app.callback());
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>
@@ -45,17 +49,23 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, hostId:
     socket.destroy();
     return;
   }
-  const apiError =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? new ApiError('RequestTooLarge', 'The request line and headers exceed the size limit.')
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? new ApiError('InvalidParameter', 'The request was not received in time.')
-        : new ApiError('InvalidParameter', 'The HTTP request is malformed.');
+  const apiError = clientErrorAsApiError(error.code);
   const requestId = newRequestId();
   const body = JSON.stringify(errorBody(apiError, requestId, hostId));
   socket.end(
-    `HTTP/1.1 ${apiError.httpStatus} ${apiError.httpStatus === 413 ? 'Payload Too Large' : 'Bad Request'}\r\n` +
+    `HTTP/1.1 ${apiError.httpStatus} ${STATUS_CODES[apiError.httpStatus] ?? ''}\r\n` +
       `Content-Type: application/json;charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `x-acs-request-id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+function clientErrorAsApiError(code: string | undefined): ApiError {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return new ApiError('RequestTooLarge', 'The request line and headers exceed the size limit.');
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return new ApiError('RequestTimeout', 'The request was not received in time.');
+    default:
+      return new ApiError('InvalidParameter', 'The HTTP request is malformed.');
+  }
 }

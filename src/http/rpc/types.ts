@@ -73,6 +73,24 @@ export type RpcRouterOptions = {
   limits?: Partial<RpcLimits>;
   /** Clock, for tests. */
   now?: () => number;
+  /** Called once per RPC request after the answer is set (audit log, metrics). */
+  onComplete?: (outcome: RpcOutcome) => void;
   /** Called with every error that is not an ApiError (answered as InternalError). */
   onUnexpectedError?: (error: unknown, requestId: string) => void;
+};
+
+/** What happened to one RPC request, for the audit log and metrics. */
+export type RpcOutcome = {
+  requestId: string;
+  /** Set once the action was found. */
+  product?: string;
+  action?: string;
+  version?: string;
+  /** Set once the signature was verified. */
+  accessKeyId?: string;
+  caller?: Caller;
+  status: number;
+  /** The error code when the request failed. */
+  code?: string;
+  durationMs: number;
 };
