@@ -4,6 +4,8 @@
  * would mean Allow. This reader rejects duplicates and reports where the text is wrong.
  * Documents are size-capped before they get here, and nesting is capped, so it cannot run away.
  */
+import { quoted } from './location.js';
+
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 export class JsonSyntaxError extends Error {
@@ -100,7 +102,7 @@ class Reader {
       const keyAt = this.pos;
       const key = this.string();
       if (Object.prototype.hasOwnProperty.call(result, key))
-        this.fail(`duplicate member name ${JSON.stringify(key)}`, keyAt);
+        this.fail(`duplicate member name ${quoted(key)}`, keyAt);
       this.skipSpace();
       if (this.text[this.pos] !== ':') this.fail('expected ":" after a member name');
       this.pos++;

@@ -5,8 +5,15 @@ export type Where = string;
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+const MAX_ECHO = 80;
+
+/** A name from the document, JSON-quoted and cut to a readable length for error messages. */
+export function quoted(text: string): string {
+  return JSON.stringify(text.length > MAX_ECHO ? `${text.slice(0, MAX_ECHO)}…` : text);
+}
+
 export function member(where: Where, key: string): Where {
-  const step = IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+  const step = IDENTIFIER.test(key) && key.length <= MAX_ECHO ? `.${key}` : `[${quoted(key)}]`;
   return where === '' ? step.replace(/^\./, '') : `${where}${step}`;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../../../src/core/policy/index.js';
-import { doc, expectRejected, padTo, REFERENCE_SAML_TRUST } from './helpers.js';
+import { compileError, doc, expectRejected, padTo, REFERENCE_SAML_TRUST } from './helpers.js';
 
 const ALLOW_ALL = { Effect: 'Allow', Action: '*', Resource: '*' };
 
@@ -353,5 +353,28 @@ describe('size limits (reference §3, §4)', () => {
       /it is 2,049\.$/,
       'session',
     );
+  });
+});
+
+describe('error messages stay short', () => {
+  it('cuts a long member name in the location', () => {
+    const key = `acs:${'k'.repeat(3000)}`;
+    const text = doc({
+      Effect: 'Allow',
+      Action: '*',
+      Resource: '*',
+      Condition: { StringEquals: { [key]: 1 } },
+    });
+    expectRejected(
+      text,
+      'InvalidParameter.PolicyGrammar',
+      `Statement[0].Condition.StringEquals["acs:${'k'.repeat(76)}…"]: condition key must be 1 to 256 characters`,
+    );
+  });
+  it('cuts a long duplicate member name', () => {
+    const key = 'x'.repeat(500);
+    const error = compileError(`{"${key}":1,"${key}":2}`);
+    expect(error.message.length).toBeLessThan(200);
+    expect(error.message).toContain(`duplicate member name "${'x'.repeat(80)}…"`);
   });
 });
