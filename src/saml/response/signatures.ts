@@ -6,6 +6,7 @@
 import {
   childElements,
   collectIds,
+  DECRYPTION_FAILED,
   decryptEncryptedData,
   parseXml,
   verifySignature,
@@ -165,7 +166,13 @@ export function decrypt(ctx: Context): string {
     allowCbc: ctx.opts.allowAesCbc,
   });
   if (!result.ok) throw new CheckFailure(result.message);
-  ctx.assertion = parseDecrypted(encrypted, result.xml);
+  try {
+    ctx.assertion = parseDecrypted(encrypted, result.xml);
+  } catch (err) {
+    // Whatever is wrong with the plaintext, say the same as for a bad key or padding: no oracle, no echo.
+    if (err instanceof CheckFailure) throw new CheckFailure(DECRYPTION_FAILED);
+    throw err;
+  }
   return `decrypted with ${shortAlg(result.keyTransport)} + ${shortAlg(result.dataAlgorithm)} to one Assertion`;
 }
 

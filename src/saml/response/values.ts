@@ -7,8 +7,12 @@ import { CheckFailure, ensure } from './pipeline.js';
 export function wholeText(el: XmlElement, what: string): string {
   const { text, split } = textOf(el);
   ensure(!split, `${what} is split by a comment, CDATA section or element (its text must be one plain run)`);
-  return text.trim();
+  // Only XML whitespace is insignificant: String.trim would also drop U+00A0, U+FEFF, U+2028…, turning a
+  // signed "\u00A0admin@x" into the different identity "admin@x".
+  return text.replace(XML_SPACE_AT_ENDS, '');
 }
+
+const XML_SPACE_AT_ENDS = /^[ \t\r\n]+|[ \t\r\n]+$/g;
 
 /** The single saml:<localName> child (null when absent); more than one is refused. */
 export function oneChild(parent: XmlElement, localName: string, where: string): XmlElement | null {
