@@ -28,6 +28,14 @@ describe('replay', () => {
     await expectRefused(build({ assertionId, roleSessionName: 'other' }), 'replay', { replay });
   });
 
+  it('an unavailable replay store fails closed', async () => {
+    const down = new MemoryEphemeral();
+    down.putIfAbsent = () => Promise.reject(new Error('store unavailable'));
+    await expectAccepted(control);
+    const result = await verify(control, { replay: down });
+    expect(result.ok ? 'accepted' : result.check).toBe('replay');
+  });
+
   describe('two gateway instances sharing one Redis', () => {
     const prefix = `attacks-${randomBytes(4).toString('hex')}:`;
     const stores: RedisStore[] = [];

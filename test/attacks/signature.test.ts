@@ -16,7 +16,7 @@ import {
   setTransforms,
   signatureOf,
 } from './mutate.js';
-import { ALG, canonicalSignedInfo, DSIG_NS, parseXml, signerFor } from '../support/xml-sign.js';
+import { ALG, canonicalSignedInfo, DSIG_NS, parseXml, signerFor, signXml } from '../support/xml-sign.js';
 import { createHash } from 'node:crypto';
 import { canonicalizeExclusive, parseXml as parseStrict, firstChild } from '../../src/saml/xml/index.js';
 
@@ -36,6 +36,19 @@ describe('signature exclusion (§1.3)', () => {
     const signedResponse = build({ sign: 'response' });
     await expectAccepted(signedResponse); // allowed by default: the Response signature covers it
     await expectAttackRefused(control, signedResponse, 'signature-present', { requireSignedAssertion: true });
+  });
+
+  it('only an unrelated element (samlp:Extensions) is signed', async () => {
+    const unsigned = build({
+      sign: 'none',
+      editResponse: (x) =>
+        x.replace(
+          '<saml2p:Status>',
+          '<saml2p:Extensions ID="_ext"><x:note xmlns:x="urn:x">hi</x:note></saml2p:Extensions><saml2p:Status>',
+        ),
+    });
+    const attack = signXml(unsigned, { id: '_ext', privateKey: idpKey, certBase64: keys.idp.certBase64 });
+    await expectAttackRefused(control, attack, 'signature-placement');
   });
 
   it('an empty <ds:Signature/>', async () => {
