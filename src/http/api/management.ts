@@ -1,0 +1,157 @@
+/**
+ * IMS 2019-08-15 and RAM 2015-05-01 management actions over the RAM directory. Every call is
+ * authorized by the policy engine as `ram:<Action>` on the resource it names, in the caller's own
+ * account (`acs:ram:*:<account>:user/<name>`, …), then performed by the directory function of the
+ * same name.
+ */
+import { ApiError } from '../../core/errors.js';
+import { principalArn } from '../../core/principal.js';
+import { authorize, requestContext } from '../../core/sts/authorize.js';
+import type { Directory } from '../../core/ram/index.js';
+import type { Gateway } from '../../sso/gateway.js';
+import type { RpcAction, RpcHandlerContext } from '../rpc/types.js';
+import { principalOf } from './caller.js';
+
+type DirectoryAction = {
+  [K in keyof Directory]: Directory[K] extends (
+    accountId: string,
+    params?: Record<string, unknown>,
+  ) => Promise<unknown>
+    ? K
+    : never;
+}[keyof Directory];
+
+const IMS_ACTIONS: DirectoryAction[] = [
+  'CreateUser',
+  'GetUser',
+  'UpdateUser',
+  'ListUsers',
+  'DeleteUser',
+  'CreateAccessKey',
+  'ListAccessKeys',
+  'UpdateAccessKey',
+  'DeleteAccessKey',
+  'CreateGroup',
+  'GetGroup',
+  'UpdateGroup',
+  'ListGroups',
+  'DeleteGroup',
+  'AddUserToGroup',
+  'RemoveUserFromGroup',
+  'ListGroupsForUser',
+  'ListUsersForGroup',
+  'CreateSAMLProvider',
+  'GetSAMLProvider',
+  'UpdateSAMLProvider',
+  'DeleteSAMLProvider',
+  'ListSAMLProviders',
+  'SetUserSsoSettings',
+  'GetUserSsoSettings',
+  'GetDefaultDomain',
+  'SetDefaultDomain',
+];
+
+const RAM_ACTIONS: DirectoryAction[] = [
+  'CreateUser',
+  'GetUser',
+  'UpdateUser',
+  'ListUsers',
+  'DeleteUser',
+  'CreateAccessKey',
+  'ListAccessKeys',
+  'UpdateAccessKey',
+  'DeleteAccessKey',
+  'CreateGroup',
+  'GetGroup',
+  'UpdateGroup',
+  'ListGroups',
+  'DeleteGroup',
+  'AddUserToGroup',
+  'RemoveUserFromGroup',
+  'ListGroupsForUser',
+  'ListUsersForGroup',
+  'CreateRole',
+  'GetRole',
+  'UpdateRole',
+  'ListRoles',
+  'DeleteRole',
+  'CreatePolicy',
+  'GetPolicy',
+  'ListPolicies',
+  'DeletePolicy',
+  'CreatePolicyVersion',
+  'GetPolicyVersion',
+  'ListPolicyVersions',
+  'SetDefaultPolicyVersion',
+  'DeletePolicyVersion',
+  'AttachPolicyToUser',
+  'AttachPolicyToGroup',
+  'AttachPolicyToRole',
+  'DetachPolicyFromUser',
+  'DetachPolicyFromGroup',
+  'DetachPolicyFromRole',
+  'ListPoliciesForUser',
+  'ListPoliciesForGroup',
+  'ListPoliciesForRole',
+  'ListEntitiesForPolicy',
+  'GetAccountAlias',
+  'SetAccountAlias',
+];
+
+/** Read-only actions leave the caches alone; every other one is a write. */
+const READ = /^(Get|List)/;
+
+/** The resource a management call names, for policy evaluation. */
+export function managementResource(accountId: string, params: Record<string, string>): string {
+  const prefix = `acs:ram:*:${accountId}:`;
+  const user = params.UserName ?? params.UserPrincipalName?.split('@')[0];
+  if (params.RoleName) return `${prefix}role/${params.RoleName}`;
+  if (params.SAMLProviderName) return `${prefix}saml-provider/${params.SAMLProviderName}`;
+  if (params.PolicyName) return `${prefix}policy/${params.PolicyName}`;
+  if (params.GroupName && !user) return `${prefix}group/${params.GroupName}`;
+  if (user) return `${prefix}user/${user}`;
+  return `${prefix}*`;
+}
+
+function managementAction(
+  gw: Gateway,
+  product: 'Ims' | 'Ram',
+  version: string,
+  action: DirectoryAction,
+): RpcAction {
+  return {
+    product,
+    version,
+    action,
+    anonymous: false,
+    handler: async (ctx: RpcHandlerContext) => {
+      const principal = principalOf(ctx.caller as NonNullable<RpcHandlerContext['caller']>);
+      const resource = managementResource(principal.accountId, ctx.params);
+      const decision = await authorize(gw.stsDirectory, principal, {
+        action: `ram:${action}`,
+        resource,
+        context: requestContext({ sourceIp: ctx.sourceIp, secureTransport: ctx.secureTransport }, gw.now()),
+      });
+      if (decision.decision !== 'Allow') {
+        throw new ApiError(
+          'NoPermission',
+          `${principalArn(principal)} is not allowed to call ram:${action} on ${resource}.`,
+        );
+      }
+      const operation = gw.directory[action] as (
+        accountId: string,
+        params: Record<string, unknown>,
+      ) => Promise<Record<string, unknown>>;
+      const result = await operation(principal.accountId, ctx.params);
+      if (!READ.test(action)) gw.directoryChanged();
+      return result ?? {};
+    },
+  };
+}
+
+export function managementActions(gw: Gateway): RpcAction[] {
+  return [
+    ...IMS_ACTIONS.map((a) => managementAction(gw, 'Ims', '2019-08-15', a)),
+    ...RAM_ACTIONS.map((a) => managementAction(gw, 'Ram', '2015-05-01', a)),
+  ];
+}

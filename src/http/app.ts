@@ -1,0 +1,152 @@
+/**
+ * The Koa application: health and metrics, rate limits, the Alibaba RPC API at `/`, the browser
+ * SSO routes, and (in demo mode only) the built-in development IdP.
+ */
+import Koa, { type Context, type Next } from 'koa';
+import type { Logger } from 'pino';
+import { ApiError } from '../core/errors.js';
+import type { Gateway } from '../sso/gateway.js';
+import { credentialResolver } from './api/caller.js';
+import { managementActions } from './api/management.js';
+import { stsActions } from './api/sts.js';
+import { GatewayMetrics } from './metrics.js';
+import { homePage } from './pages/home.js';
+import { createRpcRouter } from './rpc/index.js';
+import { newRequestId, errorBody, REQUEST_ID_HEADER, toApiError } from './rpc/envelope.js';
+import { ssoRoutes, type SsoRouteDeps } from './sso-routes.js';
+import { pageHeaders, pageState, SessionCookies } from './web.js';
+import type Router from '@koa/router';
+
+export interface AppOptions {
+  gw: Gateway;
+  logger: Logger;
+  /** Signs the session cookie (shared by all instances). */
+  cookieSecret: Buffer;
+  /** Requests per minute and client address on the ACS endpoints and on the RPC API. */
+  rateLimitPerMinute?: number;
+  /** Extra routers (the demo IdP, the CLI login endpoints), mounted before the SSO routes. */
+  extraRouters?: (deps: SsoRouteDeps) => Router[];
+  /** Shown on the home page: how to start a sign-in. */
+  loginHints?: Array<{ label: string; href: string }>;
+  metrics?: GatewayMetrics;
+}
+
+export interface GatewayApp {
+  app: Koa;
+  metrics: GatewayMetrics;
+}
+
+export function createApp(options: AppOptions): GatewayApp {
+  const { gw, logger } = options;
+  const metrics = options.metrics ?? new GatewayMetrics();
+  gw.metrics = metrics;
+  const app = new Koa({ proxy: false });
+  const cookies = new SessionCookies(options.cookieSecret, gw.baseUrl.startsWith('https:'));
+  app.silent = true;
+  app.on('error', (err: unknown) => logger.error({ err }, 'unhandled error'));
+
+  app.use(timing(metrics));
+  app.use(health(gw, metrics));
+  app.use(rateLimit(gw, options.rateLimitPerMinute ?? 600));
+  app.use(
+    createRpcRouter({
+      actions: [...stsActions(gw), ...managementActions(gw)],
+      resolveCredential: credentialResolver(gw),
+      nonces: gw.store.ephemeral,
+      now: gw.now,
+      onComplete: (o) => {
+        metrics.stsCalls.inc({ action: o.action ?? 'unknown', outcome: o.code ? 'failure' : 'success' });
+        gw.audit.write({
+          event: `api.${o.action ?? 'unknown'}`,
+          outcome: o.code ? 'failure' : 'success',
+          requestId: o.requestId,
+          accountId: o.caller?.accountId,
+          principal: o.caller?.arn ?? o.accessKeyId,
+          code: o.code,
+        });
+      },
+      onUnexpectedError: (err, requestId) => logger.error({ err, requestId }, 'RPC handler failed'),
+    }),
+  );
+  const deps: SsoRouteDeps = { gw, cookies, metrics };
+  for (const router of options.extraRouters?.(deps) ?? [])
+    app.use(router.routes()).use(router.allowedMethods());
+  const sso = ssoRoutes(deps);
+  app.use(sso.routes()).use(sso.allowedMethods());
+  app.use(async (ctx, next) => {
+    if (ctx.path !== '/' || ctx.method !== 'GET') return next();
+    await pageHeaders(ctx, async () => {
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.body = homePage({ nonce: pageState(ctx).nonce, hints: options.loginHints ?? [] });
+    });
+  });
+  return { app, metrics };
+}
+
+function timing(metrics: GatewayMetrics) {
+  return async (ctx: Context, next: Next) => {
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      const route = ctx.path === '/' ? 'rpc' : ctx.path.split('/')[1] || 'root';
+      metrics.httpSeconds.observe(
+        { route: route.slice(0, 32), status: `${Math.floor(ctx.status / 100)}xx` },
+        (performance.now() - started) / 1000,
+      );
+    }
+  };
+}
+
+function health(gw: Gateway, metrics: GatewayMetrics) {
+  return async (ctx: Context, next: Next) => {
+    if (ctx.method !== 'GET') return next();
+    switch (ctx.path) {
+      case '/healthz':
+        ctx.body = { status: 'ok' };
+        return;
+      case '/readyz':
+        try {
+          await gw.store.ping();
+          ctx.body = { status: 'ready', store: gw.store.kind };
+        } catch (err) {
+          ctx.status = 503;
+          ctx.body = {
+            status: 'not ready',
+            store: gw.store.kind,
+            error: err instanceof Error ? err.message : String(err),
+          };
+        }
+        return;
+      case '/metrics':
+        ctx.type = metrics.registry.contentType;
+        ctx.body = await metrics.registry.metrics();
+        return;
+      default:
+        return next();
+    }
+  };
+}
+
+/** A fixed one-minute window per client address on the endpoints that do expensive work. */
+function rateLimit(gw: Gateway, perMinute: number) {
+  return async (ctx: Context, next: Next) => {
+    const limited =
+      ctx.method === 'POST' && (ctx.path === '/' || ctx.path.endsWith('/sso') || ctx.path.endsWith('/SSO'));
+    if (!limited) return next();
+    const window = Math.floor(gw.now() / 60_000);
+    try {
+      const count = await gw.store.ephemeral.increment(`rate:${ctx.ip}:${window}`, 61_000);
+      if (count > perMinute)
+        throw new ApiError('Throttling.User', `More than ${perMinute} requests a minute from ${ctx.ip}.`);
+    } catch (error) {
+      const apiError = toApiError(error);
+      const requestId = newRequestId();
+      ctx.status = apiError.httpStatus;
+      ctx.set(REQUEST_ID_HEADER, requestId);
+      ctx.body = errorBody(apiError, requestId, ctx.hostname || 'ramgate');
+      return;
+    }
+    await next();
+  };
+}

@@ -1,0 +1,229 @@
+/**
+ * Browser routes: the two ACS endpoints, the role picker, SP-initiated /login, SP metadata, the
+ * console and sign-out. Each handler is a short pipeline; failures render the error page and are
+ * audited with the failed check.
+ */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { ApiError } from '../core/errors.js';
+import type { AuditEvent } from '../core/audit.js';
+import { chooseRole } from '../sso/choose-role.js';
+import type { Gateway } from '../sso/gateway.js';
+import { startSpInitiatedLogin } from '../sso/login.js';
+import { acceptRoleSsoResponse, type RoleSsoOutcome } from '../sso/role-sso.js';
+import { endSession, loadSession, saveSession, type ConsoleSession } from '../sso/sessions.js';
+import { acceptUserSsoResponse } from '../sso/user-sso.js';
+import { roleSsoSpMetadata, userSsoSpMetadata } from '../saml/sp-metadata.js';
+import type { GatewayMetrics } from './metrics.js';
+import { consolePage } from './pages/console.js';
+import { rolePickerPage } from './pages/role-picker.js';
+import { pageHeaders, pageState, PICK_COOKIE, readForm, renderError, type SessionCookies } from './web.js';
+
+export interface SsoRouteDeps {
+  gw: Gateway;
+  cookies: SessionCookies;
+  metrics: GatewayMetrics;
+  /** Completes a CLI login (one-time code back to the CLI's loopback listener); set by the CLI routes. */
+  completeCli?: (ctx: Context, cliState: string, session: ConsoleSession) => Promise<void>;
+}
+
+const ACCOUNT = '([0-9]{1,32})';
+
+export function ssoRoutes(deps: SsoRouteDeps): Router {
+  const { gw, cookies, metrics } = deps;
+  const router = new Router();
+  router.use(pageHeaders);
+
+  const audit = (ctx: Context, event: Omit<AuditEvent, 'requestId' | 'sourceIp'>) =>
+    gw.audit.write({ ...event, requestId: pageState(ctx).requestId, sourceIp: ctx.ip });
+
+  async function signedIn(
+    ctx: Context,
+    kind: 'role' | 'user',
+    outcome: Extract<RoleSsoOutcome, { kind: 'signed-in' }>,
+  ) {
+    const { session } = outcome;
+    await saveSession(gw.store.ephemeral, session, gw.now());
+    metrics.logins.inc({ kind: outcome.cliState ? 'cli' : kind, outcome: 'success' });
+    audit(ctx, {
+      event: `sso.${kind}`,
+      outcome: 'success',
+      accountId: session.accountId,
+      principal: session.arn,
+      provider: session.provider,
+      role: session.roleName,
+      sessionName: session.sessionName,
+    });
+    if (outcome.cliState && deps.completeCli) return deps.completeCli(ctx, outcome.cliState, session);
+    await cookies.set(ctx, session.id, session.expiresAt);
+    ctx.status = 303;
+    ctx.redirect(outcome.returnTo ?? '/console');
+  }
+
+  function failed(ctx: Context, kind: 'role' | 'user', error: unknown) {
+    const apiError = renderError(ctx, error);
+    metrics.logins.inc({ kind, outcome: 'failure' });
+    audit(ctx, {
+      event: `sso.${kind}`,
+      outcome: 'failure',
+      check: apiError.check,
+      code: apiError.code,
+      message: apiError.message,
+    });
+  }
+
+  router.post('/saml-role/sso', async (ctx) => {
+    try {
+      const form = await readForm(ctx);
+      const outcome = await acceptRoleSsoResponse(gw, {
+        samlResponse: requiredField(form, 'SAMLResponse'),
+        relayState: form.get('RelayState'),
+      });
+      if (outcome.kind === 'signed-in') return await signedIn(ctx, 'role', outcome);
+      const { pending } = outcome;
+      cookies.setPick(ctx, pending.csrf);
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.body = rolePickerPage({
+        nonce: pageState(ctx).nonce,
+        pendingId: pending.id,
+        csrfToken: pending.csrf,
+        action: '/saml-role/choose',
+        subject: pending.login.nameId ?? pending.login.sessionName ?? pending.login.issuer,
+        roles: pending.roles.map((r, i) => ({ ...r, value: String(i) })),
+      });
+    } catch (error) {
+      failed(ctx, 'role', error);
+    }
+  });
+
+  router.post('/saml-role/choose', async (ctx) => {
+    try {
+      const form = await readForm(ctx);
+      const outcome = await chooseRole(gw, {
+        pending: form.get('pending') ?? '',
+        csrf: form.get('csrf') ?? '',
+        role: form.get('role') ?? '',
+        cookieCsrf: ctx.cookies.get(PICK_COOKIE),
+      });
+      ctx.cookies.set(PICK_COOKIE, '', { maxAge: 0, path: '/' });
+      await signedIn(ctx, 'role', outcome);
+    } catch (error) {
+      failed(ctx, 'role', error);
+    }
+  });
+
+  router.post(new RegExp(`^/${ACCOUNT}/saml/SSO$`), async (ctx) => {
+    const accountId = (ctx.params as Record<string, string>)[0] ?? '';
+    try {
+      const form = await readForm(ctx);
+      const { session, returnTo } = await acceptUserSsoResponse(gw, accountId, {
+        samlResponse: requiredField(form, 'SAMLResponse'),
+        relayState: form.get('RelayState'),
+      });
+      await signedIn(ctx, 'user', { kind: 'signed-in', session, returnTo });
+    } catch (error) {
+      failed(ctx, 'user', error);
+    }
+  });
+
+  router.get('/saml-role/sp-metadata.xml', (ctx) => {
+    ctx.type = 'application/samlmetadata+xml';
+    ctx.body = roleSsoSpMetadata(gw.baseUrl, spCertificates(gw), gw.roleSpEntityId);
+  });
+
+  router.get(new RegExp(`^/${ACCOUNT}/saml/SpMetadata.xml$`), (ctx) => {
+    ctx.type = 'application/samlmetadata+xml';
+    ctx.body = userSsoSpMetadata(
+      gw.baseUrl,
+      (ctx.params as Record<string, string>)[0] ?? '',
+      spCertificates(gw),
+    );
+  });
+
+  router.get('/login', async (ctx) => {
+    try {
+      const url = await startSpInitiatedLogin(gw, {
+        provider: ctx.query.provider as string | undefined,
+        account: ctx.query.account as string | undefined,
+        role: ctx.query.role as string | undefined,
+        returnTo: ctx.query.return_to as string | undefined,
+      });
+      ctx.redirect(url);
+    } catch (error) {
+      renderError(ctx, error);
+    }
+  });
+
+  router.get('/console', async (ctx) => {
+    const session = await currentSession(ctx);
+    if (!session) {
+      ctx.status = 303;
+      return ctx.redirect('/');
+    }
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = consolePage({
+      nonce: pageState(ctx).nonce,
+      accountId: session.accountId,
+      accountAlias: session.accountAlias,
+      identityType: session.kind === 'role' ? 'AssumedRoleUser' : 'RAMUser',
+      arn: session.arn,
+      roleName: session.roleName,
+      userName: session.userName,
+      sessionName: session.sessionName,
+      provider: session.provider,
+      expiration: session.credentials.Expiration,
+      credentials: session.credentials,
+      signOutAction: '/logout',
+      csrfToken: session.csrf,
+    });
+  });
+
+  router.post('/logout', async (ctx) => {
+    try {
+      const form = await readForm(ctx);
+      const session = await currentSession(ctx);
+      if (session && form.get('csrf') !== session.csrf) {
+        throw new ApiError('Forbidden.CSRF', 'The sign-out did not come from the console page.', {
+          check: 'csrf',
+        });
+      }
+      if (session) await endSession(gw.store.ephemeral, session.id);
+      cookies.clear(ctx);
+      audit(ctx, {
+        event: 'sso.logout',
+        outcome: 'success',
+        principal: session?.arn,
+        accountId: session?.accountId,
+      });
+      ctx.status = 303;
+      ctx.redirect('/');
+    } catch (error) {
+      renderError(ctx, error);
+    }
+  });
+
+  async function currentSession(ctx: Context): Promise<ConsoleSession | undefined> {
+    const id = await cookies.read(ctx);
+    const session = id ? await loadSession(gw.store.ephemeral, id) : undefined;
+    return session && session.expiresAt > gw.now() ? session : undefined;
+  }
+
+  return router;
+}
+
+function requiredField(form: Map<string, string>, name: string): string {
+  const value = form.get(name);
+  if (!value) {
+    throw new ApiError('AuthenticationFail.SAMLAssertion.Invalid', `The form has no ${name} field.`, {
+      check: 'size',
+    });
+  }
+  return value;
+}
+
+function spCertificates(gw: Gateway) {
+  return {
+    ...(gw.sp.signingCertPem ? { signingCertificate: gw.sp.signingCertPem } : {}),
+    ...(gw.sp.encryptionCertPem ? { encryptionCertificates: [gw.sp.encryptionCertPem] } : {}),
+  };
+}

@@ -1,0 +1,175 @@
+/**
+ * Role-based SSO at the ACS (POST /saml-role/sso): find the IdP by its issuer → take the pending
+ * AuthnRequest (SP-initiated) → verify → read the roles offered through providers that trust
+ * these same keys → one role: sign in; several: let the person choose.
+ */
+import { ApiError } from '../core/errors.js';
+import { assumeRoleWithSaml, type SamlLogin } from '../core/sts/operations.js';
+import type { VerifiedAssertion } from '../saml/verify.js';
+import type { Gateway } from './gateway.js';
+import { sameSigningKeys, type ProviderTrust } from './providers.js';
+import { offeredRoles, roleSessionName, sessionDuration, type OfferedRole } from './role-attributes.js';
+import { newOpaqueId, savePendingChoice, type ConsoleSession, type PendingChoice } from './sessions.js';
+import { ACS_MAX_RESPONSE_LENGTH, takePendingRequest, verifyOrThrow } from './verify.js';
+
+export type RoleSsoOutcome =
+  | {
+      kind: 'signed-in';
+      session: ConsoleSession;
+      returnTo?: string | undefined;
+      cliState?: string | undefined;
+    }
+  | { kind: 'choose'; pending: PendingChoice };
+
+function invalid(check: string, message: string): ApiError {
+  return new ApiError('AuthenticationFail.SAMLAssertion.Invalid', message, { check });
+}
+
+async function trustedIssuer(
+  gw: Gateway,
+  issuer: string | undefined,
+  named?: string,
+): Promise<ProviderTrust[]> {
+  if (!issuer)
+    throw invalid('issuer', 'The SAML response names no Issuer, so no SAML provider can verify it.');
+  const candidates = await gw.providers.byEntityId(issuer);
+  if (candidates.length === 0) {
+    throw invalid(
+      'issuer',
+      `No SAML provider of any account has the IdP entityID "${issuer.slice(0, 200)}".`,
+    );
+  }
+  const first = named ? candidates.find((c) => c.arn.toLowerCase() === named.toLowerCase()) : undefined;
+  return first ? [first, ...candidates.filter((c) => c !== first)] : candidates;
+}
+
+/** Roles offered through providers that have this issuer and the keys that verified the response. */
+function usableRoles(
+  assertion: VerifiedAssertion,
+  verifiedWith: ProviderTrust,
+  candidates: ProviderTrust[],
+): OfferedRole[] {
+  const trusted = new Set(
+    candidates.filter((c) => sameSigningKeys(c, verifiedWith)).map((c) => c.arn.toLowerCase()),
+  );
+  const offered = offeredRoles(assertion.attributes);
+  const usable = offered.filter((r) => trusted.has(r.providerArn.toLowerCase()));
+  if (usable.length === 0) {
+    throw invalid(
+      'role-attribute',
+      offered.length === 0
+        ? 'The SAML assertion has no https://www.aliyun.com/SAML-Role/Attributes/Role value.'
+        : `None of the ${offered.length} offered role(s) names a SAML provider that trusts ${assertion.issuer}.`,
+    );
+  }
+  return usable;
+}
+
+export function samlLogin(assertion: VerifiedAssertion, roles: OfferedRole[]): SamlLogin {
+  return {
+    issuer: assertion.issuer,
+    ...(assertion.nameId !== undefined ? { nameId: assertion.nameId } : {}),
+    ...(assertion.nameIdFormat !== undefined ? { nameIdFormat: assertion.nameIdFormat } : {}),
+    recipient: assertion.recipient,
+    offeredRoles: roles.map((r) => ({ roleArn: r.roleArn, providerArn: r.providerArn })),
+    sessionName: roleSessionName(assertion.attributes),
+    ...(assertion.sessionNotOnOrAfter !== undefined
+      ? { sessionNotOnOrAfter: assertion.sessionNotOnOrAfter }
+      : {}),
+  };
+}
+
+/** A RelayState the IdP sent back is honoured only as a same-origin path. */
+export function safeReturnPath(relayState: string | undefined): string | undefined {
+  if (!relayState || relayState.length > 512) return undefined;
+  return /^\/(?![/\\])[\x21-\x7e]*$/.test(relayState) ? relayState : undefined;
+}
+
+export async function acceptRoleSsoResponse(
+  gw: Gateway,
+  input: { samlResponse: string; relayState?: string | undefined },
+): Promise<RoleSsoOutcome> {
+  const { hints, pending } = await takePendingRequest(
+    gw.store.ephemeral,
+    input.samlResponse,
+    ACS_MAX_RESPONSE_LENGTH,
+  );
+  const candidates = await trustedIssuer(gw, hints.issuer, pending?.context?.provider);
+  const provider = candidates[0] as ProviderTrust;
+  const assertion = await verifyOrThrow(gw, {
+    samlResponse: input.samlResponse,
+    sp: gw.roleSp,
+    idp: provider.metadata,
+    allowSha1: provider.allowSha1,
+    allowAesCbc: provider.allowAesCbc,
+    maxInputLength: ACS_MAX_RESPONSE_LENGTH,
+    pending,
+  });
+  const roles = usableRoles(assertion, provider, candidates);
+  const login = samlLogin(assertion, roles);
+  const returnTo = pending?.returnTo ?? safeReturnPath(input.relayState);
+  const cliState = pending?.context?.cli;
+  const duration = sessionDuration(assertion.attributes);
+  const wanted = pending?.context?.role;
+  const only = roles.length === 1 ? roles[0] : wanted ? roles.find((r) => matchesRole(r, wanted)) : undefined;
+  if (only) {
+    return {
+      kind: 'signed-in',
+      session: await signInWithRole(gw, login, only, duration),
+      returnTo,
+      cliState,
+    };
+  }
+  const choice: PendingChoice = {
+    id: newOpaqueId(),
+    login,
+    roles,
+    sessionDuration: duration,
+    returnTo,
+    csrf: newOpaqueId(),
+    cliState,
+  };
+  await savePendingChoice(gw.store.ephemeral, choice);
+  return { kind: 'choose', pending: choice };
+}
+
+/** `--role` of the CLI and `role=` of /login: a role ARN or a role name. */
+export function matchesRole(role: OfferedRole, wanted: string): boolean {
+  const w = wanted.toLowerCase();
+  return role.roleArn.toLowerCase() === w || role.roleName.toLowerCase() === w;
+}
+
+export async function signInWithRole(
+  gw: Gateway,
+  login: SamlLogin,
+  role: OfferedRole,
+  sessionDurationAttr: string | undefined,
+): Promise<ConsoleSession> {
+  const result = await assumeRoleWithSaml(
+    gw.sts,
+    login,
+    {
+      SAMLProviderArn: role.providerArn,
+      RoleArn: role.roleArn,
+      ...(sessionDurationAttr !== undefined ? { DurationSeconds: sessionDurationAttr } : {}),
+    },
+    'cap',
+  );
+  const alias = await gw.directory.GetAccountAlias(role.accountId).then(
+    (r) => r.AccountAlias,
+    () => undefined,
+  );
+  return {
+    id: newOpaqueId(),
+    kind: 'role',
+    accountId: role.accountId,
+    accountAlias: alias === role.accountId ? undefined : alias,
+    arn: result.AssumedRoleUser.Arn,
+    roleName: role.roleName,
+    sessionName: login.sessionName ?? '',
+    provider: role.providerArn,
+    credentials: result.Credentials,
+    expiresAt: Date.parse(result.Credentials.Expiration),
+    csrf: newOpaqueId(),
+  };
+}

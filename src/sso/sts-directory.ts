@@ -1,0 +1,108 @@
+/**
+ * The directory as STS needs it, over the RAM directory, with compiled policies and a short
+ * read-through cache: a sign-in reads a role, its policies and a provider; caching them for a few
+ * seconds keeps Redis round trips per login low while changes still take effect quickly.
+ */
+import { ApiError } from '../core/errors.js';
+import { compileCached } from '../core/policy-cache.js';
+import type { CompiledPolicy } from '../core/policy/index.js';
+import type { Directory } from '../core/ram/index.js';
+import type { RoleView, StsDirectory } from '../core/sts/ports.js';
+
+const DEFAULT_TTL_MS = 5_000;
+
+class TtlCache<V> {
+  private readonly entries = new Map<string, { value: Promise<V>; expires: number }>();
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  get(key: string, load: () => Promise<V>): Promise<V> {
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.expires > now) return hit.value;
+    const value = load();
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(key, { value, expires: now + this.ttlMs });
+    value.catch(() => this.entries.delete(key));
+    return value;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+async function orUndefined<T>(promise: Promise<T>, missing: string[]): Promise<T | undefined> {
+  try {
+    return await promise;
+  } catch (err) {
+    if (err instanceof ApiError && missing.includes(err.code)) return undefined;
+    throw err;
+  }
+}
+
+const compileAll = (docs: Array<{ PolicyName: string; PolicyDocument: string }>): CompiledPolicy[] =>
+  docs.map((d) => compileCached(d.PolicyDocument, 'identity', d.PolicyName));
+
+export class CachedStsDirectory implements StsDirectory {
+  private readonly roles: TtlCache<RoleView | undefined>;
+  private readonly providers: TtlCache<{ arn: string } | undefined>;
+  private readonly policies: TtlCache<CompiledPolicy[]>;
+
+  constructor(
+    private readonly directory: Directory,
+    ttlMs = DEFAULT_TTL_MS,
+  ) {
+    this.roles = new TtlCache(ttlMs);
+    this.providers = new TtlCache(ttlMs);
+    this.policies = new TtlCache(ttlMs);
+  }
+
+  findRole(accountId: string, roleName: string): Promise<RoleView | undefined> {
+    return this.roles.get(`${accountId}:${roleName.toLowerCase()}`, async () => {
+      const found = await orUndefined(this.directory.GetRole(accountId, { RoleName: roleName }), [
+        'EntityNotExist.Role',
+        'EntityNotExist.Account',
+        'InvalidParameter.RoleName',
+      ]);
+      if (!found) return undefined;
+      const role = found.Role;
+      return {
+        accountId,
+        roleName: role.RoleName,
+        roleId: role.RoleId,
+        arn: role.Arn,
+        maxSessionDuration: role.MaxSessionDuration,
+        trustPolicy: compileCached(role.AssumeRolePolicyDocument, 'trust', `trust policy of ${role.Arn}`),
+      };
+    });
+  }
+
+  findSamlProvider(accountId: string, name: string): Promise<{ arn: string } | undefined> {
+    return this.providers.get(`${accountId}:${name.toLowerCase()}`, async () => {
+      const provider = await this.directory.samlProviderForSso(accountId, name);
+      return provider ? { arn: provider.arn } : undefined;
+    });
+  }
+
+  userPolicies(accountId: string, userName: string): Promise<CompiledPolicy[]> {
+    return this.policies.get(`u:${accountId}:${userName.toLowerCase()}`, async () =>
+      compileAll(await this.directory.effectivePoliciesForUser(accountId, userName)),
+    );
+  }
+
+  rolePolicies(accountId: string, roleName: string): Promise<CompiledPolicy[]> {
+    return this.policies.get(`r:${accountId}:${roleName.toLowerCase()}`, async () =>
+      compileAll(await this.directory.policiesForRole(accountId, roleName)),
+    );
+  }
+
+  /** Forget everything (after a management write, so this instance sees it at once). */
+  invalidate(): void {
+    this.roles.clear();
+    this.providers.clear();
+    this.policies.clear();
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * User-based SSO at the account's ACS (POST /{accountId}/saml/SSO): SSO must be on → verify with
+ * the account's IdP metadata → NameID → RAM user (UPN rules) → a session acting as that user.
+ */
+import { userArn } from '../core/arn.js';
+import { ApiError } from '../core/errors.js';
+import { userSsoSession } from '../core/sts/operations.js';
+import { loadIdpMetadata } from '../saml/metadata.js';
+import type { Gateway } from './gateway.js';
+import { safeReturnPath } from './role-sso.js';
+import { newOpaqueId, type ConsoleSession } from './sessions.js';
+import { ACS_MAX_RESPONSE_LENGTH, takePendingRequest, verifyOrThrow } from './verify.js';
+
+export async function acceptUserSsoResponse(
+  gw: Gateway,
+  accountId: string,
+  input: { samlResponse: string; relayState?: string | undefined },
+): Promise<{ session: ConsoleSession; returnTo?: string | undefined }> {
+  const settings = await gw.directory.userSsoConfig(accountId).catch((err: unknown) => {
+    if (err instanceof ApiError && err.code === 'EntityNotExist.Account') return undefined;
+    throw err;
+  });
+  if (!settings) {
+    throw new ApiError(
+      'AuthenticationFail.SSO.Disabled',
+      `User-based SSO is not enabled for account ${accountId}.`,
+      {
+        check: 'sso-enabled',
+      },
+    );
+  }
+  const { pending } = await takePendingRequest(
+    gw.store.ephemeral,
+    input.samlResponse,
+    ACS_MAX_RESPONSE_LENGTH,
+  );
+  const assertion = await verifyOrThrow(gw, {
+    samlResponse: input.samlResponse,
+    sp: gw.userSp(accountId),
+    idp: loadIdpMetadata(settings.metadataXml),
+    allowSha1: settings.authnSignAlgo === 'rsa-sha1',
+    allowAesCbc: false,
+    maxInputLength: ACS_MAX_RESPONSE_LENGTH,
+    pending: pending?.context?.account === accountId ? pending : undefined,
+  });
+  if (!assertion.nameId) {
+    throw new ApiError(
+      'AuthenticationFail.User.NotFound',
+      'The SAML assertion has no NameID to name a RAM user.',
+      {
+        check: 'user-mapping',
+      },
+    );
+  }
+  const user = await gw.directory.resolveSsoUser(accountId, assertion.nameId).catch((err: unknown) => {
+    if (err instanceof ApiError) throw new ApiError(err.code, err.message, { check: 'user-mapping' });
+    throw err;
+  });
+  const { credentials } = await userSsoSession(
+    gw.sts,
+    { accountId, userName: user.UserName, userId: user.UserId },
+    assertion.sessionNotOnOrAfter !== undefined ? { sessionNotOnOrAfter: assertion.sessionNotOnOrAfter } : {},
+    gw.userSessionSeconds,
+  );
+  const alias = await gw.directory.GetAccountAlias(accountId).then(
+    (r) => r.AccountAlias,
+    () => undefined,
+  );
+  return {
+    returnTo: pending?.returnTo ?? safeReturnPath(input.relayState),
+    session: {
+      id: newOpaqueId(),
+      kind: 'user',
+      accountId,
+      accountAlias: alias === accountId ? undefined : alias,
+      arn: userArn(accountId, user.UserName),
+      userName: user.UserName,
+      sessionName: user.UserName,
+      provider: assertion.issuer,
+      credentials,
+      expiresAt: Date.parse(credentials.Expiration),
+      csrf: newOpaqueId(),
+    },
+  };
+}

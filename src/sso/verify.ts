@@ -1,0 +1,53 @@
+import type { EphemeralStore } from '../core/store/types.js';
+import { consumeAuthnRequest, type PendingAuthnRequest } from '../saml/authn-request.js';
+import type { IdpMetadata } from '../saml/metadata.js';
+import { verifyResponse, type VerifiedAssertion } from '../saml/verify.js';
+import type { SpDescription } from '../saml/sp-metadata.js';
+import type { Gateway } from './gateway.js';
+import { peekResponse } from './peek.js';
+
+/** POSTed SAMLResponse cap (base64 characters); AssumeRoleWithSAML allows 100,000. */
+export const ACS_MAX_RESPONSE_LENGTH = 256 * 1024;
+
+export interface VerifyInput {
+  samlResponse: string;
+  sp: SpDescription;
+  idp: IdpMetadata;
+  allowSha1: boolean;
+  allowAesCbc: boolean;
+  maxInputLength: number;
+  /** The outstanding AuthnRequest this response answers, if any. */
+  pending?: PendingAuthnRequest | undefined;
+}
+
+/** Verify with the gateway's SP settings and the shared replay cache; throws the failed check's ApiError. */
+export async function verifyOrThrow(gw: Gateway, input: VerifyInput): Promise<VerifiedAssertion> {
+  const started = performance.now();
+  const result = await verifyResponse(input.samlResponse, {
+    idp: input.idp,
+    audience: input.sp.entityId,
+    acsUrl: input.sp.acsUrl,
+    replay: gw.store.ephemeral,
+    maxInputLength: input.maxInputLength,
+    now: gw.now,
+    skewSeconds: gw.skewSeconds,
+    allowSha1: input.allowSha1,
+    allowAesCbc: input.allowAesCbc,
+    ...(gw.sp.decryptionKeys ? { spDecryptionKeys: gw.sp.decryptionKeys } : {}),
+    ...(input.pending ? { expectedRequestId: input.pending.id } : {}),
+  });
+  gw.metrics?.verifySeconds.observe((performance.now() - started) / 1000);
+  if (!result.ok) throw result.error;
+  return result.assertion;
+}
+
+/** The pending AuthnRequest a response claims to answer (taken: single use), or undefined. */
+export async function takePendingRequest(
+  store: EphemeralStore,
+  samlResponse: string,
+  maxLength: number,
+): Promise<{ hints: ReturnType<typeof peekResponse>; pending: PendingAuthnRequest | undefined }> {
+  const hints = peekResponse(samlResponse, maxLength);
+  const pending = hints.inResponseTo ? await consumeAuthnRequest(store, hints.inResponseTo) : undefined;
+  return { hints, pending };
+}
