@@ -211,6 +211,55 @@ describe('mutated fixtures: never more lenient than xmldom, same tree when both 
     );
   });
 
+  it('random token soups: never more lenient, same tree when both accept', () => {
+    const whole = fc.constantFrom(
+      '<b/>',
+      '<p:c>t</p:c>',
+      '<a x="1">&amp;</a>',
+      '<a x=\'&lt;\' y="&#x41;"/>',
+      '<d xmlns="urn:d"><e/></d>',
+      'text',
+      ' ',
+      '\n',
+      '\r\n',
+      '&amp;',
+      '&#65;',
+      '&#x1F600;',
+      '<!--c-->',
+      '<![CDATA[x]]>',
+      'é',
+      '<a>',
+      '</a>',
+      '<f a="\tb\r\nc"/>',
+    );
+    const broken = fc.constantFrom(
+      '&bogus;',
+      '&',
+      '<!--',
+      '-->',
+      ']]>',
+      '<',
+      '>',
+      '"',
+      '<?pi?>',
+      '<!DOCTYPE a>',
+      '\u0001',
+      '\uFFFE',
+      '</p:c>',
+    );
+    const token = fc.oneof({ arbitrary: whole, weight: 12 }, { arbitrary: broken, weight: 1 });
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.array(token, { minLength: 1, maxLength: 12 }), (tokens) => {
+        const xml = `<r xmlns:p="urn:p">${tokens.join('')}</r>`;
+        if (ours(xml).ok) accepted++;
+        expectNeverMoreLenient(xml);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(accepted).toBeGreaterThan(300);
+  });
+
   it('generated well-formed documents parse to the same tree', () => {
     const name = fc.constantFrom('a', 'b', 'Assertion', 'x-y', 'n.1', '_u', 'é');
     const text = fc.string({
