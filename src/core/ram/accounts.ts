@@ -6,7 +6,7 @@
 import { ACCOUNT_ID_PATTERN } from '../arn.js';
 import { ApiError } from '../errors.js';
 import { formatDate } from './ids.js';
-import { requiredString, type Params } from './params.js';
+import { optionalString, requiredString, type Params } from './params.js';
 import { checkAccountAlias, checkDomainName, clip, defaultDomainOf, DEFAULT_DOMAIN_SUFFIX } from './rules.js';
 import {
   C,
@@ -58,7 +58,13 @@ export function defaultDomain(account: AccountRecord): string {
 export async function createAccount(ctx: DirectoryContext, params: Params) {
   const accountId = requiredString(params, 'AccountId');
   checkAccountId(accountId);
-  const alias = (typeof params['AccountAlias'] === 'string' && params['AccountAlias']) || accountId;
+  const given = optionalString(params, 'AccountAlias');
+  const alias = given ?? accountId;
+  if (given === undefined && !isValidAlias(alias))
+    throw new ApiError(
+      'InvalidParameter.AccountAlias',
+      `The AccountAlias defaults to the account id "${clip(accountId)}", which is not a valid alias (3 to 51 characters here); give an AccountAlias.`,
+    );
   checkAccountAlias(alias);
   const now = formatDate(ctx.now());
   const account: AccountRecord = {
@@ -179,6 +185,15 @@ export async function findAccountByDomain(
       )
     : await read<{ AccountId: string }>(ctx, globalScope, G.domainAlias, lower);
   return index?.AccountId;
+}
+
+function isValidAlias(alias: string): boolean {
+  try {
+    checkAccountAlias(alias);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const aliasTaken = (alias: string) => () =>

@@ -11,6 +11,9 @@ describe('accounts', () => {
     expect(await d.GetDefaultDomain('5555')).toEqual({ DefaultDomainName: '5555.onaliyun.com' });
     expect(await codeOf(d.CreateAccount({ AccountId: '5555' }))).toBe('EntityAlreadyExists.Account');
     expect(await codeOf(d.CreateAccount({ AccountId: '12a' }))).toBe('InvalidParameter.AccountId');
+    // A 2-digit id cannot be its own alias (3 characters at least): the caller must give one.
+    await expect(d.CreateAccount({ AccountId: '42' })).rejects.toThrow(/defaults to the account id/);
+    await d.CreateAccount({ AccountId: '42', AccountAlias: 'forty-two' });
     expect(await codeOf(d.GetAccountAlias('999'))).toBe('EntityNotExist.Account');
   });
 
