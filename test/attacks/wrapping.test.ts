@@ -16,7 +16,7 @@ import {
   signatureOf,
   stripFirstSignature,
 } from './mutate.js';
-import { applyXsw } from './xsw.js';
+import { applyXsw, applyXsw10 } from './xsw.js';
 import type { Element } from '@xmldom/xmldom';
 
 describe('XSW1–8 (SAML Raider)', () => {
@@ -43,6 +43,12 @@ describe('XSW1–8 (SAML Raider)', () => {
     const control = build({ sign: 'both' });
     await expectAttackRefused(control, applyXsw(1, control), 'unique-ids');
     await expectAttackRefused(control, applyXsw(2, control), 'unique-ids');
+  });
+
+  it('XSW10 (signature copy with the Assertion in ds:Object, IDs via DOCTYPE entities)', async () => {
+    const control = build({ sign: 'both' });
+    await expectAttackRefused(control, applyXsw10(control, true), 'xml-prolog');
+    await expectAttackRefused(control, applyXsw10(control, false), 'assertion-count');
   });
 
   it('XSW7/8 with a fresh ID on the copy are refused by assertion-count', async () => {

