@@ -288,7 +288,7 @@ describe('ACS3 requests signed by the SDK signer, then altered', () => {
 });
 
 describe('RPC v1 requests signed by the SDK signer', () => {
-  it('refuses an action taken from the unsigned x-acs-action header', async () => {
+  it('refuses an action taken from the unsigned x-acs-action header; accepts an empty SignatureType (Go, Python SDKs)', async () => {
     const params: Record<string, string> = {
       Version: '2000-01-01',
       Format: 'JSON',
@@ -306,7 +306,7 @@ describe('RPC v1 requests signed by the SDK signer', () => {
     expectError(response, 'MissingParameter', 400);
     expect(response.body.Message).toContain('"Action"');
     const { Signature: _unsigned, ...rest } = params;
-    const signedAction: Record<string, string> = { ...rest, Action: 'Echo' };
+    const signedAction: Record<string, string> = { ...rest, Action: 'Echo', SignatureType: '' };
     signedAction.Signature = OpenApi.OpenApiUtil.getRPCSignature(
       { ...signedAction },
       'POST',

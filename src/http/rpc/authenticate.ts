@@ -217,7 +217,8 @@ function readRpcV1Claim(req: RpcRequest, signature: string): SignedClaim {
   requireParam(req, 'Version');
   requireParam(req, 'SignatureMethod', 'HMAC-SHA1');
   requireParam(req, 'SignatureVersion', '1.0');
-  if (req.params.has('SignatureType')) {
+  // The Go and Python SDKs send an empty SignatureType with AccessKey signatures.
+  if ((req.params.get('SignatureType') ?? '') !== '') {
     throw new ApiError('IncompleteSignature', 'SignatureType (bearer tokens) is not supported.');
   }
   const stringToSign = rpcV1StringToSign(req.method, req.params);

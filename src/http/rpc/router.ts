@@ -66,12 +66,16 @@ export function createRpcRouter(options: RpcRouterOptions): Middleware {
       sendError(ctx, apiError, requestId, options.hostId ?? (ctx.hostname || 'ramgate'));
       outcome.code = apiError.code;
     }
-    options.onComplete?.({
-      ...outcome,
-      requestId,
-      status: ctx.status,
-      durationMs: performance.now() - started,
-    });
+    try {
+      options.onComplete?.({
+        ...outcome,
+        requestId,
+        status: ctx.status,
+        durationMs: performance.now() - started,
+      });
+    } catch (error) {
+      options.onUnexpectedError?.(error, requestId);
+    }
   };
 }
 
