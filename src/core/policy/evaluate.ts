@@ -62,20 +62,24 @@ export function compilePolicySet(policies: readonly CompiledPolicy[]): PolicySet
   });
 }
 
-function isPolicySet(value: readonly CompiledPolicy[] | PolicySet): value is PolicySet {
+function isIndexed(
+  value: readonly CompiledPolicy[] | PolicySet | CompiledPolicy,
+): value is PolicySet | CompiledPolicy {
   return !Array.isArray(value);
 }
 
 /**
  * Identity (or session) policies for one request: 'Allow' | 'ExplicitDeny' | 'ImplicitDeny' and
  * the deciding statement (the first Deny that applies, else the first Allow, in policy order).
+ * Takes one policy, a list of policies, or a PolicySet built once for a principal.
  */
 export function evaluate(
-  policies: readonly CompiledPolicy[] | PolicySet,
+  policies: readonly CompiledPolicy[] | PolicySet | CompiledPolicy,
   request: AccessRequest | PreparedRequest,
 ): EvaluationResult {
   const prepared = prepareRequest(request);
-  if (isPolicySet(policies)) {
+  if (isIndexed(policies)) {
+    if (policies.kind !== 'set') checkIdentity(policies);
     const lists = listsFor(policies.index, prepared.service);
     return (
       (firstApplicable(lists.denies, prepared) ?? firstApplicable(lists.allows, prepared))?.result ??
@@ -110,7 +114,7 @@ export function evaluateSession(
 ): EvaluationResult {
   const prepared = prepareRequest(request);
   if (sessionPolicy !== undefined) {
-    const bySession = evaluate([sessionPolicy], prepared);
+    const bySession = evaluate(sessionPolicy, prepared);
     if (bySession.decision !== 'Allow') return bySession;
   }
   return evaluate(identityPolicies, prepared);

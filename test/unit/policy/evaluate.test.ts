@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   compilePolicy,
+  compilePolicySet,
   evaluate,
   evaluateSession,
   PolicyCache,
@@ -228,5 +229,27 @@ describe('PolicyCache', () => {
     expect(() => cache.compile('{}', 'session')).toThrow(/Version: is required/);
     expect(cache.size).toBe(0);
     expect(() => new PolicyCache(0)).toThrow(RangeError);
+  });
+});
+
+describe('evaluate takes one policy, a list, or a policy set', () => {
+  const a = compilePolicy(doc({ Effect: 'Allow', Action: 'ecs:*', Resource: '*' }), 'identity', {
+    name: 'A',
+  });
+  const d = compilePolicy(doc({ Effect: 'Deny', Action: 'ecs:Delete*', Resource: '*' }), 'identity', {
+    name: 'D',
+  });
+  it.each(['ecs:StartInstance', 'ecs:DeleteInstance', 'oss:GetObject'])('%s decides alike', (action) => {
+    const r = req(action);
+    expect(evaluate(compilePolicySet([a, d]), r)).toEqual(evaluate([a, d], r));
+    expect(evaluate(a, r)).toEqual(evaluate([a], r));
+  });
+  it('refuses a trust policy in every form', () => {
+    const trust = compilePolicy(
+      doc({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: ACCOUNT } }),
+      'trust',
+    );
+    expect(() => evaluate(trust, req('sts:AssumeRole'))).toThrow(/evaluateTrust/);
+    expect(() => compilePolicySet([a, trust])).toThrow(/evaluateTrust/);
   });
 });
