@@ -134,7 +134,12 @@ async function applyAccount(a: Applier, d: Directory, acc: AccountConfig, at: Pa
     await a.step([...at, 'domainAlias'], () => d.SetDomainAlias(id, { DomainAlias: acc.domainAlias }));
   for (const [k, key] of acc.accessKeys.entries())
     await a.step([...at, 'accessKeys', k], () =>
-      d.importAccessKey(id, { AccessKeyId: key.id, AccessKeySecret: key.secret, Status: key.status }),
+      d.importAccessKey(id, {
+        AccountPrincipal: true,
+        AccessKeyId: key.id,
+        AccessKeySecret: key.secret,
+        Status: key.status,
+      }),
     );
 
   for (const [k, p] of acc.samlProviders.entries())

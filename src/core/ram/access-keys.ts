@@ -3,8 +3,10 @@
  * management API). A global index AccessKeyId → {AccountId, UserName} lets the HTTP layer find
  * the owner and secret of a signed request with two reads.
  *
- * As in the RAM API, an absent UserName means the account principal: the HTTP layer must fill
- * UserName with the caller's own name when a RAM user calls these operations for itself.
+ * In the RAM API an absent UserName means "the caller". Core does not know the caller, so it never
+ * guesses: an absent UserName is refused unless the internal parameter `AccountPrincipal: true`
+ * (the boolean, which an RPC form's string parameters can never carry) asks for the account's own
+ * root keys. The HTTP layer fills UserName for a RAM-user caller, or AccountPrincipal for root.
  */
 import { ApiError } from '../errors.js';
 import { requireAccount } from './accounts.js';
@@ -56,8 +58,14 @@ export type AccessKeyOwner = {
 async function owner(ctx: DirectoryContext, accountId: string, params: Params) {
   await requireAccount(ctx, accountId);
   const userName = optionalString(params, 'UserName');
-  if (userName === undefined)
+  if (userName === undefined) {
+    if (params['AccountPrincipal'] !== true)
+      throw new ApiError(
+        'MissingParameter',
+        'The input parameter "UserName" that is mandatory for processing this request is not supplied.',
+      );
     return { key: ACCOUNT_PRINCIPAL, userName: null, cap: LIMITS.accessKeysPerAccountPrincipal };
+  }
   const user = await requireUser(ctx, accountId, userName);
   return { key: nameKey(user.UserName), userName: user.UserName, cap: LIMITS.accessKeysPerUser };
 }

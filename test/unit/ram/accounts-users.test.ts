@@ -214,9 +214,18 @@ describe.each(STORE_KINDS)('AccessKeys on the %s store', (kind) => {
 
   it('gives the account principal its own root keys (no UserName)', async () => {
     const d = await newDirectory(kind);
-    const root = (await d.CreateAccessKey(ACCOUNT)).AccessKey;
+    // Without UserName nothing is guessed: root keys need the internal boolean AccountPrincipal.
+    expect(await codeOf(d.CreateAccessKey(ACCOUNT))).toBe('MissingParameter');
+    expect(await codeOf(d.CreateAccessKey(ACCOUNT, { AccountPrincipal: 'true' }))).toBe('MissingParameter');
+    const root = (await d.CreateAccessKey(ACCOUNT, { AccountPrincipal: true })).AccessKey;
     expect(await d.lookupAccessKey(root.AccessKeyId)).toMatchObject({ AccountId: ACCOUNT, UserName: null });
-    expect((await d.ListAccessKeys(ACCOUNT)).AccessKeys.AccessKey).toHaveLength(1);
+    expect((await d.ListAccessKeys(ACCOUNT, { AccountPrincipal: true })).AccessKeys.AccessKey).toHaveLength(
+      1,
+    );
+    await d.CreateAccessKey(ACCOUNT, { AccountPrincipal: true });
+    expect(await codeOf(d.CreateAccessKey(ACCOUNT, { AccountPrincipal: true }))).toBe(
+      'LimitExceeded.User.AccessKey',
+    );
     // A user cannot manage the root keys by naming them under its own name.
     await d.CreateUser(ACCOUNT, { UserName: 'eve' });
     expect(
