@@ -1,5 +1,6 @@
 /** @alicloud/pop-core's RPCClient (RPC v1, HMAC-SHA1) against the RPC adapter. */
 import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import RPCClient from '@alicloud/pop-core';
 import { ACCOUNT_ID, LONG_TERM, TEMPORARY, startRpcApp, type RunningApp } from './rpc-test-app.js';
@@ -114,5 +115,30 @@ describe('pop-core RPCClient, HMAC-SHA1', () => {
     const version = await popError(client.request('GetCallerIdentity', {}, { method: 'POST' }));
     expect(version.code).toBe('InvalidVersion.NotFound');
     expect(version.message).toContain('2015-04-01');
+  });
+
+  it('any parameter names and values reach the handler unchanged (property)', async () => {
+    const client = new RPCClient({
+      endpoint: `http://${app.endpoint}`,
+      apiVersion: '2000-01-01',
+      ...LONG_TERM,
+    });
+    const name = fc.stringMatching(/^[A-Z][A-Za-z0-9._-]{0,15}$/).filter((n) => !n.startsWith('Signature'));
+    const reserved = new Set(['Action', 'Version', 'Format', 'AccessKeyId', 'Timestamp', 'SecurityToken']);
+    const params = fc.dictionary(
+      name.filter((n) => !reserved.has(n)),
+      fc.string({ unit: 'grapheme', maxLength: 30 }),
+      {
+        maxKeys: 8,
+        noNullPrototype: true,
+      },
+    );
+    await fc.assert(
+      fc.asyncProperty(params, fc.constantFrom('GET', 'POST'), async (p, method) => {
+        const echoed = await client.request<{ Params: Record<string, string> }>('Echo', p, { method });
+        expect(echoed.Params).toEqual(p);
+      }),
+      { numRuns: 40 },
+    );
   });
 });

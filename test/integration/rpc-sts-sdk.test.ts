@@ -1,5 +1,6 @@
 /** The official STS SDK (@alicloud/sts20150401) against the RPC adapter, by endpoint only. */
 import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Sts, { AssumeRoleRequest, AssumeRoleWithSAMLRequest } from '@alicloud/sts20150401';
 import * as OpenApi from '@alicloud/openapi-core';
@@ -135,6 +136,26 @@ describe('STS SDK, ACS3-HMAC-SHA256 signed calls', () => {
       ),
     );
     expect(malformed.code).toBe('InvalidTimeStamp.Format');
+  });
+});
+
+describe('STS SDK, canonicalization of arbitrary values (property)', () => {
+  it('any RoleSessionName / Policy text is signed by the SDK and verified by us, byte for byte', async () => {
+    const client = stsClient(LONG_TERM);
+    const text = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 });
+    await fc.assert(
+      fc.asyncProperty(text, text, async (roleSessionName, policy) => {
+        const { body } = await client.assumeRole(
+          new AssumeRoleRequest({ roleArn: 'acs:ram::1:role/r', roleSessionName, policy }),
+        );
+        expect(JSON.parse(body?.credentials?.securityToken ?? '{}').params).toEqual({
+          RoleArn: 'acs:ram::1:role/r',
+          RoleSessionName: roleSessionName,
+          Policy: policy,
+        });
+      }),
+      { numRuns: 40 },
+    );
   });
 });
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_LIMITS,
@@ -6,6 +7,7 @@ import {
   parseParameterString,
 } from '../../../src/http/rpc/params.js';
 import { createActionRegistry } from '../../../src/http/rpc/registry.js';
+import { percentEncode } from '../../../src/http/rpc/signatures.js';
 import { codeOf } from './error-code.js';
 
 const parse = (text: string) =>
@@ -33,6 +35,24 @@ describe('parameter strings', () => {
     [Array.from({ length: 201 }, (_, i) => `P${i}=1`).join('&'), 'RequestTooLarge'],
   ])('refuses %s', (text, code) => {
     expect(codeOf(() => parse(text))).toBe(code);
+  });
+
+  it('reads back whatever URLSearchParams or RFC 3986 encoding wrote (property)', () => {
+    const map = fc.dictionary(
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }),
+      fc.string({ unit: 'grapheme', maxLength: 20 }),
+      {
+        maxKeys: 10,
+        noNullPrototype: true,
+      },
+    );
+    fc.assert(
+      fc.property(map, (m) => {
+        expect(parse(new URLSearchParams(m).toString())).toEqual(m);
+        const rfc3986 = Object.entries(m).map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`);
+        expect(parse(rfc3986.join('&'))).toEqual(m);
+      }),
+    );
   });
 
   it('merges query and form, refusing a name in both', () => {
