@@ -16,7 +16,7 @@ import {
   type DataAlgorithm,
 } from './algorithms.js';
 import { attr, childElements } from './tree.js';
-import type { XmlElement } from './types.js';
+import { clipMessage, type XmlElement } from './types.js';
 
 export interface DecryptOptions {
   /** The SP's RSA private keys, tried in order. */
@@ -203,7 +203,8 @@ export function decryptEncryptedData(container: XmlElement, opts: DecryptOptions
       return { ok: false, check: 'decryption', message: DECRYPTION_FAILED };
     return { ok: true, xml, keyTransport: unwrapped.transport, dataAlgorithm: data.uri };
   } catch (e) {
-    if (e instanceof DecryptFailure) return { ok: false, check: 'decryption', message: e.message };
+    if (e instanceof DecryptFailure)
+      return { ok: false, check: 'decryption', message: clipMessage(e.message) };
     throw e;
   }
 }

@@ -17,7 +17,7 @@ import {
 } from './algorithms.js';
 import { canonicalizeExclusive } from './c14n.js';
 import { attr, ownId } from './tree.js';
-import type { XmlElement } from './types.js';
+import { clipMessage, type XmlElement } from './types.js';
 
 export type SignatureCheck =
   'signature-algorithm' | 'signature-reference' | 'signature-digest' | 'signature-value';
@@ -40,6 +40,8 @@ export type SignatureResult =
       keyIndex: number;
     }
   | { ok: false; check: SignatureCheck; message: string };
+
+const MAX_INCLUSIVE_PREFIXES = 32;
 
 class SignatureFailure extends Error {
   constructor(
@@ -87,7 +89,14 @@ function inclusivePrefixes(method: XmlElement): string[] {
   if (children.length > 1 || only.namespaceURI !== NS.excC14n || only.localName !== 'InclusiveNamespaces') {
     return fail('signature-algorithm', `<${method.name}> may only contain one ec:InclusiveNamespaces`);
   }
-  const list = (attr(only, 'PrefixList') ?? '').split(/[ \t\n]+/).filter((p) => p !== '');
+  const list = [...new Set((attr(only, 'PrefixList') ?? '').split(/[ \t\n]+/).filter((p) => p !== ''))];
+  // Each entry costs a scope lookup per canonicalized element, before any signature check: cap it.
+  if (list.length > MAX_INCLUSIVE_PREFIXES) {
+    fail(
+      'signature-algorithm',
+      `PrefixList has ${list.length} entries, over the cap of ${MAX_INCLUSIVE_PREFIXES}`,
+    );
+  }
   for (const p of list) {
     if (p !== '#default' && !/^[A-Za-z_][\w.-]*$/.test(p))
       fail('signature-algorithm', `bad PrefixList entry "${p}"`);
@@ -267,7 +276,7 @@ export function verifySignature(signature: XmlElement, opts: VerifySignatureOpti
       keyIndex,
     };
   } catch (e) {
-    if (e instanceof SignatureFailure) return { ok: false, check: e.check, message: e.message };
+    if (e instanceof SignatureFailure) return { ok: false, check: e.check, message: clipMessage(e.message) };
     throw e;
   }
 }

@@ -2,11 +2,18 @@
 
 export type XmlRejectionCheck = 'xml-prolog' | 'xml-wellformed' | 'xml-limits';
 
+const MAX_MESSAGE_LENGTH = 300;
+
+/** Messages quote names and values from the input: keep them short enough for logs and diagnose output. */
+export function clipMessage(message: string): string {
+  return message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH)}…` : message;
+}
+
 /** Thrown by `parseXml`; `check` is one of the named response checks (src/saml/checks.ts). */
 export class XmlRejection extends Error {
   readonly check: XmlRejectionCheck;
   constructor(check: XmlRejectionCheck, message: string) {
-    super(message);
+    super(clipMessage(message));
     this.name = 'XmlRejection';
     this.check = check;
   }

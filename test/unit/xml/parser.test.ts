@@ -120,3 +120,12 @@ describe('parseXml tree', () => {
     expect(({} as Record<string, unknown>).constructor).toBe(Object);
   });
 });
+
+describe('parseXml messages', () => {
+  it('stay short when they quote a huge name from the input', () => {
+    const name = 'n'.repeat(100_000);
+    const r = rejection(`<${name}></x>`);
+    expect(r.check).toBe('xml-wellformed');
+    expect(r.message.length).toBeLessThanOrEqual(301);
+  });
+});

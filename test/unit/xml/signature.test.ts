@@ -225,6 +225,19 @@ describe('verifySignature: algorithm allow-list, checked before any crypto', () 
     expect(r).toMatchObject({ ok: false, check: 'signature-algorithm' });
   });
 
+  it('refuses an oversized InclusiveNamespaces PrefixList before canonicalizing anything', () => {
+    const prefixes = Array.from({ length: 33 }, (_, i) => `p${i}`).join(' ');
+    const xml = signed.replace(
+      `<ds:Transform Algorithm="${ALG.excC14n}"/>`,
+      `<ds:Transform Algorithm="${ALG.excC14n}"><ec:InclusiveNamespaces xmlns:ec="${ALG.excC14n}" PrefixList="${prefixes}"/></ds:Transform>`,
+    );
+    expect(verify(xml)).toMatchObject({
+      ok: false,
+      check: 'signature-algorithm',
+      message: expect.stringMatching(/cap of 32/),
+    });
+  });
+
   it('accepts RSA-SHA1 and SHA-1 digests only when allowSha1 (a genuine SHA-1 fixture)', () => {
     const fx = loadFixtures().find((f) => f.name === 'adfs-2')!;
     const sig = findElements(parseXml(fx.xml).documentElement, NS.dsig, 'Signature')[0] as XmlElement;
