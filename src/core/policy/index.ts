@@ -1,6 +1,16 @@
 /**
  * The RAM policy engine: parse, validate, compile and evaluate the RAM policy language
  * (reference §2.4, §4). Pure TypeScript, no I/O. This file is the stable API.
+ *
+ * - compilePolicy(text, 'identity' | 'trust' | 'session', { name }) → frozen CompiledPolicy, or an
+ *   ApiError InvalidParameter.PolicySize / InvalidParameter.PolicyGrammar whose message starts with
+ *   the location (`Statement[0].Condition.StringEquals["ecs:tag/env"]: …`, indices 0-based).
+ * - evaluate(policy | policies | PolicySet, request) → { decision, policy?, statement? }.
+ * - evaluateSession(rolePolicies, sessionPolicy?, request): role policies ∩ session policy.
+ * - evaluateTrust(trustPolicy, { principal, context }): may this principal assume the role?
+ * Case rules: actions and condition keys case-insensitive; resources and values case-sensitive
+ * (except StringEqualsIgnoreCase and `saml:recipient`). Negated condition operators hold when
+ * the request lacks the key (AWS behaviour).
  */
 export { compilePolicy, type CompileOptions } from './compile.js';
 export { PolicyCache } from './cache.js';
