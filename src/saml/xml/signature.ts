@@ -150,11 +150,15 @@ function plan(signature: XmlElement, allowSha1: boolean): SignaturePlan {
     fail('signature-reference', `<${signature.name}> is not a ds:Signature`);
   }
   const parent = signature.parent ?? fail('signature-reference', 'the Signature has no parent element');
-  const [signedInfo, signatureValueEl, ...rest] = structuralChildren(signature, 'signature-reference');
+  const children = structuralChildren(signature, 'signature-reference');
+  const signedInfoCount = children.filter((c) => isDsig(c, 'SignedInfo')).length;
+  if (signedInfoCount !== 1)
+    fail('signature-reference', `Signature holds ${signedInfoCount} SignedInfo elements, not 1`);
+  const [signedInfo, signatureValueEl, ...rest] = children;
   if (!isDsig(signedInfo, 'SignedInfo'))
     return fail('signature-reference', 'the first child of Signature must be SignedInfo');
   if (!isDsig(signatureValueEl, 'SignatureValue'))
-    return fail('signature-value', 'SignedInfo must be followed by SignatureValue');
+    return fail('signature-reference', 'SignedInfo must be followed by SignatureValue');
   for (const extra of rest) {
     const name = extra.name;
     if (!isDsig(extra, 'KeyInfo') && !isDsig(extra, 'Object'))

@@ -272,10 +272,7 @@ describe('verifySignature: SignedInfo and Reference structure', () => {
     ['text in Reference', (x: string) => x.replace('<ds:DigestMethod', 'junk<ds:DigestMethod')],
     ['a parent with two ID attributes', (x: string) => x.replace('ID="_a1"', 'ID="_a1" Id="_a1"')],
   ])('refuses %s', (_label, edit) => {
-    expect(verify(tampered(edit))).toMatchObject({
-      ok: false,
-      check: expect.stringMatching(/^signature-(reference|value)$/),
-    });
+    expect(verify(tampered(edit))).toMatchObject({ ok: false, check: 'signature-reference' });
   });
 
   it('refuses an element that is not ds:Signature', () => {
