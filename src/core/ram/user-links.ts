@@ -26,9 +26,13 @@ export async function userDependents(ctx: DirectoryContext, accountId: string, u
   return { groups, accessKeys, policies };
 }
 
-/** Move every record in `from` to `to` under the same key (delete + create, inside the caller's batch). */
-function moveAll(accountId: string, from: string, to: string, records: Array<{ key: string; value: Json }>) {
-  return records.flatMap((r) => [remove(accountId, from, r.key), create(accountId, to, r.key, r.value)]);
+/**
+ * Re-key one record from (collection `from`, key `fromKey`) to (`to`, `toKey`) inside the caller's
+ * batch: delete + create, or a put when only the stored value changes (a case-only rename).
+ */
+function rekey(accountId: string, from: [string, string], to: [string, string], value: Json): GuardedWrite[] {
+  if (from[0] === to[0] && from[1] === to[1]) return [put(accountId, to[0], to[1], value)];
+  return [remove(accountId, from[0], from[1]), create(accountId, to[0], to[1], value)];
 }
 
 export async function renameUserWrites(
@@ -44,22 +48,16 @@ export async function renameUserWrites(
     ctx.store.list(accountId, C.accessKeys(oldKey)),
     readAll<AttachedPolicy>(ctx, accountId, C.attachedPolicies('User', oldKey)),
   ]);
-  const writes: GuardedWrite[] = [
-    ...moveAll(accountId, C.groupsOfUser(oldKey), C.groupsOfUser(newKey), groups.map(asJson)),
-    ...moveAll(accountId, C.accessKeys(oldKey), C.accessKeys(newKey), keys),
-    ...moveAll(
-      accountId,
-      C.attachedPolicies('User', oldKey),
-      C.attachedPolicies('User', newKey),
-      attached.map(asJson),
-    ),
-  ];
+  const writes: GuardedWrite[] = [];
+  const moveAll = (from: string, to: string, records: Array<{ key: string; value: Json }>) =>
+    records.forEach((r) => writes.push(...rekey(accountId, [from, r.key], [to, r.key], r.value)));
+  moveAll(C.groupsOfUser(oldKey), C.groupsOfUser(newKey), groups.map(asJson));
+  moveAll(C.accessKeys(oldKey), C.accessKeys(newKey), keys);
+  moveAll(C.attachedPolicies('User', oldKey), C.attachedPolicies('User', newKey), attached.map(asJson));
   for (const { key: groupKey, value } of groups) {
     const member: MemberOfGroup = { UserName: newName, JoinDate: value.JoinDate };
-    writes.push(
-      remove(accountId, C.usersOfGroup(groupKey), oldKey),
-      create(accountId, C.usersOfGroup(groupKey), newKey, json(member)),
-    );
+    const members = C.usersOfGroup(groupKey);
+    writes.push(...rekey(accountId, [members, oldKey], [members, newKey], json(member)));
   }
   for (const { key: accessKeyId } of keys)
     writes.push(put(globalScope, G.accessKey, accessKeyId, { AccountId: accountId, UserName: newName }));
@@ -70,10 +68,8 @@ export async function renameUserWrites(
       PrincipalName: newName,
       AttachDate: value.AttachDate,
     };
-    writes.push(
-      remove(accountId, C.policyAttachments(type, policyKey), `User:${oldKey}`),
-      create(accountId, C.policyAttachments(type, policyKey), `User:${newKey}`, json(link)),
-    );
+    const links = C.policyAttachments(type, policyKey);
+    writes.push(...rekey(accountId, [links, `User:${oldKey}`], [links, `User:${newKey}`], json(link)));
   }
   return writes;
 }

@@ -160,8 +160,10 @@ export async function updateUser(ctx: DirectoryContext, accountId: string, param
             exists: () =>
               new ApiError('EntityAlreadyExists.User', `The user ${next.UserName} already exists.`),
           }),
-          ...(await renameUserWrites(ctx, accountId, user.UserName, next.UserName)),
         ];
+  // The name is also stored in memberships, attachments and the AccessKey index (a case-only rename too).
+  if (next.UserName !== user.UserName)
+    writes.push(...(await renameUserWrites(ctx, accountId, user.UserName, next.UserName)));
   await commit(ctx.store, writes);
   return { User: userShape(account, next) };
 }

@@ -262,6 +262,13 @@ describe.each(STORE_KINDS)('AccessKeys on the %s store', (kind) => {
     expect((await d.effectivePoliciesForUser(ACCOUNT, 'new')).map((p) => p.PolicyName)).toEqual([
       'ReadOnlyAccess',
     ]);
+    // A case-only rename keeps everything in place.
+    await d.UpdateUser(ACCOUNT, { UserName: 'new', NewUserName: 'New' });
+    expect((await d.lookupAccessKey(key.AccessKeyId))?.UserName).toBe('New');
+    expect(
+      (await d.ListUsersForGroup(ACCOUNT, { GroupName: 'devs' })).Users.User.map((u) => u.UserName),
+    ).toEqual(['New']);
+    expect((await d.GetUser(ACCOUNT, { UserName: 'NEW' })).User.UserName).toBe('New');
     await d.CreateUser(ACCOUNT, { UserName: 'taken' });
     expect(await codeOf(d.UpdateUser(ACCOUNT, { UserName: 'new', NewUserName: 'TAKEN' }))).toBe(
       'EntityAlreadyExists.User',
