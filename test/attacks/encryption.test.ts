@@ -133,27 +133,23 @@ describe('EncryptedAssertion (§1.12)', () => {
     expect(new Set(messages).size).toBe(1);
   });
 
-  // KNOWN HOLE (src/saml/response/signatures.ts parseDecrypted): with AES-CBC allowed (SimpleSAMLphp
-  // 1.19 always sends aes128-cbc), a ciphertext whose padding is valid but whose plaintext is not
-  // well-formed is refused with the XML parser's message, which quotes the decrypted bytes
-  // ("end tag </saml2:Assertion> does not match <saml2:Arsertion>"), while bad padding gives the
-  // generic message. Flipping IV bits of a captured EncryptedAssertion therefore reads plaintext
-  // back (and the two messages alone are a padding oracle, Jager & Somorovsky CCS 2011). Remove
-  // `.fails` once every failure after key unwrap yields DECRYPTION_FAILED.
-  it.fails(
-    'every AES-CBC failure gives the same message and never echoes plaintext (no oracle)',
-    async () => {
-      const cbc = build({ encrypt: { dataAlgorithm: 'aes256-cbc' } });
-      const allow = { allowAesCbc: true };
-      const messages = await Promise.all([
-        expectRefused(flipCipherByte(cbc, -1), 'decryption', allow), // last byte: padding (almost always) invalid
-        expectRefused(flipCipherByte(cbc, 5), 'decryption', allow), // IV byte 5: "saml2" → "saml3", padding valid
-        expectRefused(cbc, 'decryption', { ...allow, spDecryptionKeys: [keys.spSigning.privateKey] }),
-      ]);
-      expect(messages.join('\n')).not.toMatch(/saml|Assertion/);
-      expect(new Set(messages).size).toBe(1);
-    },
-  );
+  // Regression (hole found by this suite, fixed in 45f863c): with AES-CBC allowed (SimpleSAMLphp 1.19
+  // always sends aes128-cbc), a ciphertext whose padding was valid but whose plaintext was not
+  // well-formed was refused with the XML parser's message quoting the decrypted bytes ("end tag
+  // </saml2:Assertion> does not match <saml2:Arsertion>"), rendered on the ACS error page, while bad
+  // padding gave the generic message: flipping IV bits of a captured EncryptedAssertion read plaintext
+  // back, and the two messages alone were a padding oracle (Jager & Somorovsky, CCS 2011).
+  it('every AES-CBC failure gives the same message and never echoes plaintext (no oracle)', async () => {
+    const cbc = build({ encrypt: { dataAlgorithm: 'aes256-cbc' } });
+    const allow = { allowAesCbc: true };
+    const messages = await Promise.all([
+      expectRefused(flipCipherByte(cbc, -1), 'decryption', allow), // last byte: padding (almost always) invalid
+      expectRefused(flipCipherByte(cbc, 5), 'decryption', allow), // IV byte 5: "saml2" → "saml3", padding valid
+      expectRefused(cbc, 'decryption', { ...allow, spDecryptionKeys: [keys.spSigning.privateKey] }),
+    ]);
+    expect(messages.join('\n')).not.toMatch(/saml|Assertion/);
+    expect(new Set(messages).size).toBe(1);
+  });
 });
 
 /** Flip the low bit of byte `index` (negative: from the end) of the EncryptedData CipherValue. */
