@@ -6,6 +6,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { RESPONSE_CHECKS } from '../saml/checks.js';
 import { loadIdpMetadata, trustedIdpFromCertificates } from '../saml/metadata.js';
 import { DEFAULT_ROLE_SP_ENTITY_ID } from '../saml/sp-metadata.js';
 import type { TrustedIdp, VerifyOptions, VerifyResult } from '../saml/types.js';
@@ -115,7 +116,7 @@ function asJson(result: VerifyResult): string {
 }
 
 function asText(result: VerifyResult): string {
-  const width = Math.max(...result.checks.map((c) => c.name.length));
+  const width = Math.max(...RESPONSE_CHECKS.map((name) => name.length));
   const lines = result.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(width)}  ${c.detail}`);
   if (result.ok) {
     const a = result.assertion;
@@ -132,6 +133,9 @@ function asText(result: VerifyResult): string {
     for (const w of a.warnings) lines.push(`warning       ${w}`);
   } else {
     lines.unshift(`REJECTED at ${result.check} (${result.error.code}): ${result.message}`);
+    const ran = new Set(result.checks.map((c) => c.name));
+    for (const name of RESPONSE_CHECKS)
+      if (!ran.has(name)) lines.push(`  -    ${name.padEnd(width)}  not run`);
   }
   return lines.join('\n');
 }

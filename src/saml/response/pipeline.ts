@@ -39,7 +39,8 @@ export async function runPipeline<C>(steps: readonly Step<C>[], ctx: C): Promise
   const checks: CheckRecord[] = [];
   for (const step of steps) {
     try {
-      const detail = await step.run(ctx);
+      const ran = step.run(ctx);
+      const detail = typeof ran === 'string' ? ran : await ran; // no microtask for the synchronous steps
       checks.push({ name: step.name, ok: true, detail });
     } catch (err) {
       const failure =
