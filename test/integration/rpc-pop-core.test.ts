@@ -91,6 +91,7 @@ describe('pop-core RPCClient, HMAC-SHA1', () => {
       ),
     );
     expect(old.code).toBe('InvalidTimeStamp.Expired');
+    expect(old.message).toContain('Specified Timestamp');
     const bad = await popError(
       client.request('GetCallerIdentity', { Timestamp: '2026-13-01T00:00:00Z' }, { method: 'POST' }),
     );

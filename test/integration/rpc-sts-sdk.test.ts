@@ -125,6 +125,7 @@ describe('STS SDK, ACS3-HMAC-SHA256 signed calls', () => {
       stsClient(LONG_TERM).getCallerIdentityWithOptions(pinnedHeaders({ 'x-acs-date': stale })),
     );
     expect(expired.code).toBe('InvalidTimeStamp.Expired');
+    expect(expired.message).toContain('x-acs-date');
     const future = new Date(Date.now() + 16 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const early = await sdkError(
       stsClient(LONG_TERM).getCallerIdentityWithOptions(pinnedHeaders({ 'x-acs-date': future })),

@@ -27,9 +27,12 @@ type SignedClaim = {
   accessKeyId: string;
   securityToken: string | undefined;
   timestampMs: number;
+  /** Where the timestamp came from (`Timestamp` or `x-acs-date`), for messages. */
+  timestampName: string;
   nonce: string;
-  /** Recomputes the request's string to sign and its signature under a secret. */
+  /** The server's string to sign, shown in SignatureDoesNotMatch. */
   stringToSign: string;
+  /** The signature of the string to sign under a secret. */
   sign: (secret: string) => string;
   signature: string;
 };
@@ -38,7 +41,7 @@ type SignedClaim = {
 export async function authenticate(req: RpcRequest, settings: AuthSettings): Promise<Authenticated> {
   const claim = readSignedClaim(req);
   checkAccessKeyIdShape(claim.accessKeyId);
-  checkTimestampWindow(claim.timestampMs, settings.nowMs, settings.windowMs, timestampName(req));
+  checkTimestampWindow(claim.timestampMs, settings.nowMs, settings.windowMs, claim.timestampName);
   const { secret, caller } = await settings.resolveCredential(claim.accessKeyId, claim.securityToken);
   if (!signaturesEqual(claim.sign(secret), claim.signature)) {
     throw new ApiError(
@@ -66,10 +69,6 @@ function checkAccessKeyIdShape(accessKeyId: string): void {
       'Specified access key is not found: it is not a well-formed AccessKeyId.',
     );
   }
-}
-
-function timestampName(req: RpcRequest): string {
-  return req.header('authorization') === undefined ? 'Timestamp' : 'x-acs-date';
 }
 
 function readSignedClaim(req: RpcRequest): SignedClaim {
@@ -190,6 +189,7 @@ function readAcs3Claim(req: RpcRequest, header: string): SignedClaim {
     accessKeyId: authorization.accessKeyId,
     securityToken: req.header('x-acs-security-token') || undefined,
     timestampMs: parseSignedTimestamp(req.header('x-acs-date'), 'x-acs-date'),
+    timestampName: 'x-acs-date',
     nonce: checkNonceShape(req.header('x-acs-signature-nonce'), 'x-acs-signature-nonce'),
     stringToSign,
     sign: (secret) => acs3Signature(stringToSign, secret),
@@ -226,6 +226,7 @@ function readRpcV1Claim(req: RpcRequest, signature: string): SignedClaim {
     accessKeyId: requireParam(req, 'AccessKeyId'),
     securityToken: req.params.get('SecurityToken') || undefined,
     timestampMs: parseSignedTimestamp(req.params.get('Timestamp'), 'Timestamp'),
+    timestampName: 'Timestamp',
     nonce: checkNonceShape(req.params.get('SignatureNonce'), 'SignatureNonce'),
     stringToSign,
     sign: (secret) => rpcV1Signature(stringToSign, secret),
