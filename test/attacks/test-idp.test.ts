@@ -8,8 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { SignedXml } from 'xml-crypto';
 import { testKeys } from '../support/keys.js';
 import { redirectQuery } from '../support/redirect-binding.js';
-import { ROLE_ATTRIBUTE, TestIdp } from '../support/test-idp.js';
+import { postForm, ROLE_ATTRIBUTE, TestIdp } from '../support/test-idp.js';
 import { descendants, parseXml } from '../support/xml-sign.js';
+import { xmlsec1Verify } from '../support/xmlsec1.js';
 
 const keys = testKeys();
 const idp = new TestIdp();
@@ -34,6 +35,24 @@ describe('test IdP', () => {
     expect(xmlCryptoVerifies(xml, keys.idp.certPem, 'Assertion')).toBe(true);
     expect(xmlCryptoVerifies(xml, keys.idp.certPem, 'Response')).toBe(true);
     expect(xmlCryptoVerifies(xml, keys.attacker.certPem, 'Assertion')).toBe(false);
+  });
+
+  it('every signing variant verifies with xmlsec1 (an independent implementation)', async () => {
+    const assertionSig = "/*/*[local-name()='Assertion']/*[local-name()='Signature']";
+    const responseSig = "/*/*[local-name()='Signature']";
+    const both = idp.response({ sign: 'both' }).xml;
+    expect(await xmlsec1Verify(both, keys.idp.certPem, assertionSig)).toBe(true);
+    expect(await xmlsec1Verify(both, keys.idp.certPem, responseSig)).toBe(true);
+    for (const signature of [
+      { algorithm: 'rsa-sha1', digest: 'sha1' },
+      { algorithm: 'rsa-sha384', digest: 'sha384' },
+      { algorithm: 'rsa-sha512', digest: 'sha512' },
+    ] as const) {
+      expect(await xmlsec1Verify(idp.response({ signature }).xml, keys.idp.certPem, assertionSig)).toBe(true);
+    }
+    const ec = new TestIdp({ signingKey: keys.idpEc }).response({}).xml;
+    expect(await xmlsec1Verify(ec, keys.idpEc.certPem, assertionSig)).toBe(true);
+    expect(await xmlsec1Verify(ec, keys.idp.certPem, assertionSig)).toBe(false);
   });
 
   it('fills the Alibaba role attributes, overridable', () => {
@@ -85,6 +104,13 @@ describe('test IdP', () => {
       Buffer.from(q.signature!, 'base64'),
     );
     expect(ok).toBe(true);
+  });
+
+  it('builds the HTTP-POST form body for the ACS', () => {
+    const built = idp.response();
+    const form = postForm(built, '/console');
+    expect(Buffer.from(form.get('SAMLResponse')!, 'base64').toString('utf8')).toBe(built.xml);
+    expect(form.get('RelayState')).toBe('/console');
   });
 
   it('emits metadata with one or two signing certificates', () => {

@@ -8,6 +8,7 @@
  *   const { base64 } = idp.response({ roleSessionName: 'bob', sign: 'both' });
  *   idp.metadata();           // EntityDescriptor with the signing certificate(s)
  *   idp.trustedIdp();         // { entityId, signingKeys } for verifyResponse
+ *   postForm(built, '/console') // SAMLResponse (+ RelayState) form body for the ACS
  */
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { testKeys, type TestKeyPair } from './keys.js';
@@ -299,6 +300,15 @@ export class TestIdp {
       `</md:IDPSSODescriptor></md:EntityDescriptor>`
     );
   }
+}
+
+/** The HTTP-POST binding form body an auto-submitting IdP page sends to the ACS. */
+export function postForm(response: BuiltResponse | string, relayState?: string): URLSearchParams {
+  const form = new URLSearchParams({
+    SAMLResponse: typeof response === 'string' ? response : response.base64,
+  });
+  if (relayState !== undefined) form.set('RelayState', relayState);
+  return form;
 }
 
 export function toBase64(xml: string): string {
