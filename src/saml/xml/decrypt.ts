@@ -99,7 +99,7 @@ function readEncryptedKey(ek: XmlElement): WrappedKey {
   return { transport, oaepHash, cipherValue: cipherValue(ek) };
 }
 
-/** EncryptedKeys inside KeyInfo, or referenced by RetrievalMethod, or (no KeyInfo) the container's own. */
+/** EncryptedKeys inside KeyInfo, or referenced by RetrievalMethod, or else the container's own. */
 function candidateKeys(container: XmlElement, data: XmlElement): XmlElement[] {
   const siblings = childElements(container, NS.xenc, 'EncryptedKey');
   const keyInfo = childElements(data, NS.dsig, 'KeyInfo');
@@ -114,7 +114,8 @@ function candidateKeys(container: XmlElement, data: XmlElement): XmlElement[] {
     if (target.length !== 1) fail(`RetrievalMethod URI "${uri}" does not name one sibling EncryptedKey`);
     found.push(target[0] as XmlElement);
   }
-  return found;
+  // A KeyInfo naming the key some other way (KeyName): the EncryptedKey is a sibling, as with no KeyInfo.
+  return found.length > 0 ? found : siblings;
 }
 
 function readEncryptedData(

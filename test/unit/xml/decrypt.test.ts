@@ -109,6 +109,14 @@ describe('decryptEncryptedData: allowed algorithms', () => {
     expect(r).toMatchObject({ ok: true, xml: assertionXml });
   });
 
+  it('finds a sibling EncryptedKey when KeyInfo only names the key', () => {
+    const xml = encryptAssertion(assertionXml, { keyPlacement: 'retrieval' }).replace(
+      /<ds:RetrievalMethod [^>]*\/>/,
+      '<ds:KeyName>sp-2026</ds:KeyName>',
+    );
+    expect(decrypt(xml)).toMatchObject({ ok: true, xml: assertionXml });
+  });
+
   it('gives back exactly the encrypted bytes, which parse to the same canonical assertion', () => {
     const r = decrypt(encryptAssertion(assertionXml, { data: 'aes128-cbc' }), { allowCbc: true });
     expect(r.ok && canonicalizeExclusive(parseXml(r.xml).documentElement)).toBe(
