@@ -31,7 +31,7 @@ function readAttributes(ctx: Context): Record<string, string[]> {
         'an Attribute has no usable Name',
       );
       const values = childElements(attribute, SAML_NS, 'AttributeValue').map((v) =>
-        wholeText(v, `AttributeValue of ${name}`),
+        wholeText(v, () => `AttributeValue of ${name}`),
       );
       (attributes[name] ??= []).push(...values);
     }

@@ -20,7 +20,7 @@ export function checkSubjectConfirmation(ctx: Context): string {
   );
   ensure(
     bearers.length === 1,
-    `the Subject holds ${bearers.length} bearer SubjectConfirmations, exactly one is required`,
+    () => `the Subject holds ${bearers.length} bearer SubjectConfirmations, exactly one is required`,
   );
   const data = childElements(bearers[0]!, SAML_NS, 'SubjectConfirmationData');
   ensure(data.length <= 1, 'the bearer SubjectConfirmation holds more than one SubjectConfirmationData');
@@ -53,7 +53,7 @@ export function checkRecipient(ctx: Context): string {
   const match = matchEndpoint(recipient, ctx.opts.acsUrls);
   ensure(
     match,
-    `Recipient "${recipient}" is not the ACS URL ${ctx.opts.acsUrls.map((u) => `"${u}"`).join(' or ')}`,
+    () => `Recipient "${recipient}" is not the ACS URL ${ctx.opts.acsUrls.map((u) => `"${u}"`).join(' or ')}`,
   );
   return `"${recipient}" = ACS "${match}"`;
 }
@@ -74,7 +74,8 @@ export function checkAudience(ctx: Context): string {
     all.push(...audiences);
     ensure(
       audiences.some((a) => ctx.opts.audiences.includes(a)),
-      `no Audience of [${audiences.map((a) => `"${a}"`).join(', ')}] is the SP entityID ${ctx.opts.audiences.map((a) => `"${a}"`).join(' or ')}`,
+      () =>
+        `no Audience of [${audiences.map((a) => `"${a}"`).join(', ')}] is the SP entityID ${ctx.opts.audiences.map((a) => `"${a}"`).join(' or ')}`,
     );
   }
   return `[${all.map((a) => `"${a}"`).join(', ')}] includes the SP entityID`;
@@ -118,7 +119,7 @@ export function checkAuthnStatement(ctx: Context): string {
   const statements = childElements(established(ctx.assertion, 'the assertion'), SAML_NS, 'AuthnStatement');
   ensure(
     statements.length === 1,
-    `the Assertion holds ${statements.length} AuthnStatements, exactly one is required`,
+    () => `the Assertion holds ${statements.length} AuthnStatements, exactly one is required`,
   );
   const statement = statements[0]!;
   const authnInstant = instant(statement, 'AuthnInstant', 'AuthnStatement');

@@ -8,7 +8,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 export function checkSize(input: string, max: number): string {
   ensure(input.length > 0, 'the response is empty');
-  ensure(input.length <= max, `the response is ${input.length} characters, over the cap of ${max}`);
+  ensure(input.length <= max, () => `the response is ${input.length} characters, over the cap of ${max}`);
   return `${input.length} ≤ ${max} characters`;
 }
 
@@ -18,7 +18,7 @@ export function checkSize(input: string, max: number): string {
  */
 export function decodeBase64Strict(input: string): string {
   const body = input.includes('\n') || input.includes('\r') ? input.replace(LINE_BREAKS, '') : input;
-  ensure(body.length % 4 === 0, `base64 length ${body.length} is not a multiple of 4`);
+  ensure(body.length % 4 === 0, () => `base64 length ${body.length} is not a multiple of 4`);
   const bytes = Buffer.from(body, 'base64');
   // Node's decoder skips junk silently; re-encoding must give back exactly the input (alphabet, padding, bits).
   ensure(
@@ -47,12 +47,12 @@ export function checkProlog(xml: string): string {
   for (let i = xml.indexOf('<!'); i !== -1; i = xml.indexOf('<!', i + 2)) {
     if (xml.startsWith('<!--', i) || xml.startsWith('<![CDATA[', i)) continue;
     const what = /^<!(\w*)/.exec(xml.slice(i, i + 12))?.[1] ?? '';
-    ensure(false, `the document contains a <!${what} declaration at offset ${i}`);
+    ensure(false, () => `the document contains a <!${what} declaration at offset ${i}`);
   }
   const declaration = XML_DECLARATION.exec(xml);
   const start = declaration ? declaration[0].length : 0;
   const pi = xml.indexOf('<?', start);
-  ensure(pi === -1, `the document contains a processing instruction at offset ${pi}`);
+  ensure(pi === -1, () => `the document contains a processing instruction at offset ${pi}`);
   return declaration
     ? 'XML declaration only; no DOCTYPE, ENTITY or PI'
     : 'no declaration, DOCTYPE, ENTITY or PI';

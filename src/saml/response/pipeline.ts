@@ -21,9 +21,13 @@ export class CheckFailure extends Error {
   }
 }
 
-/** Throws a CheckFailure unless `condition` holds. */
-export function ensure(condition: unknown, message: string, code?: ErrorCode): asserts condition {
-  if (!condition) throw new CheckFailure(message, code);
+/** Throws a CheckFailure unless `condition` holds. A message that interpolates is passed as a function, built only on failure. */
+export function ensure(
+  condition: unknown,
+  message: string | (() => string),
+  code?: ErrorCode,
+): asserts condition {
+  if (!condition) throw new CheckFailure(typeof message === 'string' ? message : message(), code);
 }
 
 export interface Step<C> {

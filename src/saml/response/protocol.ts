@@ -13,11 +13,11 @@ export function checkStatus(ctx: Context): string {
   const statuses = childElements(response, SAMLP_NS, 'Status');
   ensure(
     statuses.length === 1,
-    `the Response holds ${statuses.length} Status elements, exactly one is required`,
+    () => `the Response holds ${statuses.length} Status elements, exactly one is required`,
   );
   const code = firstChild(statuses[0]!, SAMLP_NS, 'StatusCode');
   const value = code ? attr(code, 'Value') : null;
-  ensure(value === SUCCESS, `StatusCode is ${value ?? '(missing)'}, not Success`);
+  ensure(value === SUCCESS, () => `StatusCode is ${value ?? '(missing)'}, not Success`);
   return 'StatusCode Success';
 }
 
@@ -27,9 +27,9 @@ function issuerOf(el: Context['response'] & object, where: string): string | nul
   const format = attr(issuer, 'Format');
   ensure(
     format === null || format === ENTITY_FORMAT,
-    `${where} Issuer Format is ${format}, not the entity format`,
+    () => `${where} Issuer Format is ${format}, not the entity format`,
   );
-  return wholeText(issuer, `${where} Issuer`);
+  return wholeText(issuer, () => `${where} Issuer`);
 }
 
 export function checkIssuer(ctx: Context): string {
@@ -41,18 +41,18 @@ export function checkIssuer(ctx: Context): string {
   if (expected === null) {
     ensure(
       responseIssuer === null || responseIssuer === assertionIssuer,
-      `Response Issuer "${responseIssuer}" differs from Assertion Issuer "${assertionIssuer}"`,
+      () => `Response Issuer "${responseIssuer}" differs from Assertion Issuer "${assertionIssuer}"`,
     );
     ctx.warnings.push('no IdP entityID configured (certificate only): the Issuer was not pinned');
     return `Assertion Issuer "${assertionIssuer}" (entityID not configured: not pinned)`;
   }
   ensure(
     assertionIssuer === expected,
-    `Assertion Issuer "${assertionIssuer}" is not the IdP entityID "${expected}"`,
+    () => `Assertion Issuer "${assertionIssuer}" is not the IdP entityID "${expected}"`,
   );
   ensure(
     responseIssuer === null || responseIssuer === expected,
-    `Response Issuer "${responseIssuer}" is not the IdP entityID "${expected}"`,
+    () => `Response Issuer "${responseIssuer}" is not the IdP entityID "${expected}"`,
   );
   return `"${assertionIssuer}" = entityID${responseIssuer === null ? ' (Response has no Issuer)' : ' (Response and Assertion)'}`;
 }
@@ -68,7 +68,8 @@ export function checkDestination(ctx: Context): string {
   const match = matchEndpoint(destination, ctx.opts.acsUrls);
   ensure(
     match,
-    `Destination "${destination}" is not the ACS URL ${ctx.opts.acsUrls.map((u) => `"${u}"`).join(' or ')}`,
+    () =>
+      `Destination "${destination}" is not the ACS URL ${ctx.opts.acsUrls.map((u) => `"${u}"`).join(' or ')}`,
   );
   return `"${destination}" = ACS "${match}"`;
 }
@@ -95,16 +96,17 @@ export function checkInResponseTo(ctx: Context): string {
   const shown = values.map(([where, v]) => `${where} "${v}"`).join(', ');
   const expected = ctx.opts.expectedRequestId;
   if (expected !== undefined) {
-    ensure(values.length > 0, `no InResponseTo, but the login was started by request "${expected}"`);
+    ensure(values.length > 0, () => `no InResponseTo, but the login was started by request "${expected}"`);
     // Only a signed value binds: the Response's own attribute counts only when the Response is signed.
     ensure(
       ctx.responseSigned || values.some(([where]) => where === 'SubjectConfirmationData'),
-      `the Response is unsigned and the signed SubjectConfirmationData carries no InResponseTo (expected "${expected}")`,
+      () =>
+        `the Response is unsigned and the signed SubjectConfirmationData carries no InResponseTo (expected "${expected}")`,
     );
     for (const [where, value] of values) {
       ensure(
         value === expected,
-        `${where} InResponseTo "${value}" is not the outstanding request "${expected}"`,
+        () => `${where} InResponseTo "${value}" is not the outstanding request "${expected}"`,
       );
     }
     return `${shown} = outstanding request`;
@@ -112,7 +114,7 @@ export function checkInResponseTo(ctx: Context): string {
   if (values.length === 0) return 'absent (IdP-initiated)';
   ensure(
     ctx.opts.inResponseTo === 'report-only',
-    `InResponseTo ${shown} names a request that is not outstanding`,
+    () => `InResponseTo ${shown} names a request that is not outstanding`,
   );
   ctx.warnings.push(`InResponseTo ${shown} not checked: no expected request id (report only)`);
   return `${shown} reported, not enforced (no expected request id)`;

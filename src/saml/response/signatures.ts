@@ -128,11 +128,11 @@ function parseDecrypted(encrypted: XmlElement, xml: string): XmlElement {
   const assertion = elements[0];
   ensure(
     elements.length === 1 && assertion,
-    `the decrypted content holds ${elements.length} elements, not one Assertion`,
+    () => `the decrypted content holds ${elements.length} elements, not one Assertion`,
   );
   ensure(
     assertion.namespaceURI === SAML_NS && assertion.localName === 'Assertion',
-    `the decrypted element is <${assertion.name}>, not saml:Assertion`,
+    () => `the decrypted element is <${assertion.name}>, not saml:Assertion`,
   );
   let nested = 0;
   walkElements(assertion, (el) => {
@@ -141,7 +141,7 @@ function parseDecrypted(encrypted: XmlElement, xml: string): XmlElement {
     if (el.namespaceURI === DSIG_NS && el.localName === 'Signature') {
       ensure(
         el.parent === assertion,
-        `a ds:Signature inside the decrypted Assertion sits in <${el.parent?.name}>`,
+        () => `a ds:Signature inside the decrypted Assertion sits in <${el.parent?.name}>`,
       );
     }
   });
@@ -149,7 +149,7 @@ function parseDecrypted(encrypted: XmlElement, xml: string): XmlElement {
   const ids = collectIds(assertion);
   ensure(
     ids.duplicates.length === 0,
-    `the decrypted Assertion repeats ID value(s): ${ids.duplicates.join(', ')}`,
+    () => `the decrypted Assertion repeats ID value(s): ${ids.duplicates.join(', ')}`,
   );
   return assertion;
 }
@@ -184,7 +184,7 @@ export function checkAssertionSigned(ctx: Context): string {
   }
   const assertion = established(ctx.assertion, 'the decrypted assertion');
   const signatures = childElements(assertion, DSIG_NS, 'Signature');
-  ensure(signatures.length <= 1, `the decrypted Assertion holds ${signatures.length} signatures`);
+  ensure(signatures.length <= 1, () => `the decrypted Assertion holds ${signatures.length} signatures`);
   const signature = signatures[0];
   if (!signature) {
     ensure(!ctx.opts.requireSignedAssertion, 'the decrypted Assertion is unsigned (requireSignedAssertion)');

@@ -36,7 +36,10 @@ export function checkRoot(ctx: Context): string {
   const root = established(ctx.doc, 'the document').documentElement;
   if (isA(root, SAMLP_NS, 'Response')) {
     const version = root.attributes.find((a) => a.localName === 'Version' && a.namespaceURI === null)?.value;
-    ensure(version === '2.0', `samlp:Response Version is ${JSON.stringify(version ?? null)}, not "2.0"`);
+    ensure(
+      version === '2.0',
+      () => `samlp:Response Version is ${JSON.stringify(version ?? null)}, not "2.0"`,
+    );
     ctx.response = root;
     return `<${root.name}> in ${SAMLP_NS}`;
   }
@@ -58,7 +61,7 @@ export function checkRoot(ctx: Context): string {
 export function checkUniqueIds(ctx: Context): string {
   const root = established(ctx.doc, 'the document').documentElement;
   const ids = collectIds(root);
-  ensure(ids.duplicates.length === 0, `ID value(s) used more than once: ${ids.duplicates.join(', ')}`);
+  ensure(ids.duplicates.length === 0, () => `ID value(s) used more than once: ${ids.duplicates.join(', ')}`);
   return `${ids.byId.size} distinct ID values`;
 }
 
@@ -75,10 +78,10 @@ export function checkAssertionCount(ctx: Context): string {
   });
   ensure(
     found.length === 1,
-    `the document holds ${found.length} Assertion/EncryptedAssertion elements, exactly one is allowed`,
+    () => `the document holds ${found.length} Assertion/EncryptedAssertion elements, exactly one is allowed`,
   );
   const only = found[0] as XmlElement;
-  ensure(only.parent === ctx.response, `the ${only.localName} is not a direct child of the Response`);
+  ensure(only.parent === ctx.response, () => `the ${only.localName} is not a direct child of the Response`);
   if (only.localName === 'Assertion') ctx.assertion = only;
   else ctx.encryptedAssertion = only;
   return `one ${only.localName}${ctx.response ? ', a direct child of the Response' : ' (the document element)'}`;
@@ -93,14 +96,15 @@ export function checkSignaturePlacement(ctx: Context): string {
     const parent = el.parent;
     ensure(
       parent !== null && (parent === ctx.response || parent === ctx.assertion),
-      `a ds:Signature sits in <${parent?.name ?? '(document)'}>, not directly in the Response or the Assertion`,
+      () =>
+        `a ds:Signature sits in <${parent?.name ?? '(document)'}>, not directly in the Response or the Assertion`,
     );
   });
   const signaturesOf = (el: XmlElement | null) => (el ? childElements(el, DSIG_NS, 'Signature') : []);
   const onResponse = signaturesOf(ctx.response);
   const onAssertion = signaturesOf(ctx.assertion);
-  ensure(onResponse.length <= 1, `the Response holds ${onResponse.length} signatures`);
-  ensure(onAssertion.length <= 1, `the Assertion holds ${onAssertion.length} signatures`);
+  ensure(onResponse.length <= 1, () => `the Response holds ${onResponse.length} signatures`);
+  ensure(onAssertion.length <= 1, () => `the Assertion holds ${onAssertion.length} signatures`);
   ctx.responseSignature = onResponse[0] ?? null;
   ctx.assertionSignature = onAssertion[0] ?? null;
   return `${count} signature(s): Response ${ctx.responseSignature ? 'signed' : 'unsigned'}, Assertion ${

@@ -4,9 +4,13 @@ import { SAML_NS } from './context.js';
 import { CheckFailure, ensure } from './pipeline.js';
 
 /** The full text of an element; comments, CDATA or child elements splitting it are refused. */
-export function wholeText(el: XmlElement, what: string): string {
+export function wholeText(el: XmlElement, what: string | (() => string)): string {
   const { text, split } = textOf(el);
-  ensure(!split, `${what} is split by a comment, CDATA section or element (its text must be one plain run)`);
+  ensure(
+    !split,
+    () =>
+      `${typeof what === 'string' ? what : what()} is split by a comment, CDATA section or element (its text must be one plain run)`,
+  );
   // Only XML whitespace is insignificant: String.trim would also drop U+00A0, U+FEFF, U+2028…, turning a
   // signed "\u00A0admin@x" into the different identity "admin@x".
   return text.replace(XML_SPACE_AT_ENDS, '');
@@ -17,7 +21,10 @@ const XML_SPACE_AT_ENDS = /^[ \t\r\n]+|[ \t\r\n]+$/g;
 /** The single saml:<localName> child (null when absent); more than one is refused. */
 export function oneChild(parent: XmlElement, localName: string, where: string): XmlElement | null {
   const found = childElements(parent, SAML_NS, localName);
-  ensure(found.length <= 1, `${where} holds ${found.length} ${localName} elements, at most one is allowed`);
+  ensure(
+    found.length <= 1,
+    () => `${where} holds ${found.length} ${localName} elements, at most one is allowed`,
+  );
   return found[0] ?? null;
 }
 
