@@ -170,21 +170,27 @@ export async function setDomainAlias(ctx: DirectoryContext, accountId: string, p
   return alias ? { DomainAlias: alias } : {};
 }
 
-/** The account whose default domain or domain alias is `domain` (case-insensitive). */
+/**
+ * The account whose default domain or domain alias is `domain` (case-insensitive). The global
+ * index is checked against the account's own record, so a stale index entry never resolves.
+ */
 export async function findAccountByDomain(
   ctx: DirectoryContext,
   domain: string,
 ): Promise<string | undefined> {
   const lower = domain.toLowerCase();
-  const index = lower.endsWith(DEFAULT_DOMAIN_SUFFIX)
-    ? await read<{ AccountId: string }>(
-        ctx,
-        globalScope,
-        G.accountAlias,
-        lower.slice(0, -DEFAULT_DOMAIN_SUFFIX.length),
-      )
-    : await read<{ AccountId: string }>(ctx, globalScope, G.domainAlias, lower);
-  return index?.AccountId;
+  const isDefault = lower.endsWith(DEFAULT_DOMAIN_SUFFIX);
+  const name = isDefault ? lower.slice(0, -DEFAULT_DOMAIN_SUFFIX.length) : lower;
+  const index = await read<{ AccountId: string }>(
+    ctx,
+    globalScope,
+    isDefault ? G.accountAlias : G.domainAlias,
+    name,
+  );
+  if (!index) return undefined;
+  const account = await read<AccountRecord>(ctx, index.AccountId, C.account, SELF);
+  const current = isDefault ? account?.AccountAlias : account?.DomainAlias;
+  return current === name ? index.AccountId : undefined;
 }
 
 function isValidAlias(alias: string): boolean {

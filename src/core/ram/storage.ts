@@ -77,17 +77,7 @@ export interface GuardedWrite {
   limit?: ErrorFor;
 }
 
-export async function commit(store: DirectoryStore, writes: GuardedWrite[]): Promise<void> {
-  const result = await store.batch(writes.map((w) => w.write));
-  if (result.ok) return;
-  const failed = writes[result.index];
-  const error = failed?.[result.reason];
-  if (error) throw error();
-  throw new ApiError(
-    'InternalError',
-    `Directory write ${result.index} (${failed?.write.op} ${failed?.write.collection}) failed: ${result.reason}.`,
-  );
-}
+export { commit } from './commit.js';
 
 export const create = (
   scope: string,
