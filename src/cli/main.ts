@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import { diagnoseCommand } from './diagnose.js';
+import { serveCommand } from './serve.js';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('ramgate')
     .description('SAML 2.0 federation and SSO gateway compatible with Alibaba Cloud RAM SSO and STS')
     .version('0.1.0');
+  program.addCommand(serveCommand());
   program.addCommand(diagnoseCommand());
   await program.parseAsync(argv);
 }

@@ -68,7 +68,7 @@ export function createApp(options: AppOptions): GatewayApp {
       onUnexpectedError: (err, requestId) => logger.error({ err, requestId }, 'RPC handler failed'),
     }),
   );
-  const deps: SsoRouteDeps = { gw, cookies, metrics };
+  const deps: SsoRouteDeps = { gw, cookies, metrics, logger };
   for (const router of options.extraRouters?.(deps) ?? [])
     app.use(router.routes()).use(router.allowedMethods());
   const sso = ssoRoutes(deps);

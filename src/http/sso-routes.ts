@@ -5,6 +5,8 @@
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import type { Logger } from 'pino';
+import { isApiError } from '../core/errors.js';
 import { ApiError } from '../core/errors.js';
 import type { AuditEvent } from '../core/audit.js';
 import { chooseRole } from '../sso/choose-role.js';
@@ -23,11 +25,12 @@ export interface SsoRouteDeps {
   gw: Gateway;
   cookies: SessionCookies;
   metrics: GatewayMetrics;
+  logger: Logger;
   /** Completes a CLI login (one-time code back to the CLI's loopback listener); set by the CLI routes. */
   completeCli?: (ctx: Context, cliState: string, session: ConsoleSession) => Promise<void>;
 }
 
-const ACCOUNT = '([0-9]{1,32})';
+const ACCOUNT = /^[0-9]{1,32}$/;
 
 export function ssoRoutes(deps: SsoRouteDeps): Router {
   const { gw, cookies, metrics } = deps;
@@ -61,6 +64,8 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
   }
 
   function failed(ctx: Context, kind: 'role' | 'user', error: unknown) {
+    if (!isApiError(error))
+      deps.logger.error({ err: error, requestId: pageState(ctx).requestId }, 'sign-in failed unexpectedly');
     const apiError = renderError(ctx, error);
     metrics.logins.inc({ kind, outcome: 'failure' });
     audit(ctx, {
@@ -112,8 +117,9 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
     }
   });
 
-  router.post(new RegExp(`^/${ACCOUNT}/saml/SSO$`), async (ctx) => {
-    const accountId = (ctx.params as Record<string, string>)[0] ?? '';
+  router.post('/:accountId/saml/SSO', async (ctx, next) => {
+    const accountId = ctx.params.accountId ?? '';
+    if (!ACCOUNT.test(accountId)) return next();
     try {
       const form = await readForm(ctx);
       const { session, returnTo } = await acceptUserSsoResponse(gw, accountId, {
@@ -131,13 +137,11 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
     ctx.body = roleSsoSpMetadata(gw.baseUrl, spCertificates(gw), gw.roleSpEntityId);
   });
 
-  router.get(new RegExp(`^/${ACCOUNT}/saml/SpMetadata.xml$`), (ctx) => {
+  router.get('/:accountId/saml/SpMetadata.xml', (ctx, next) => {
+    const accountId = ctx.params.accountId ?? '';
+    if (!ACCOUNT.test(accountId)) return next();
     ctx.type = 'application/samlmetadata+xml';
-    ctx.body = userSsoSpMetadata(
-      gw.baseUrl,
-      (ctx.params as Record<string, string>)[0] ?? '',
-      spCertificates(gw),
-    );
+    ctx.body = userSsoSpMetadata(gw.baseUrl, accountId, spCertificates(gw));
   });
 
   router.get('/login', async (ctx) => {

@@ -9,6 +9,7 @@ import { startAuthnRequest } from '../saml/authn-request.js';
 import type { IdpMetadata } from '../saml/metadata.js';
 import { loadIdpMetadata } from '../saml/metadata.js';
 import type { SpDescription } from '../saml/sp-metadata.js';
+import type { RedirectSignAlgo } from '../saml/redirect-binding.js';
 import type { Gateway } from './gateway.js';
 import { safeReturnPath } from './role-sso.js';
 
@@ -37,7 +38,14 @@ function redirectEndpoint(metadata: IdpMetadata): string {
   return endpoint.location;
 }
 
-async function target(gw: Gateway, req: LoginRequest) {
+interface LoginTarget {
+  sp: SpDescription;
+  metadata: IdpMetadata;
+  signAlgo: RedirectSignAlgo;
+  context: Record<string, string>;
+}
+
+async function target(gw: Gateway, req: LoginRequest): Promise<LoginTarget> {
   const account = req.account && /^[0-9]{1,32}$/.test(req.account) ? req.account : undefined;
   if (req.provider) {
     const [acct, name] = req.provider.startsWith('acs:')
@@ -60,7 +68,7 @@ async function target(gw: Gateway, req: LoginRequest) {
       metadata: provider.metadata,
       signAlgo: provider.allowSha1 ? 'rsa-sha1' : 'rsa-sha256',
       context: { provider: provider.arn },
-    } as const;
+    };
   }
   if (!account)
     throw new ApiError(
@@ -79,7 +87,7 @@ async function target(gw: Gateway, req: LoginRequest) {
     metadata: loadIdpMetadata(settings.metadataXml),
     signAlgo: settings.authnSignAlgo,
     context: { account },
-  } as const;
+  };
 }
 
 /** Build and remember the AuthnRequest; returns the URL to send the browser to. */

@@ -1,0 +1,154 @@
+/**
+ * Start a gateway: open the store, wire the services, apply the declarative config, listen.
+ * `ramgate serve` and the integration tests both start gateways through `startGateway`.
+ */
+import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import { JsonLinesAuditSink } from '../core/audit.js';
+import { applyConfig, loadConfigFile } from '../core/config/index.js';
+import { createStore, GLOBAL_SCOPE, type StoreOptions } from '../core/store/index.js';
+import type { DirectoryStore } from '../core/store/types.js';
+import { parseTokenKeys } from '../core/sts/keyring.js';
+import { createApp } from '../http/app.js';
+import { createLogger } from '../http/logger.js';
+import { createHttpServer } from '../http/rpc/index.js';
+import { Gateway, type SpKeys } from '../sso/gateway.js';
+import type Router from '@koa/router';
+import type { SsoRouteDeps } from '../http/sso-routes.js';
+import { setUpDemo } from './demo.js';
+
+export interface StartOptions {
+  config?: string | undefined;
+  demo?: boolean;
+  host?: string;
+  port?: number;
+  /** Public base URL; default http://<host>:<port>. */
+  baseUrl?: string | undefined;
+  store?: StoreOptions;
+  auditLog?: string | undefined;
+  sessionSecret?: string | undefined;
+  stsKeys?: string | undefined;
+  allowAesCbcProviders?: string[];
+  sp?: { keyFile?: string; certFile?: string; decryptionKeyFiles?: string[]; encryptionCertFile?: string };
+  roleSpEntityId?: string | undefined;
+  logger?: Logger;
+  now?: () => number;
+  rateLimitPerMinute?: number;
+  /** Routers added by other features (the CLI login endpoints). */
+  extraRouters?: (deps: SsoRouteDeps, gw: Gateway) => Router[];
+}
+
+export interface RunningGateway {
+  url: string;
+  server: Server;
+  gw: Gateway;
+  close(): Promise<void>;
+}
+
+/** The cookie-signing secret: configured, or made once and shared through the store by every instance. */
+async function cookieSecret(directory: DirectoryStore, configured?: string): Promise<Buffer> {
+  if (configured) return Buffer.from(configured, 'utf8');
+  const write = { op: 'create' as const, scope: GLOBAL_SCOPE, collection: 'gatewaySecret', key: 'cookie' };
+  await directory.batch([{ ...write, value: { secret: randomBytes(32).toString('base64') } }]);
+  const stored = await directory.get(GLOBAL_SCOPE, 'gatewaySecret', 'cookie');
+  return Buffer.from(String(stored?.secret), 'base64');
+}
+
+function spKeys(sp: StartOptions['sp']): SpKeys {
+  if (!sp) return {};
+  const key = (file: string): KeyObject => createPrivateKey(readFileSync(file, 'utf8'));
+  return {
+    ...(sp.keyFile ? { signingKey: key(sp.keyFile) } : {}),
+    ...(sp.certFile ? { signingCertPem: readFileSync(sp.certFile, 'utf8') } : {}),
+    ...(sp.decryptionKeyFiles?.length ? { decryptionKeys: sp.decryptionKeyFiles.map(key) } : {}),
+    ...(sp.encryptionCertFile ? { encryptionCertPem: readFileSync(sp.encryptionCertFile, 'utf8') } : {}),
+  };
+}
+
+export async function startGateway(options: StartOptions): Promise<RunningGateway> {
+  const logger = options.logger ?? createLogger();
+  const host = options.host ?? '127.0.0.1';
+  const store = await createStore(options.store ?? { kind: 'memory' });
+  // Listen first, with an empty app: the base URL (and so the ACS URLs in trust policies) may
+  // depend on the port the system picks; the real app replaces the request listener below.
+  const server = createHttpServer(startingApp());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const baseUrl = options.baseUrl ?? `http://${host}:${port}`;
+  const gw = new Gateway({
+    store,
+    baseUrl,
+    ...(options.roleSpEntityId ? { roleSpEntityId: options.roleSpEntityId } : {}),
+    sp: spKeys(options.sp),
+    allowAesCbcProviders: options.allowAesCbcProviders ?? [],
+    ...(options.stsKeys ? { tokenKeys: parseTokenKeys(options.stsKeys) } : {}),
+    audit: new JsonLinesAuditSink(options.auditLog),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  try {
+    const demo = options.demo ? await setUpDemo(gw, logger) : undefined;
+    if (options.config) {
+      const loaded = await loadConfigFile(options.config);
+      const result = await applyConfig(gw.directory, loaded.config, {
+        baseDir: loaded.baseDir,
+        samlRecipient: gw.roleSp.acsUrl,
+        ...(demo ? { resolveBuiltinMetadata: demo.resolveBuiltinMetadata } : {}),
+      });
+      logger.info({ config: options.config, changes: result.actions.length }, 'configuration applied');
+    }
+    const { app } = createApp({
+      gw,
+      logger,
+      cookieSecret: await cookieSecret(store.directory, options.sessionSecret),
+      ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+      extraRouters: (deps) => [...(demo ? [demo.router] : []), ...(options.extraRouters?.(deps, gw) ?? [])],
+      ...(demo ? { loginHints: demo.loginHints } : {}),
+    });
+    server.removeAllListeners('request');
+    server.on('request', app.callback());
+    return {
+      url: baseUrl,
+      server,
+      gw,
+      close: () => closeGracefully(server, gw),
+    };
+  } catch (error) {
+    await closeGracefully(server, gw);
+    throw error;
+  }
+}
+
+/** Stop accepting, let in-flight requests finish (10 s at most), then close the store and audit log. */
+async function closeGracefully(server: Server, gw: Gateway): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const force = setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, 10_000);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+  await gw.close();
+}
+
+/** Answers 503 until the gateway is wired (config applied, routes mounted). */
+function startingApp(): Koa {
+  const app = new Koa();
+  app.use((ctx) => {
+    ctx.status = 503;
+    ctx.set('Retry-After', '1');
+    ctx.body = { Code: 'ServiceUnavailable', Message: 'The gateway is starting.' };
+  });
+  return app;
+}
