@@ -159,6 +159,11 @@ describe('user name rules', () => {
     expect(await codeOf(d.CreateUser(ACCOUNT, { UserName: 'b', Email: 'nope' }))).toBe(
       'InvalidParameter.Email',
     );
+    const email = (length: number) => `${'e'.repeat(length - '@example.com'.length)}@example.com`;
+    await d.CreateUser(ACCOUNT, { UserName: 'e128', Email: email(128) });
+    expect(await codeOf(d.CreateUser(ACCOUNT, { UserName: 'e129', Email: email(129) }))).toBe(
+      'InvalidParameter.Email',
+    );
     expect(await codeOf(d.CreateUser(ACCOUNT, { UserName: 'b', MobilePhone: '12345' }))).toBe(
       'InvalidParameter.MobilePhone',
     );
