@@ -13,6 +13,9 @@ import { mutate, responseOf } from './mutate.js';
 
 const control = build();
 const MIN = 60_000;
+/** A response the IdP signed with `inserted` placed before the first `marker` of its Assertion. */
+const signedWith = (marker: string, inserted: string) =>
+  build({ editAssertion: (x) => x.replace(marker, `${inserted}${marker}`) });
 
 describe('replay', () => {
   it('the same assertion twice is refused by replay (one store)', async () => {
@@ -118,13 +121,10 @@ describe('addressing: audience, recipient, destination, issuer', () => {
   });
 
   it('a second AudienceRestriction that the SP does not satisfy', async () => {
-    const attack = build({
-      editAssertion: (x) =>
-        x.replace(
-          '</saml2:Conditions>',
-          '<saml2:AudienceRestriction><saml2:Audience>urn:other</saml2:Audience></saml2:AudienceRestriction></saml2:Conditions>',
-        ),
-    });
+    const attack = signedWith(
+      '</saml2:Conditions>',
+      '<saml2:AudienceRestriction><saml2:Audience>urn:other</saml2:Audience></saml2:AudienceRestriction>',
+    );
     await expectAttackRefused(control, attack, 'audience');
   });
 
@@ -214,13 +214,10 @@ describe('subject confirmation and statements', () => {
   });
 
   it('two bearer confirmations (one for another SP)', async () => {
-    const attack = build({
-      editAssertion: (x) =>
-        x.replace(
-          '</saml2:Subject>',
-          '<saml2:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml2:SubjectConfirmationData NotOnOrAfter="2030-01-01T00:00:00Z" Recipient="https://evil.example/acs"/></saml2:SubjectConfirmation></saml2:Subject>',
-        ),
-    });
+    const attack = signedWith(
+      '</saml2:Subject>',
+      '<saml2:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml2:SubjectConfirmationData NotOnOrAfter="2030-01-01T00:00:00Z" Recipient="https://evil.example/acs"/></saml2:SubjectConfirmation>',
+    );
     await expectAttackRefused(control, attack, 'subject-confirmation');
   });
 
@@ -229,13 +226,10 @@ describe('subject confirmation and statements', () => {
   });
 
   it('two NameIDs', async () => {
-    const attack = build({
-      editAssertion: (x) =>
-        x.replace(
-          '<saml2:SubjectConfirmation ',
-          '<saml2:NameID>admin@victim.example</saml2:NameID><saml2:SubjectConfirmation ',
-        ),
-    });
+    const attack = signedWith(
+      '<saml2:SubjectConfirmation ',
+      '<saml2:NameID>admin@victim.example</saml2:NameID>',
+    );
     await expectAttackRefused(control, attack, 'subject');
   });
 });
