@@ -100,3 +100,24 @@ export function sdkSignedHeaders(args: {
 export function queryString(query: Record<string, string>): string {
   return new URLSearchParams(query).toString();
 }
+
+/** RPC v1 parameters signed by the SDK's own `getRPCSignature` (HMAC-SHA1), fresh nonce and timestamp. */
+export function sdkSignedV1Params(
+  params: Record<string, string>,
+  credentials: { accessKeyId: string; accessKeySecret: string },
+  method = 'POST',
+): Record<string, string> {
+  const unsigned: Record<string, string> = {
+    Format: 'JSON',
+    AccessKeyId: credentials.accessKeyId,
+    SignatureMethod: 'HMAC-SHA1',
+    SignatureVersion: '1.0',
+    SignatureNonce: createHash('sha256').update(Math.random().toString()).digest('hex'),
+    Timestamp: utcSeconds(Date.now()),
+    ...params,
+  };
+  return {
+    ...unsigned,
+    Signature: OpenApi.OpenApiUtil.getRPCSignature(unsigned, method, credentials.accessKeySecret),
+  };
+}

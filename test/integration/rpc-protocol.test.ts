@@ -1,8 +1,7 @@
 /** The RPC adapter's protocol rules over raw HTTP: envelopes, parameters, limits and tampered signatures. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LONG_TERM, startRpcApp, type RunningApp } from './rpc-test-app.js';
-import * as OpenApi from '@alicloud/openapi-core';
-import { queryString, sdkSignedHeaders, send, utcSeconds } from './rpc-http-client.js';
+import { queryString, sdkSignedHeaders, sdkSignedV1Params, send } from './rpc-http-client.js';
 
 let app: RunningApp;
 beforeAll(async () => {
@@ -289,28 +288,16 @@ describe('ACS3 requests signed by the SDK signer, then altered', () => {
 
 describe('RPC v1 requests signed by the SDK signer', () => {
   it('refuses an action taken from the unsigned x-acs-action header; accepts an empty SignatureType (Go, Python SDKs)', async () => {
-    const params: Record<string, string> = {
-      Version: '2000-01-01',
-      Format: 'JSON',
-      AccessKeyId: LONG_TERM.accessKeyId,
-      SignatureMethod: 'HMAC-SHA1',
-      SignatureVersion: '1.0',
-      SignatureNonce: `n-${Date.now()}-${Math.random()}`,
-      Timestamp: utcSeconds(Date.now()),
-    };
-    params.Signature = OpenApi.OpenApiUtil.getRPCSignature(params, 'POST', LONG_TERM.accessKeySecret);
+    const params = sdkSignedV1Params({ Version: '2000-01-01' }, LONG_TERM);
     const response = await send(app.port, {
       headers: { ...form, 'x-acs-action': 'Echo' },
       body: queryString(params),
     });
     expectError(response, 'MissingParameter', 400);
     expect(response.body.Message).toContain('"Action"');
-    const { Signature: _unsigned, ...rest } = params;
-    const signedAction: Record<string, string> = { ...rest, Action: 'Echo', SignatureType: '' };
-    signedAction.Signature = OpenApi.OpenApiUtil.getRPCSignature(
-      { ...signedAction },
-      'POST',
-      LONG_TERM.accessKeySecret,
+    const signedAction = sdkSignedV1Params(
+      { Version: '2000-01-01', Action: 'Echo', SignatureType: '' },
+      LONG_TERM,
     );
     const accepted = await send(app.port, {
       headers: { ...form, 'x-acs-action': 'Echo' },
@@ -318,5 +305,21 @@ describe('RPC v1 requests signed by the SDK signer', () => {
     });
     expect(accepted.status).toBe(200);
     expect(accepted.body.AccessKeyId).toBe(LONG_TERM.accessKeyId);
+  });
+
+  it('a parameter changed after signing, or another SignatureMethod, is refused', async () => {
+    const params = sdkSignedV1Params({ Version: '2000-01-01', Action: 'Echo', Name: 'a' }, LONG_TERM);
+    const tampered = await send(app.port, { headers: form, body: queryString({ ...params, Name: 'b' }) });
+    expectError(tampered, 'SignatureDoesNotMatch', 400);
+    expect(tampered.body.Message).toContain('Name%3Db');
+    const sha256 = sdkSignedV1Params(
+      { Version: '2000-01-01', Action: 'Echo', SignatureMethod: 'HMAC-SHA256' },
+      LONG_TERM,
+    );
+    expectError(
+      await send(app.port, { headers: form, body: queryString(sha256) }),
+      'IncompleteSignature',
+      400,
+    );
   });
 });
