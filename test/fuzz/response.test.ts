@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { descendants } from '../support/xml-sign.js';
+import { RESPONSE_PROPERTIES, mutatedInput, verifyFuzzed, type Variant } from './response-properties.js';
+import { describeFuzz } from './suite.js';
+import { parseWithXmldom } from './xml-mutations.js';
+
+describeFuzz('fuzz: SAML response verification', RESPONSE_PROPERTIES);
+
+const decode = (base64: string) => Buffer.from(base64, 'base64').toString('utf8');
+const originalXml = async (variant: Variant) => decode(await mutatedInput(variant, []));
+
+describe('both sides of the mutation rule, on fixed mutations', () => {
+  it.each(['assertion', 'both', 'response'] as const)(
+    'accepts spaces inside the NameID start tag of a %s-signed response (canonical form unchanged)',
+    async (variant) => {
+      const xml = await originalXml(variant);
+      const tag = xml.slice(0, xml.indexOf('>', xml.indexOf('<saml2:NameID'))).split('>').length - 1;
+      const input = await mutatedInput(variant, [{ op: 'whitespace', tag, inside: true, text: '  ' }]);
+      expect(decode(input)).toMatch(/<saml2:NameID [^>]*" {2}>alice@example.com</);
+      expect(await verifyFuzzed(input)).toMatchObject({
+        ok: true,
+        assertion: { nameId: 'alice@example.com' },
+      });
+    },
+  );
+
+  it.each(['assertion', 'both', 'response'] as const)(
+    'refuses a changed NameID in a %s-signed response by the digest check',
+    async (variant) => {
+      const element = descendants(parseWithXmldom(await originalXml(variant))).findIndex(
+        (e) => e.localName === 'NameID',
+      );
+      const input = await mutatedInput(variant, [{ op: 'set-text', element, text: 'bob@example.com' }]);
+      expect(decode(input)).toContain('>bob@example.com</saml2:NameID>');
+      expect(await verifyFuzzed(input)).toMatchObject({ ok: false, check: 'signature-digest' });
+    },
+  );
+});
