@@ -1,5 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ACCOUNT, closeStores, codeOf, newDirectory, STORE_KINDS, TRUST_SAML } from './helpers.js';
+import { Directory } from '../../../src/core/ram/index.js';
+import {
+  ACCOUNT,
+  closeStores,
+  codeOf,
+  fakeMetadataValidator,
+  newDirectory,
+  openStore,
+  STORE_KINDS,
+  TRUST_SAML,
+} from './helpers.js';
 
 afterAll(closeStores);
 
@@ -202,5 +212,26 @@ describe('role rules', () => {
     const page = await d.ListRoles(ACCOUNT, { MaxItems: 1000 });
     expect(page.Roles.Role).toHaveLength(1000);
     expect(page.IsTruncated).toBe(false);
+  });
+});
+
+describe.each(STORE_KINDS)('two gateway instances on one %s store', (kind) => {
+  it('create exactly one role when both create the same name at once (the batch decides, not a lock)', async () => {
+    const store = await openStore(kind);
+    const [a, b] = [0, 1].map(
+      () => new Directory({ store: store.directory, validateIdpMetadata: fakeMetadataValidator }),
+    );
+    if (!a || !b) throw new Error('two directories');
+    await a.CreateAccount({ AccountId: ACCOUNT, AccountAlias: 'demo' });
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) =>
+        (i % 2 ? a : b).CreateRole(ACCOUNT, {
+          RoleName: i % 3 ? 'Admin' : 'ADMIN',
+          AssumeRolePolicyDocument: TRUST_SAML(),
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect((await b.ListRoles(ACCOUNT)).Roles.Role).toHaveLength(1);
   });
 });
