@@ -47,10 +47,14 @@ describe('envelopes and dispatch', () => {
     expect(a?.body.RequestId).not.toBe(b?.body.RequestId);
   });
 
-  it('a bare GET / is not an RPC call and is left to the rest of the app', async () => {
-    const response = await send(app.port, { method: 'GET' });
-    expect(response.status).toBe(404);
-    expect(response.headers['x-acs-request-id']).toBeUndefined();
+  it('a bare GET or HEAD / is not an RPC call and is left to the rest of the app', async () => {
+    for (const method of ['GET', 'HEAD']) {
+      const response = await send(app.port, { method });
+      expect(response.status).toBe(404);
+      expect(response.headers['x-acs-request-id']).toBeUndefined();
+    }
+    const post = await send(app.port, {});
+    expect([post.status, post.body.Code]).toEqual([400, 'MissingParameter']);
   });
 
   it('refuses other methods, missing Action/Version, unknown actions and versions', async () => {

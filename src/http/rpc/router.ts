@@ -79,9 +79,11 @@ export function createRpcRouter(options: RpcRouterOptions): Middleware {
   };
 }
 
+/** Everything at `/` except a bare GET/HEAD (no query, no x-acs-action), which is left to other routes. */
 function isRpcRequest(ctx: Context): boolean {
   if (ctx.path !== '/') return false;
-  return ctx.method !== 'GET' || ctx.querystring !== '' || ctx.get('x-acs-action') !== '';
+  const bare = (ctx.method === 'GET' || ctx.method === 'HEAD') && ctx.querystring === '';
+  return !bare || ctx.get('x-acs-action') !== '';
 }
 
 async function readRpcRequest(ctx: Context, limits: RpcLimits): Promise<RpcRequest> {
