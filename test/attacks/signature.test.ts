@@ -142,7 +142,7 @@ describe('SignedInfo and DigestValue bugs (§1.6, SAMLStorm)', () => {
       const signedInfo = first(signature, 'SignedInfo');
       signature.insertBefore(signedInfo.cloneNode(true), signedInfo);
     });
-    await expectAttackRefused(control, attack, 'signature-value');
+    await expectAttackRefused(control, attack, 'signature-reference');
   });
 
   it('SignedInfo wrapped in an unknown element', async () => {
