@@ -5,7 +5,8 @@
  */
 import { ApiError } from '../core/errors.js';
 import { assumeRoleWithSaml, type SamlLogin } from '../core/sts/operations.js';
-import type { VerifiedAssertion } from '../saml/verify.js';
+import { RESPONSE_CHECKS } from '../saml/checks.js';
+import { verifyResponse, type VerifiedAssertion } from '../saml/verify.js';
 import type { Gateway } from './gateway.js';
 import { sameSigningKeys, type ProviderTrust } from './providers.js';
 import { offeredRoles, roleSessionName, sessionDuration, type OfferedRole } from './role-attributes.js';
@@ -27,11 +28,14 @@ function invalid(check: string, message: string): ApiError {
 
 async function trustedIssuer(
   gw: Gateway,
+  samlResponse: string,
   issuer: string | undefined,
   named?: string,
 ): Promise<ProviderTrust[]> {
-  if (!issuer)
+  if (!issuer) {
+    await failStructureChecks(samlResponse);
     throw invalid('issuer', 'The SAML response names no Issuer, so no SAML provider can verify it.');
+  }
   const candidates = await gw.providers.byEntityId(issuer);
   if (candidates.length === 0) {
     throw invalid(
@@ -41,6 +45,22 @@ async function trustedIssuer(
   }
   const first = named ? candidates.find((c) => c.arn.toLowerCase() === named.toLowerCase()) : undefined;
   return first ? [first, ...candidates.filter((c) => c !== first)] : candidates;
+}
+
+/**
+ * Without an Issuer no provider's keys can be chosen; run the checks that need no keys so that a
+ * malformed message is refused with the check it actually fails (base64, xml-wellformed, …).
+ */
+async function failStructureChecks(samlResponse: string): Promise<void> {
+  const result = await verifyResponse(samlResponse, {
+    idp: { entityId: null, signingKeys: [] },
+    audience: [],
+    acsUrl: [],
+    replay: 'skip',
+    maxInputLength: ACS_MAX_RESPONSE_LENGTH,
+  });
+  const keyless = RESPONSE_CHECKS.indexOf('signature-present');
+  if (!result.ok && RESPONSE_CHECKS.indexOf(result.check) < keyless) throw result.error;
 }
 
 /** Roles offered through providers that have this issuer and the keys that verified the response. */
@@ -94,7 +114,7 @@ export async function acceptRoleSsoResponse(
     input.samlResponse,
     ACS_MAX_RESPONSE_LENGTH,
   );
-  const candidates = await trustedIssuer(gw, hints.issuer, pending?.context?.provider);
+  const candidates = await trustedIssuer(gw, input.samlResponse, hints.issuer, pending?.context?.provider);
   const provider = candidates[0] as ProviderTrust;
   const assertion = await verifyOrThrow(gw, {
     samlResponse: input.samlResponse,
