@@ -16,6 +16,8 @@ export interface TrustedIdp {
   entityId: string | null;
   /** One or two RSA/EC public keys (key rollover: either verifies). */
   signingKeys: readonly KeyObject[];
+  /** Findings of metadata ingestion (e.g. an expired certificate), repeated in each result's warnings. */
+  warnings?: readonly string[];
 }
 
 export interface VerifyOptions {

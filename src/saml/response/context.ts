@@ -92,7 +92,7 @@ export function newContext(input: string, opts: ResolvedOptions): Context {
     responseSigned: false,
     assertionSigned: false,
     confirmation: null,
-    warnings: [],
+    warnings: [...(opts.idp.warnings ?? [])],
   };
 }
 

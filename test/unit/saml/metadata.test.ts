@@ -126,6 +126,23 @@ describe('IdP metadata ingestion', () => {
     expect(refusal('not metadata at all!')).toMatch(/neither XML nor base64/);
   });
 
+  it('carries the expired-certificate warning into every verification result', async () => {
+    const { verifyResponse } = await import('../../../src/saml/verify.js');
+    const md = parseIdpMetadata(
+      entity(idpDescriptor(keyDescriptor(a.certBase64))),
+      Date.parse('2999-01-01T00:00:00Z'),
+    );
+    const { TestIdp } = await import('../../support/test-idp.js');
+    const idp = new TestIdp({ entityId: 'https://idp.example/entity' });
+    const ok = await verifyResponse(idp.response({ inResponseTo: null }).base64, {
+      idp: md,
+      audience: 'urn:alibaba:cloudcomputing',
+      acsUrl: 'https://signin.aliyun.com/saml-role/sso',
+      replay: 'skip',
+    });
+    expect(ok.ok && ok.assertion.warnings.join()).toMatch(/expired on/);
+  });
+
   it('caches the parsed provider by document', () => {
     const doc = entity(idpDescriptor(keyDescriptor(a.certBase64)), 'https://cached.example');
     expect(loadIdpMetadata(doc)).toBe(loadIdpMetadata(doc));
