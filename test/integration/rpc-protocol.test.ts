@@ -315,6 +315,10 @@ describe('RPC v1 requests signed by the SDK signer', () => {
     const params = sdkSignedV1Params({ Version: '2000-01-01', Action: 'Echo', Name: 'a' }, LONG_TERM);
     const tampered = await send(app.port, { headers: form, body: queryString({ ...params, Name: 'b' }) });
     expectError(tampered, 'SignatureDoesNotMatch', 400);
+    // @alicloud/credentials strips this exact prefix to compare the server's string to sign with its own.
+    expect(tampered.body.Message).toMatch(
+      /^Specified signature is not matched with our calculation\. server string to sign is:POST&%2F&/,
+    );
     expect(tampered.body.Message).toContain('Name%3Db');
     const sha256 = sdkSignedV1Params(
       { Version: '2000-01-01', Action: 'Echo', SignatureMethod: 'HMAC-SHA256' },
