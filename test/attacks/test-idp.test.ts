@@ -3,7 +3,13 @@
  * signatures verify with an independent verifier (xml-crypto), its ciphertexts decrypt with plain
  * node crypto, its redirect signatures verify over the signed octets.
  */
+import { execFile } from 'node:child_process';
 import { constants, createDecipheriv, privateDecrypt, verify } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { SignedXml } from 'xml-crypto';
 import { testKeys } from '../support/keys.js';
@@ -13,6 +19,7 @@ import { descendants, parseXml } from '../support/xml-sign.js';
 import { xmlsec1Verify } from '../support/xmlsec1.js';
 
 const keys = testKeys();
+const run = promisify(execFile);
 const idp = new TestIdp();
 
 function xmlCryptoVerifies(xml: string, certPem: string, elementLocalName: string): boolean {
@@ -28,6 +35,20 @@ function xmlCryptoVerifies(xml: string, certPem: string, elementLocalName: strin
     return false; // xml-crypto throws on an invalid signature value
   }
 }
+
+describe('test keys', () => {
+  it('concurrent generator runs install one complete, consistent key set', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'ramgate-keys-')), 'keys');
+    const script = fileURLToPath(new URL('../../scripts/gen-test-keys.sh', import.meta.url));
+    await Promise.all([1, 2, 3].map(() => run('bash', [script, dir])));
+    const set = testKeys(dir);
+    for (const pair of Object.values(set)) {
+      expect(pair.cert.checkPrivateKey(pair.privateKey), pair.name).toBe(true);
+    }
+    expect(set.idp.certPem).not.toBe(keys.idp.certPem); // generated here, not copied
+    await rm(dirname(dir), { recursive: true, force: true });
+  });
+});
 
 describe('test IdP', () => {
   it('signs Assertion and Response so an independent verifier accepts them', () => {
