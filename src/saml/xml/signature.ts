@@ -144,12 +144,11 @@ function readTransforms(reference: XmlElement, transforms: XmlElement | undefine
   return inclusivePrefixes(exc);
 }
 
-/** Read and check everything that needs no crypto: structure, reference and algorithms. */
-function plan(signature: XmlElement, allowSha1: boolean): SignaturePlan {
+/** Signature = SignedInfo, SignatureValue, KeyInfo?, Object*; SignedInfo = c14n method, signature method, one Reference. */
+function signatureParts(signature: XmlElement) {
   if (signature.namespaceURI !== NS.dsig || signature.localName !== 'Signature') {
     fail('signature-reference', `<${signature.name}> is not a ds:Signature`);
   }
-  const parent = signature.parent ?? fail('signature-reference', 'the Signature has no parent element');
   const children = structuralChildren(signature, 'signature-reference');
   const signedInfoCount = children.filter((c) => isDsig(c, 'SignedInfo')).length;
   if (signedInfoCount !== 1)
@@ -177,17 +176,34 @@ function plan(signature: XmlElement, allowSha1: boolean): SignaturePlan {
   if (!isDsig(reference, 'Reference') || more.length > 0) {
     return fail('signature-reference', 'SignedInfo must hold exactly one Reference');
   }
+  return { signedInfo, signatureValueEl, c14nMethod, signatureMethod, reference };
+}
+
+/** An allow-listed algorithm from a method element that takes no parameters. */
+function allowedAlgorithm<T extends { sha1: boolean }>(
+  method: XmlElement,
+  table: ReadonlyMap<string, T>,
+  allowSha1: boolean,
+): { uri: string; alg: T } {
+  const uri = algorithmOf(method);
+  const alg = table.get(uri);
+  if (!alg || (alg.sha1 && !allowSha1))
+    return fail('signature-algorithm', `${method.localName} ${uri} is not allowed`);
+  if (structuralChildren(method, 'signature-algorithm').length > 0) {
+    fail('signature-algorithm', `${method.localName} takes no parameters`);
+  }
+  return { uri, alg };
+}
+
+/** Read and check everything that needs no crypto: structure, reference and algorithms. */
+function plan(signature: XmlElement, allowSha1: boolean): SignaturePlan {
+  const { signedInfo, signatureValueEl, c14nMethod, signatureMethod, reference } = signatureParts(signature);
+  const parent = signature.parent ?? fail('signature-reference', 'the Signature has no parent element');
   // Algorithms first: nothing is hashed or verified before they are known to be allowed.
   const c14nUri = algorithmOf(c14nMethod);
   if (c14nUri !== EXC_C14N) fail('signature-algorithm', `CanonicalizationMethod ${c14nUri} is not exc-c14n`);
   const signedInfoPrefixes = inclusivePrefixes(c14nMethod);
-  const signatureUri = algorithmOf(signatureMethod);
-  const signatureAlg = SIGNATURE_ALGORITHMS.get(signatureUri);
-  if (!signatureAlg || (signatureAlg.sha1 && !allowSha1))
-    fail('signature-algorithm', `SignatureMethod ${signatureUri} is not allowed`);
-  if (structuralChildren(signatureMethod, 'signature-algorithm').length > 0) {
-    fail('signature-algorithm', 'SignatureMethod takes no parameters');
-  }
+  const signatureAlg = allowedAlgorithm(signatureMethod, SIGNATURE_ALGORITHMS, allowSha1);
   const [transforms, digestMethod, digestValueEl, ...after] = structuralChildren(
     reference,
     'signature-reference',
@@ -196,27 +212,24 @@ function plan(signature: XmlElement, allowSha1: boolean): SignaturePlan {
   if (!isDsig(digestMethod, 'DigestMethod') || !isDsig(digestValueEl, 'DigestValue') || after.length > 0) {
     return fail('signature-reference', 'the Reference must hold Transforms, DigestMethod and DigestValue');
   }
-  const digestUri = algorithmOf(digestMethod);
-  const digestAlg = DIGEST_ALGORITHMS.get(digestUri);
-  if (!digestAlg || (digestAlg.sha1 && !allowSha1))
-    return fail('signature-algorithm', `DigestMethod ${digestUri} is not allowed`);
+  const digestAlg = allowedAlgorithm(digestMethod, DIGEST_ALGORITHMS, allowSha1);
   const parentId = ownId(parent);
   if (!parentId) fail('signature-reference', `<${parent.name}> has no single ID attribute to reference`);
   const uri = attr(reference, 'URI');
   if (uri !== `#${parentId}`)
     fail('signature-reference', `Reference URI "${uri ?? ''}" is not "#${parentId}" of <${parent.name}>`);
   const digestValue = base64Content(digestValueEl, 'signature-digest');
-  if (digestValue.length !== digestAlg.length)
-    fail('signature-digest', `DigestValue has ${digestValue.length} bytes, not ${digestAlg.length}`);
+  if (digestValue.length !== digestAlg.alg.length)
+    fail('signature-digest', `DigestValue has ${digestValue.length} bytes, not ${digestAlg.alg.length}`);
   const signatureValue = base64Content(signatureValueEl, 'signature-value');
   return {
     signedInfo,
     signedInfoPrefixes,
-    signatureUri,
-    signatureAlg: signatureAlg as SignatureAlgorithm,
+    signatureUri: signatureAlg.uri,
+    signatureAlg: signatureAlg.alg,
     signatureValue,
-    digestUri,
-    digestAlg,
+    digestUri: digestAlg.uri,
+    digestAlg: digestAlg.alg,
     digestValue,
     referencePrefixes,
     signedElement: parent,
