@@ -17,7 +17,7 @@ import {
   newAccessKeyId,
   newAccessKeySecret,
 } from './ids.js';
-import { oneOf, optionalString, requiredString, type Params } from './params.js';
+import { oneOf, requiredString, type Params } from './params.js';
 import { clip, LIMITS, nameKey } from './rules.js';
 import {
   ACCOUNT_PRINCIPAL,
@@ -33,7 +33,7 @@ import {
   update,
 } from './storage.js';
 import type { DirectoryContext } from './storage.js';
-import { requireUser } from './users.js';
+import { optionalUserFromParams } from './users.js';
 
 export const ACCESS_KEY_STATUSES = ['Active', 'Inactive'] as const;
 export type AccessKeyStatus = (typeof ACCESS_KEY_STATUSES)[number];
@@ -57,8 +57,8 @@ export type AccessKeyOwner = {
 /** The owner collection key and display name of the principal a request names. */
 async function owner(ctx: DirectoryContext, accountId: string, params: Params) {
   await requireAccount(ctx, accountId);
-  const userName = optionalString(params, 'UserName');
-  if (userName === undefined) {
+  const user = await optionalUserFromParams(ctx, accountId, params);
+  if (user === undefined) {
     if (params['AccountPrincipal'] !== true)
       throw new ApiError(
         'MissingParameter',
@@ -66,7 +66,6 @@ async function owner(ctx: DirectoryContext, accountId: string, params: Params) {
       );
     return { key: ACCOUNT_PRINCIPAL, userName: null, cap: LIMITS.accessKeysPerAccountPrincipal };
   }
-  const user = await requireUser(ctx, accountId, userName);
   return { key: nameKey(user.UserName), userName: user.UserName, cap: LIMITS.accessKeysPerUser };
 }
 

@@ -2,14 +2,7 @@
 import { ApiError } from '../errors.js';
 import { requireAccount } from './accounts.js';
 import { formatDate, randomDigits } from './ids.js';
-import {
-  checkedString,
-  listResponse,
-  optionalString,
-  paginate,
-  requiredString,
-  type Params,
-} from './params.js';
+import { checkedString, listResponse, optionalString, paginate, type Params } from './params.js';
 import { checkComments, checkGroupName, LIMITS, nameKey } from './rules.js';
 import {
   C,
@@ -27,7 +20,7 @@ import {
 } from './storage.js';
 import type { DirectoryContext } from './storage.js';
 import type { MemberOfGroup, MembershipOfUser } from './user-links.js';
-import { requireUser, userMissing, type UserRecord } from './users.js';
+import { userFromParams, userMissing, type UserRecord } from './users.js';
 
 export type GroupRecord = {
   GroupName: string;
@@ -120,10 +113,9 @@ export async function deleteGroup(ctx: DirectoryContext, accountId: string, para
 
 async function userAndGroup(ctx: DirectoryContext, accountId: string, params: Params) {
   await requireAccount(ctx, accountId);
-  const userName = requiredString(params, 'UserName');
   const groupName = groupNameParam(params);
   const [user, group] = await Promise.all([
-    requireUser(ctx, accountId, userName),
+    userFromParams(ctx, accountId, params),
     requireGroup(ctx, accountId, groupName),
   ]);
   return { user, group, userKey: nameKey(user.UserName), groupKey: nameKey(group.GroupName) };
@@ -179,7 +171,7 @@ export async function removeUserFromGroup(ctx: DirectoryContext, accountId: stri
 
 export async function listGroupsForUser(ctx: DirectoryContext, accountId: string, params: Params) {
   await requireAccount(ctx, accountId);
-  const user = await requireUser(ctx, accountId, requiredString(params, 'UserName'));
+  const user = await userFromParams(ctx, accountId, params);
   const memberships = await groupsOfUser(ctx, accountId, user.UserName);
   const groups = await Promise.all(
     memberships.map(async ({ key, value }) => {

@@ -95,6 +95,24 @@ function checkProfile(display?: string, email?: string, phone?: string, comments
 export const requireUser = (ctx: DirectoryContext, accountId: string, userName: string) =>
   requireEntity<UserRecord>(ctx, accountId, 'User', C.user, userName);
 
+/** The user a request names by `UserName` (RAM) or `UserPrincipalName` (IMS). */
+export async function userFromParams(
+  ctx: DirectoryContext,
+  accountId: string,
+  params: Params,
+): Promise<UserRecord> {
+  const account = await requireAccount(ctx, accountId);
+  return requireUser(ctx, accountId, userNameParam(account, params, 'UserName', 'UserPrincipalName'));
+}
+
+/** Like userFromParams, but undefined when the request names no user at all. */
+export function optionalUserFromParams(ctx: DirectoryContext, accountId: string, params: Params) {
+  const names = [optionalString(params, 'UserName'), optionalString(params, 'UserPrincipalName')];
+  return names.every((n) => n === undefined)
+    ? Promise.resolve(undefined)
+    : userFromParams(ctx, accountId, params);
+}
+
 export async function createUser(ctx: DirectoryContext, accountId: string, params: Params) {
   const account = await requireAccount(ctx, accountId);
   const name = userNameParam(account, params, 'UserName', 'UserPrincipalName');

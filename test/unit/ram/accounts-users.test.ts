@@ -280,3 +280,24 @@ describe.each(STORE_KINDS)('AccessKeys on the %s store', (kind) => {
     );
   });
 });
+
+describe('IMS requests that name the user by UserPrincipalName', () => {
+  it('work for AccessKeys and group memberships as UserName does', async () => {
+    const d = await newDirectory();
+    await d.CreateUser(ACCOUNT, { UserPrincipalName: 'dave@demo.onaliyun.com' });
+    await d.CreateGroup(ACCOUNT, { GroupName: 'ops' });
+    const upn = { UserPrincipalName: 'DAVE@demo.onaliyun.com' };
+    const key = (await d.CreateAccessKey(ACCOUNT, upn)).AccessKey;
+    expect((await d.ListAccessKeys(ACCOUNT, upn)).AccessKeys.AccessKey.map((k) => k.AccessKeyId)).toEqual([
+      key.AccessKeyId,
+    ]);
+    await d.AddUserToGroup(ACCOUNT, { ...upn, GroupName: 'ops' });
+    expect((await d.ListGroupsForUser(ACCOUNT, upn)).Groups.Group.map((g) => g.GroupName)).toEqual(['ops']);
+    await d.RemoveUserFromGroup(ACCOUNT, { ...upn, GroupName: 'ops' });
+    await d.DeleteAccessKey(ACCOUNT, { ...upn, UserAccessKeyId: key.AccessKeyId });
+    expect(await codeOf(d.CreateAccessKey(ACCOUNT, { UserPrincipalName: 'dave@elsewhere.com' }))).toBe(
+      'InvalidParameter.UserPrincipalName',
+    );
+    await d.DeleteUser(ACCOUNT, upn);
+  });
+});
