@@ -118,7 +118,12 @@ export function parseRedirectMessage(rawQuery: string, opts: ParseRedirectOption
     octets += `&SigAlg=${rawSigAlg}`;
     const signature = Buffer.from(decodeComponent(rawSignature, 'Signature'), 'base64');
     const data = Buffer.from(octets, 'utf8');
-    signed = opts.keys.some((key) => verify(digest, data, key, signature));
+    const ecdsa = sigAlg.includes('#ecdsa-');
+    signed = opts.keys.some((key) => {
+      if ((key.asymmetricKeyType === 'ec') !== ecdsa) return false;
+      // XML-DSig ECDSA signatures are r||s (IEEE P1363), not DER.
+      return verify(digest, data, ecdsa ? { key, dsaEncoding: 'ieee-p1363' } : key, signature);
+    });
     if (!signed) fail('the signature does not verify with any key of the peer');
   }
   const xml = inflate(decodeComponent(rawMessage, kind), opts.maxInflatedLength ?? MAX_INFLATED_LENGTH);

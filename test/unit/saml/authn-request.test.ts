@@ -93,6 +93,21 @@ describe('AuthnRequest over HTTP-Redirect', () => {
     expect(() => parseRedirectMessage('SAMLRequest=AAAA&SAMLResponse=AAAA')).toThrow(/exactly one/);
   });
 
+  it('verifies an ECDSA-signed redirect message (r||s signature) with an EC key only', async () => {
+    const { createPrivateKey, sign } = await import('node:crypto');
+    const ec = testKeys().idpEc;
+    const xml = '<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_1"/>';
+    let q = `SAMLRequest=${encodeURIComponent(deflateRawSync(Buffer.from(xml)).toString('base64'))}`;
+    q += `&SigAlg=${encodeURIComponent('http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256')}`;
+    const sig = sign('sha256', Buffer.from(q), {
+      key: createPrivateKey(ec.keyPem),
+      dsaEncoding: 'ieee-p1363',
+    });
+    q += `&Signature=${encodeURIComponent(sig.toString('base64'))}`;
+    expect(parseRedirectMessage(q, { keys: [pub(sp), ec.publicKey] })).toMatchObject({ xml, signed: true });
+    expect(() => parseRedirectMessage(q, { keys: [pub(sp)] })).toThrow(/does not verify/);
+  });
+
   it('remembers the request ID with its target and consumes it once', async () => {
     const store = new MemoryEphemeral();
     const built = await startAuthnRequest(store, {
