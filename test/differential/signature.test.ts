@@ -130,3 +130,54 @@ describe('verifySignature agrees with xml-crypto and xmlsec1', () => {
       expect(signaturesOf(parseXml(fx.xml)).length, fx.name).toBeGreaterThan(0);
   });
 });
+
+/** Rewrites that change the bytes but not the exc-c14n form: every verifier must still accept. */
+const INVARIANT_REWRITES: [string, (xml: string) => string][] = [
+  ['attribute values in single quotes', (x) => x.replace(/(\s[\w:.-]+)="([^"'<]*)"/g, "$1='$2'")],
+  ['whitespace before the end of start tags', (x) => x.replace(/"(\/?)>/g, '"\n$1>')],
+  [
+    'empty elements written as start and end tags',
+    (x) => x.replace(/<([\w:]+)((?: [^<>]*)?)\/>/g, '<$1$2></$1>'),
+  ],
+  [
+    '"a" in text written as a character reference',
+    (x) => x.replace(/>([^<]+)</g, (_m, t: string) => `>${t.replace(/a/g, '&#97;')}<`),
+  ],
+  [
+    'an unused namespace declaration on every element',
+    (x) => x.replace(/<([\w]+:?[\w]*) /g, '<$1 xmlns:unused="urn:unused" '),
+  ],
+  // CVE-2017-11427 shape: c14n drops the comment, so the signature stays valid (textOf must flag the split).
+  [
+    'a comment inside Issuer, NameID, Audience and AttributeValue text',
+    (x) =>
+      x.replace(
+        /(<[\w]*:?(?:Issuer|NameID|Audience|AttributeValue)\b[^<>]*>)([^<\s]{2})([^<]*)</g,
+        '$1$2<!--c-->$3<',
+      ),
+  ],
+];
+
+describe('verifySignature, xml-crypto and xmlsec1 all accept byte-level rewrites that keep the canonical form', () => {
+  for (const fx of signedDocuments()) {
+    const paths = signaturesOf(parseXml(fx.xml)).map(positionalPath);
+    it(`${fx.name}`, async () => {
+      let applied = 0;
+      for (const [label, rewrite] of INVARIANT_REWRITES) {
+        const xml = rewrite(fx.xml);
+        if (xml === fx.xml) continue; // e.g. no empty elements in an already canonical assertion
+        applied++;
+        for (const path of paths) {
+          const ours = verifySignature(elementAt(parseXml(xml), path), { keys: [fx.key], allowSha1: true });
+          const verdicts = {
+            ours: ours.ok,
+            xmlCrypto: xmlCryptoVerify(xml, fx.certPem, path),
+            xmlsec1: await xmlsec1Verify(xml, fx.certPem, path),
+          };
+          expect(verdicts, `${label} ${path}`).toEqual({ ours: true, xmlCrypto: true, xmlsec1: true });
+        }
+      }
+      expect(applied).toBeGreaterThanOrEqual(INVARIANT_REWRITES.length - 1);
+    });
+  }
+});
