@@ -106,6 +106,18 @@ export async function startAuthnRequest(
   return built;
 }
 
+/** Read a pending request without using it up (before the response that names it is verified). */
+export async function findAuthnRequest(
+  store: EphemeralStore,
+  id: string,
+): Promise<PendingAuthnRequest | undefined> {
+  if (id.length === 0 || id.length > 256) return undefined;
+  const raw = await store.get(PENDING_PREFIX + id);
+  if (raw === undefined) return undefined;
+  const pending = JSON.parse(raw) as PendingAuthnRequest;
+  return pending.id === id ? pending : undefined;
+}
+
 /** Single use: returns the pending request and forgets it; undefined if unknown, expired or already used. */
 export async function consumeAuthnRequest(
   store: EphemeralStore,

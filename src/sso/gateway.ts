@@ -12,6 +12,7 @@ import type { StsDeps } from '../core/sts/ports.js';
 import { validateIdpMetadata } from '../saml/metadata.js';
 import { DEFAULT_ROLE_SP_ENTITY_ID, roleSsoSp, userSsoSp, type SpDescription } from '../saml/sp-metadata.js';
 import { ProviderRegistry } from './providers.js';
+import { RoleRevocations } from './revocation.js';
 import { CachedStsDirectory } from './sts-directory.js';
 
 export interface SpKeys {
@@ -59,6 +60,8 @@ export class Gateway {
   readonly sp: SpKeys;
   readonly now: () => number;
   readonly userSessionSeconds: number;
+  /** Per-role session revocation watermarks, shared by all instances through the ephemeral store. */
+  readonly revocations: RoleRevocations;
   metrics: VerifyMetrics | undefined;
 
   constructor(options: GatewayOptions) {
@@ -77,6 +80,7 @@ export class Gateway {
       now: () => new Date(this.now()),
     });
     this.stsDirectory = new CachedStsDirectory(this.directory);
+    this.revocations = new RoleRevocations(options.store.ephemeral, this.now);
     const cbc = new Set((options.allowAesCbcProviders ?? []).map((a) => a.toLowerCase()));
     this.providers = new ProviderRegistry(this.directory, { allowAesCbc: (arn) => cbc.has(arn) });
     const fixed = options.tokenKeys?.length ? new TokenKeyring(options.tokenKeys) : undefined;

@@ -11,7 +11,7 @@ import type { Gateway } from './gateway.js';
 import { sameSigningKeys, type ProviderTrust } from './providers.js';
 import { offeredRoles, roleSessionName, sessionDuration, type OfferedRole } from './role-attributes.js';
 import { newOpaqueId, savePendingChoice, type ConsoleSession, type PendingChoice } from './sessions.js';
-import { ACS_MAX_RESPONSE_LENGTH, takePendingRequest, verifyOrThrow } from './verify.js';
+import { ACS_MAX_RESPONSE_LENGTH, findPendingRequest, verifyOrThrow } from './verify.js';
 
 export type RoleSsoOutcome =
   | {
@@ -109,7 +109,7 @@ export async function acceptRoleSsoResponse(
   gw: Gateway,
   input: { samlResponse: string; relayState?: string | undefined },
 ): Promise<RoleSsoOutcome> {
-  const { hints, pending } = await takePendingRequest(
+  const { hints, pending } = await findPendingRequest(
     gw.store.ephemeral,
     input.samlResponse,
     ACS_MAX_RESPONSE_LENGTH,

@@ -9,7 +9,7 @@ import { loadIdpMetadata } from '../saml/metadata.js';
 import type { Gateway } from './gateway.js';
 import { safeReturnPath } from './role-sso.js';
 import { newOpaqueId, type ConsoleSession } from './sessions.js';
-import { ACS_MAX_RESPONSE_LENGTH, takePendingRequest, verifyOrThrow } from './verify.js';
+import { ACS_MAX_RESPONSE_LENGTH, findPendingRequest, verifyOrThrow } from './verify.js';
 
 export async function acceptUserSsoResponse(
   gw: Gateway,
@@ -29,7 +29,7 @@ export async function acceptUserSsoResponse(
       },
     );
   }
-  const { pending } = await takePendingRequest(
+  const { pending } = await findPendingRequest(
     gw.store.ephemeral,
     input.samlResponse,
     ACS_MAX_RESPONSE_LENGTH,

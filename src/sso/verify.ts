@@ -1,5 +1,6 @@
 import type { EphemeralStore } from '../core/store/types.js';
-import { consumeAuthnRequest, type PendingAuthnRequest } from '../saml/authn-request.js';
+import { ApiError } from '../core/errors.js';
+import { consumeAuthnRequest, findAuthnRequest, type PendingAuthnRequest } from '../saml/authn-request.js';
 import type { IdpMetadata } from '../saml/metadata.js';
 import { verifyResponse, type VerifiedAssertion } from '../saml/verify.js';
 import type { SpDescription } from '../saml/sp-metadata.js';
@@ -20,7 +21,10 @@ export interface VerifyInput {
   pending?: PendingAuthnRequest | undefined;
 }
 
-/** Verify with the gateway's SP settings and the shared replay cache; throws the failed check's ApiError. */
+/**
+ * Verify with the gateway's SP settings and the shared replay cache, then spend the pending
+ * AuthnRequest the response answered; throws the failed check's ApiError.
+ */
 export async function verifyOrThrow(gw: Gateway, input: VerifyInput): Promise<VerifiedAssertion> {
   const started = performance.now();
   const result = await verifyResponse(input.samlResponse, {
@@ -38,16 +42,38 @@ export async function verifyOrThrow(gw: Gateway, input: VerifyInput): Promise<Ve
   });
   gw.metrics?.verifySeconds.observe((performance.now() - started) / 1000);
   if (!result.ok) throw result.error;
+  await claimPendingRequest(gw.store.ephemeral, input.pending);
   return result.assertion;
 }
 
-/** The pending AuthnRequest a response claims to answer (taken: single use), or undefined. */
-export async function takePendingRequest(
+/**
+ * The pending AuthnRequest a response claims to answer, read WITHOUT using it up: the claim comes
+ * from the unverified message, so the request is spent only by `claimPendingRequest` once the
+ * response verified against it (a forged response cannot burn someone else's login).
+ */
+export async function findPendingRequest(
   store: EphemeralStore,
   samlResponse: string,
   maxLength: number,
 ): Promise<{ hints: ReturnType<typeof peekResponse>; pending: PendingAuthnRequest | undefined }> {
   const hints = peekResponse(samlResponse, maxLength);
-  const pending = hints.inResponseTo ? await consumeAuthnRequest(store, hints.inResponseTo) : undefined;
+  const pending = hints.inResponseTo ? await findAuthnRequest(store, hints.inResponseTo) : undefined;
   return { hints, pending };
+}
+
+/** Spend the pending request a verified response answered; a second response for it is refused. */
+export async function claimPendingRequest(
+  store: EphemeralStore,
+  pending: PendingAuthnRequest | undefined,
+): Promise<void> {
+  if (!pending) return;
+  if (!(await consumeAuthnRequest(store, pending.id))) {
+    throw new ApiError(
+      'AuthenticationFail.SAMLAssertion.Invalid',
+      `The AuthnRequest ${pending.id} was already answered.`,
+      {
+        check: 'in-response-to',
+      },
+    );
+  }
 }

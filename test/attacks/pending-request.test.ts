@@ -1,13 +1,13 @@
 /**
  * §1.9 InResponseTo, at the SSO layer: the pending AuthnRequest a response claims to answer must
- * not be spent by a response that fails verification. The ACS runs takePendingRequest (on the
+ * not be spent by a response that fails verification. The ACS runs findPendingRequest (on the
  * UNVERIFIED Response/@InResponseTo) and then verifyResponse with expectedRequestId; this test
  * runs the same two steps.
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryEphemeral } from '../../src/core/store/memory-ephemeral.js';
 import { startAuthnRequest } from '../../src/saml/authn-request.js';
-import { ACS_MAX_RESPONSE_LENGTH, takePendingRequest } from '../../src/sso/verify.js';
+import { ACS_MAX_RESPONSE_LENGTH, claimPendingRequest, findPendingRequest } from '../../src/sso/verify.js';
 import { DEFAULT_SP, toBase64 } from '../support/test-idp.js';
 import { build, idp, verify } from './harness.js';
 
@@ -22,13 +22,14 @@ async function pendingLogin(store: MemoryEphemeral) {
   return started.id;
 }
 
-/** What the ACS does with one POSTed SAMLResponse: take the pending request, then verify against it. */
+/** What the ACS does with one POSTed SAMLResponse: find the pending request, verify against it, then spend it. */
 async function acs(store: MemoryEphemeral, xml: string) {
-  const { pending } = await takePendingRequest(store, toBase64(xml), ACS_MAX_RESPONSE_LENGTH);
+  const { pending } = await findPendingRequest(store, toBase64(xml), ACS_MAX_RESPONSE_LENGTH);
   const result = await verify(xml, {
     replay: store,
     ...(pending ? { expectedRequestId: pending.id } : {}),
   });
+  if (result.ok) await claimPendingRequest(store, pending);
   return { pending, result };
 }
 
@@ -41,15 +42,9 @@ describe('pending AuthnRequests and unverified responses', () => {
     expect(result.ok).toBe(true);
   });
 
-  // KNOWN HOLE (src/sso/verify.ts takePendingRequest, used by acceptRoleSsoResponse /
-  // acceptUserSsoResponse): the pending request is consumed (store.take) on the strength of the
-  // UNVERIFIED Response/@InResponseTo, before verifyResponse runs. Anyone who learns a request ID
-  // (it travels in the browser's redirect URL, and `ramgate login` prints that URL) can post an
-  // unsigned junk response naming it: it is refused, but the request is spent, so the victim's genuine
-  // response then fails with 'in-response-to' and the CLI loses its binding (cliState) — a login
-  // denial for that user. Fix: read the pending request without consuming it, verify with
-  // expectedRequestId, then take it (a failed take = replay). Remove `.fails` when fixed.
-  it.fails('a forged unverified response does not spend the victim’s pending request', async () => {
+  // Regression: the pending request used to be consumed on the strength of the UNVERIFIED
+  // Response/@InResponseTo, so a forged response could burn a victim's login (and a CLI's binding).
+  it('a forged unverified response does not spend the victim’s pending request', async () => {
     const store = new MemoryEphemeral();
     const id = await pendingLogin(store);
     const forged = await acs(store, build({ sign: 'none', inResponseTo: id, roleSessionName: 'attacker' }));
