@@ -19,6 +19,7 @@ import {
   requireEntity,
 } from './storage.js';
 import type { DirectoryContext } from './storage.js';
+import { sweepPrincipal } from './sweep.js';
 import type { MemberOfGroup, MembershipOfUser } from './user-links.js';
 import { userFromParams, userMissing, type UserRecord } from './users.js';
 
@@ -108,6 +109,7 @@ export async function deleteGroup(ctx: DirectoryContext, accountId: string, para
       `The group ${group.GroupName} still has ${policies} attached policy(ies).`,
     );
   await commit(ctx.store, [remove(accountId, C.group, key, groupMissing(group.GroupName))]);
+  await sweepPrincipal(ctx, accountId, 'Group', key);
   return {};
 }
 

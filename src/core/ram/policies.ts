@@ -19,6 +19,7 @@ import {
 import { checkPolicyName, clip, LIMITS, nameKey } from './rules.js';
 import { C, commit, compact, create, json, read, readAll, remove, createEntity } from './storage.js';
 import type { DirectoryContext, GuardedWrite, PolicyType } from './storage.js';
+import { sweepCustomPolicy } from './sweep.js';
 
 export type PolicyRecord = {
   PolicyName: string;
@@ -232,5 +233,6 @@ export async function deletePolicy(ctx: DirectoryContext, accountId: string, par
     ...versions.map((v) => remove(accountId, C.policyVersions(key), v.key)),
   ];
   await commit(ctx.store, writes);
+  await sweepCustomPolicy(ctx, accountId, key);
   return {};
 }

@@ -28,6 +28,7 @@ import {
   requireEntity,
 } from './storage.js';
 import type { DirectoryContext } from './storage.js';
+import { sweepPrincipal } from './sweep.js';
 
 export type RoleRecord = {
   RoleId: string;
@@ -141,5 +142,6 @@ export async function deleteRole(ctx: DirectoryContext, accountId: string, param
       `The role ${role.RoleName} still has ${policies} attached policy(ies).`,
     );
   await commit(ctx.store, [remove(accountId, C.role, key, roleMissing(role.RoleName))]);
+  await sweepPrincipal(ctx, accountId, 'Role', key);
   return {};
 }

@@ -178,7 +178,11 @@ export function checkDomainName(code: ErrorCode, what: string, value: string): v
     refuse(code, `${what} "${clip(value)}" must be a lower-case domain name such as example.com.`);
 }
 
-/** Names are unique per account case-insensitively: the store key is the lower-cased name. */
+/**
+ * Names are unique per account case-insensitively: the store key is the name with A–Z folded to
+ * a–z. Only ASCII is folded: Unicode case mapping would make "\u212Aevin" (KELVIN SIGN) the key of
+ * "kevin", letting an IdP-signed look-alike name sign in as another user.
+ */
 export function nameKey(name: string): string {
-  return name.toLowerCase();
+  return name.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
 }

@@ -25,7 +25,7 @@ export async function resolveSsoUser(ctx: DirectoryContext, accountId: string, n
   if (settings.ssoLoginWithDomain) {
     const at = nameId.lastIndexOf('@');
     if (at <= 0) throw notFound('SsoLoginWithDomain requires <name>@<domain>');
-    const domain = nameId.slice(at + 1).toLowerCase();
+    const domain = nameKey(nameId.slice(at + 1));
     const allowed = [defaultDomain(account), account.DomainAlias ?? settings.auxiliaryDomain].filter(
       (d): d is string => !!d,
     );

@@ -32,6 +32,7 @@ import {
 } from './storage.js';
 import type { DirectoryContext, GuardedWrite } from './storage.js';
 import { missingParameter } from '../errors.js';
+import { sweepPrincipal } from './sweep.js';
 import { renameUserWrites, userDependents } from './user-links.js';
 
 export type UserRecord = {
@@ -218,5 +219,6 @@ export async function deleteUser(ctx: DirectoryContext, accountId: string, param
       `The user ${user.UserName} still has ${dependents.accessKeys} AccessKey(s).`,
     );
   await commit(ctx.store, [remove(accountId, C.user, nameKey(user.UserName), userMissing(name))]);
+  await sweepPrincipal(ctx, accountId, 'User', nameKey(user.UserName));
   return {};
 }
