@@ -50,12 +50,8 @@ describe('NameID → RAM user', () => {
     expect(await signIn(directory, 'mallory@demo.onaliyun.com')).toBe('AuthenticationFail.User.NotFound');
   });
 
-  // KNOWN HOLE (src/core/ram/rules.ts nameKey = String.prototype.toLowerCase, used by
-  // resolveSsoUser): "\u212Aevin".toLowerCase() === "kevin", so an IdP account named with a
-  // KELVIN SIGN (self-service or IDN user names/e-mails) signs in as the RAM user "kevin" — any RAM
-  // user whose name contains a "k" can be impersonated. Fix: fold only A–Z (or refuse non-ASCII
-  // NameIDs for user-based SSO: RAM user names are ASCII). Remove `.fails` when fixed.
-  it.fails('a NameID with U+212A KELVIN SIGN does not sign in as the ASCII user', async () => {
+  // Regression: nameKey used String.prototype.toLowerCase, which folds U+212A KELVIN SIGN to "k".
+  it('a NameID with U+212A KELVIN SIGN does not sign in as the ASCII user', async () => {
     const directory = await directoryWithUser('kevin');
     expect(await signIn(directory, '\u212Aevin@demo.onaliyun.com')).toBe('AuthenticationFail.User.NotFound');
   });
