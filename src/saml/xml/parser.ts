@@ -68,6 +68,7 @@ class Parser {
   private elementCount = 0;
   private commentCount = 0;
   private cdataCount = 0;
+  private namespaceCount = 0;
 
   constructor(
     text: string,
@@ -275,6 +276,13 @@ class Parser {
   private makeElement(name: string, raw: RawAttr[], parent: MutableElement | null): MutableElement {
     const resolved = resolveNamespaces(name, raw, parent);
     if (typeof resolved === 'string') this.fail(resolved);
+    this.namespaceCount += resolved.namespaces.length;
+    if (this.namespaceCount > this.lim.maxNamespaceDeclarations) {
+      throw new XmlRejection(
+        'xml-limits',
+        `the document declares more than ${this.lim.maxNamespaceDeclarations} namespaces`,
+      );
+    }
     return {
       kind: 'element',
       localName: resolved.localName,

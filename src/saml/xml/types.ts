@@ -30,6 +30,8 @@ export interface XmlLimits {
   maxAttributes: number;
   /** Characters of one text node, CDATA section, comment or attribute value. */
   maxTextLength: number;
+  /** Namespace declarations in the whole document (each one lengthens every prefix lookup below it). */
+  maxNamespaceDeclarations: number;
 }
 
 export const DEFAULT_XML_LIMITS: Readonly<XmlLimits> = Object.freeze({
@@ -38,6 +40,7 @@ export const DEFAULT_XML_LIMITS: Readonly<XmlLimits> = Object.freeze({
   maxElements: 10_000,
   maxAttributes: 64,
   maxTextLength: 256 * 1024,
+  maxNamespaceDeclarations: 128,
 });
 
 export interface XmlAttr {
