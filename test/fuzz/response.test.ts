@@ -35,4 +35,12 @@ describe('both sides of the mutation rule, on fixed mutations', () => {
       expect(await verifyFuzzed(input)).toMatchObject({ ok: false, check: 'signature-digest' });
     },
   );
+
+  it('accepts a both-signed response stripped of its Response signature as assertion-signed (seed 1225407626)', async () => {
+    const xml = await originalXml('both');
+    const signature = descendants(parseWithXmldom(xml)).findIndex((e) => e.localName === 'Signature');
+    const input = await mutatedInput('both', [{ op: 'delete-element', element: signature }]);
+    expect(decode(input).match(/<ds:Signature /g)).toHaveLength(1);
+    expect(await verifyFuzzed(input)).toMatchObject({ ok: true, assertion: { signedBy: 'assertion' } });
+  });
 });

