@@ -7,7 +7,8 @@
  *   parseXml(text, limits?: Partial<XmlLimits>): XmlDocument
  *     Strict XML 1.0 + namespaces. Throws XmlRejection { check: 'xml-prolog' | 'xml-wellformed' | 'xml-limits', message }.
  *     'xml-prolog': DOCTYPE/ENTITY/markup declarations, any PI other than the XML declaration, non-UTF-8 encoding.
- *     'xml-limits': maxLength, maxDepth, maxElements, maxAttributes (per element), maxTextLength (see DEFAULT_XML_LIMITS).
+ *     'xml-limits': maxLength, maxDepth, maxElements, maxAttributes (per element), maxTextLength,
+ *     maxNamespaceDeclarations (per document) — defaults in DEFAULT_XML_LIMITS.
  *     Namespace names must be absolute ASCII URIs. Comments and CDATA are kept in the tree (counted on XmlDocument).
  *
  *   Tree: XmlDocument { documentElement, elementCount, commentCount, cdataCount }
@@ -28,11 +29,18 @@
  *   verifySignature(signatureEl, { keys: KeyObject[], allowSha1 }):
  *     { ok: true, signedElement (= signatureEl.parent), signatureAlgorithm, digestAlgorithm, keyIndex }
  *     | { ok: false, check: 'signature-algorithm' | 'signature-reference' | 'signature-digest' | 'signature-value', message }
+ *     Profile: one SignedInfo (first child), one Reference with URI "#" + ownId(parent), c14n = exc-c14n,
+ *     transforms exactly [enveloped-signature, exc-c14n] (PrefixList ≤ 32), RSA-SHA256/384/512, ECDSA-SHA256/384/512,
+ *     digests SHA-256/384/512 (RSA-SHA1/SHA-1 only with allowSha1); all checked before any crypto; base64 strict;
+ *     no comments/CDATA/text inside the Signature's structure. KeyInfo is never read.
  *     The caller decides which parents are acceptable and checks ID uniqueness.
  *
  *   decryptEncryptedData(encryptedAssertionEl, { keys: KeyObject[] (RSA private), allowCbc }):
  *     { ok: true, xml (the decrypted fragment: parse it with parseXml), keyTransport, dataAlgorithm }
  *     | { ok: false, check: 'decryption', message }   (all cryptographic failures: DECRYPTION_FAILED)
+ *     Key transport rsa-oaep-mgf1p or xmlenc11 rsa-oaep (digest = MGF1 hash); data AES-GCM, AES-128/256-CBC with allowCbc.
+ *     EncryptedKey in KeyInfo, by RetrievalMethod to a sibling, or a sibling. The fragment's prefixes may be
+ *     declared on the EncryptedAssertion's ancestors: parse it in that context.
  *
  *   NS: namespace URIs (dsig, xenc, xenc11, excC14n).
  */
