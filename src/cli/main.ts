@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { credentialProcessCommand, credentialsServerCommand } from './credential-process.js';
 import { diagnoseCommand } from './diagnose.js';
+import { loginCommand } from './login.js';
 import { serveCommand } from './serve.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -8,5 +10,8 @@ export async function main(argv: string[]): Promise<void> {
     .version('0.1.0');
   program.addCommand(serveCommand());
   program.addCommand(diagnoseCommand());
+  program.addCommand(loginCommand());
+  program.addCommand(credentialProcessCommand());
+  program.addCommand(credentialsServerCommand());
   await program.parseAsync(argv);
 }

@@ -7,7 +7,9 @@ import type { Logger } from 'pino';
 import { ApiError } from '../core/errors.js';
 import type { Gateway } from '../sso/gateway.js';
 import { credentialResolver } from './api/caller.js';
+import { cliRoutes, completeCliLogin } from './cli-routes.js';
 import { managementActions } from './api/management.js';
+import { revocationActions } from './api/revocation.js';
 import { stsActions } from './api/sts.js';
 import { GatewayMetrics } from './metrics.js';
 import { homePage } from './pages/home.js';
@@ -50,7 +52,7 @@ export function createApp(options: AppOptions): GatewayApp {
   app.use(rateLimit(gw, options.rateLimitPerMinute ?? 600));
   app.use(
     createRpcRouter({
-      actions: [...stsActions(gw), ...managementActions(gw)],
+      actions: [...stsActions(gw), ...managementActions(gw), ...revocationActions(gw)],
       resolveCredential: credentialResolver(gw),
       nonces: gw.store.ephemeral,
       now: gw.now,
@@ -68,8 +70,8 @@ export function createApp(options: AppOptions): GatewayApp {
       onUnexpectedError: (err, requestId) => logger.error({ err, requestId }, 'RPC handler failed'),
     }),
   );
-  const deps: SsoRouteDeps = { gw, cookies, metrics, logger };
-  for (const router of options.extraRouters?.(deps) ?? [])
+  const deps: SsoRouteDeps = { gw, cookies, metrics, logger, completeCli: completeCliLogin(gw) };
+  for (const router of [cliRoutes(deps), ...(options.extraRouters?.(deps) ?? [])])
     app.use(router.routes()).use(router.allowedMethods());
   const sso = ssoRoutes(deps);
   app.use(sso.routes()).use(sso.allowedMethods());

@@ -1,0 +1,103 @@
+/**
+ * The CLI's loopback listener (RFC 8252): 127.0.0.1 on a port the system picks, one callback path,
+ * accepting exactly one code whose state matches this login. Other requests get a short page and
+ * do not end the wait.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface LoopbackListener {
+  /** http://127.0.0.1:<port>/callback */
+  redirectUri: string;
+  /** Resolves with the code; rejects on timeout or abort. */
+  waitForCode(timeoutMs: number, signal?: AbortSignal): Promise<string>;
+  close(): Promise<void>;
+}
+
+const CALLBACK_PATH = '/callback';
+
+function page(res: ServerResponse, status: number, title: string, message: string): void {
+  const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-security-policy': "default-src 'none'",
+    'referrer-policy': 'no-referrer',
+  });
+  res.end(
+    `<!doctype html><html><head><meta charset="utf-8"><title>${escape(title)}</title></head>` +
+      `<body><h1>${escape(title)}</h1><p>${escape(message)}</p></body></html>`,
+  );
+}
+
+export async function startLoopbackListener(expectedState: string): Promise<LoopbackListener> {
+  let deliver: (code: string) => void = () => undefined;
+  const received = new Promise<string>((resolve) => (deliver = resolve));
+  let done = false;
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.method !== 'GET' || url.pathname !== CALLBACK_PATH) {
+      page(
+        res,
+        404,
+        'Not found',
+        'This is the ramgate login listener; it only answers the sign-in callback.',
+      );
+      return;
+    }
+    const code = url.searchParams.get('code');
+    const state = url.searchParams.get('state');
+    if (done) {
+      page(res, 409, 'Already signed in', 'This login has already completed; you can close this tab.');
+    } else if (!code || state !== expectedState) {
+      page(res, 400, 'Not this login', 'The callback does not belong to the waiting ramgate login.');
+    } else {
+      done = true;
+      page(
+        res,
+        200,
+        'Signed in',
+        'ramgate received the sign-in; return to your terminal. You can close this tab.',
+      );
+      deliver(code);
+    }
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    redirectUri: `http://127.0.0.1:${port}${CALLBACK_PATH}`,
+    waitForCode(timeoutMs, signal) {
+      return new Promise<string>((resolve, reject) => {
+        const finish = (settle: () => void) => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          settle();
+        };
+        const timer = setTimeout(() => {
+          const seconds = Math.round(timeoutMs / 1000);
+          finish(() =>
+            reject(
+              new Error(`Timed out after ${seconds} s waiting for the browser sign-in; nothing was written.`),
+            ),
+          );
+        }, timeoutMs);
+        const onAbort = () =>
+          finish(() => reject(signal?.reason ?? new Error('Cancelled: nothing was written.')));
+        if (signal?.aborted) return onAbort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        void received.then((code) => finish(() => resolve(code)));
+      });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

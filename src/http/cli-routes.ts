@@ -1,0 +1,103 @@
+/**
+ * Endpoints of the federated CLI login (always mounted):
+ *   GET  /cli/login?provider=…&account=…&role=…&cli_redirect=http://127.0.0.1:<port>/callback&cli_state=…&cli_challenge=…
+ *        → the IdP (an SP-initiated role sign-in whose result goes to the CLI, not to a cookie)
+ *   POST /cli/token (form: code, code_verifier) → JSON credentials, or the Alibaba error body.
+ * `completeCli` ends a CLI sign-in by sending the browser to the CLI's loopback callback.
+ */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { issueCliCode, redeemCliCode, startCliLogin } from '../sso/cli-login.js';
+import type { Gateway } from '../sso/gateway.js';
+import type { ConsoleSession } from '../sso/sessions.js';
+import { newRequestId, REQUEST_ID_HEADER, sendError, sendResult, toApiError } from './rpc/envelope.js';
+import { DEFAULT_LIMITS, parseFormBody, readBodyWithinLimit } from './rpc/params.js';
+import type { SsoRouteDeps } from './sso-routes.js';
+import { pageHeaders, pageState, renderError } from './web.js';
+
+const TOKEN_FORM_LIMIT_BYTES = 4096;
+
+function queryValue(ctx: Context, name: string): string | undefined {
+  const value = ctx.query[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The SsoRouteDeps.completeCli of this gateway. */
+export function completeCliLogin(gw: Gateway) {
+  return async (ctx: Context, cliState: string, session: ConsoleSession): Promise<void> => {
+    const url = await issueCliCode(gw, cliState, session);
+    ctx.status = 303;
+    ctx.redirect(url);
+  };
+}
+
+export function cliRoutes(deps: SsoRouteDeps): Router {
+  const { gw } = deps;
+  const router = new Router({ prefix: '/cli' });
+
+  router.get('/login', pageHeaders, async (ctx) => {
+    try {
+      const url = await startCliLogin(gw, {
+        provider: queryValue(ctx, 'provider'),
+        account: queryValue(ctx, 'account'),
+        role: queryValue(ctx, 'role'),
+        redirect: queryValue(ctx, 'cli_redirect'),
+        state: queryValue(ctx, 'cli_state'),
+        challenge: queryValue(ctx, 'cli_challenge'),
+        challengeMethod: queryValue(ctx, 'cli_challenge_method'),
+      });
+      ctx.redirect(url);
+    } catch (error) {
+      const apiError = renderError(ctx, error);
+      gw.audit.write({
+        event: 'cli.login',
+        outcome: 'failure',
+        requestId: pageState(ctx).requestId,
+        sourceIp: ctx.ip,
+        check: apiError.check,
+        code: apiError.code,
+        message: apiError.message,
+      });
+    }
+  });
+
+  router.post('/token', async (ctx) => {
+    const requestId = newRequestId();
+    ctx.set(REQUEST_ID_HEADER, requestId);
+    ctx.set('Cache-Control', 'no-store');
+    try {
+      const body = await readBodyWithinLimit(ctx.req, TOKEN_FORM_LIMIT_BYTES);
+      const form = parseFormBody(body, ctx.get('content-type') || undefined, {
+        ...DEFAULT_LIMITS,
+        maxBodyBytes: TOKEN_FORM_LIMIT_BYTES,
+      });
+      const result = await redeemCliCode(gw, { code: form.get('code'), verifier: form.get('code_verifier') });
+      gw.audit.write({
+        event: 'cli.token',
+        outcome: 'success',
+        requestId,
+        sourceIp: ctx.ip,
+        accountId: result.AccountId,
+        principal: result.AssumedRoleUser.Arn,
+        role: result.RoleName,
+      });
+      sendResult(ctx, { RequestId: requestId, ...result }, requestId);
+    } catch (error) {
+      const apiError = toApiError(error);
+      if (apiError.code === 'InternalError')
+        deps.logger.error({ err: error, requestId }, 'CLI token exchange failed');
+      gw.audit.write({
+        event: 'cli.token',
+        outcome: 'failure',
+        requestId,
+        sourceIp: ctx.ip,
+        check: apiError.check,
+        code: apiError.code,
+        message: apiError.message,
+      });
+      sendError(ctx, apiError, requestId, ctx.hostname || 'ramgate');
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,144 @@
+/**
+ * Helpers of the CLI login tests: an in-memory CliIo whose "browser" is a test driver, a fetch
+ * driver of the built-in demo IdP (fast), and the official SDKs reading what the CLI produced.
+ */
+import Credential, { CLIProfileCredentialsProvider, URICredentialsProvider } from '@alicloud/credentials';
+import * as OpenApi from '@alicloud/openapi-core';
+import Sts from '@alicloud/sts20150401';
+import type { CliIo, RoleOption } from '../../src/cli/cli-io.js';
+
+export interface TestIo extends CliIo {
+  stdout(): string;
+  stderr(): string;
+  opened: string[];
+}
+
+/** `browse(url)` plays the browser; its failure cancels the login at once (no waiting for the timeout). */
+export function testIo(
+  browse: (url: string) => Promise<void>,
+  options: { choose?: (roles: RoleOption[]) => number | undefined; signal?: AbortSignal } = {},
+): TestIo {
+  const controller = new AbortController();
+  options.signal?.addEventListener('abort', () => controller.abort(options.signal?.reason));
+  let out = '';
+  let err = '';
+  const opened: string[] = [];
+  const play = (url: string) => browse(url).catch((error: unknown) => controller.abort(error));
+  return {
+    out: (text) => void (out += text),
+    err: (text) => {
+      err += text;
+      // --no-browser: the person copies the printed URL into a browser.
+      const printed = /^Open this URL in a browser to sign in:\s+(\S+)/.exec(text)?.[1];
+      if (printed) setImmediate(() => void play(printed));
+    },
+    openUrl: async (url) => {
+      opened.push(url);
+      await play(url);
+    },
+    chooseRole: async (roles) => options.choose?.(roles),
+    signal: controller.signal,
+    stdout: () => out,
+    stderr: () => err,
+    opened,
+  };
+}
+
+export const noBrowser = async () => undefined;
+
+function unescapeHtml(text: string): string {
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+export function hiddenInputs(html: string): Map<string, string> {
+  const inputs = new Map<string, string>();
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g))
+    inputs.set(m[1] as string, unescapeHtml(m[2] as string));
+  return inputs;
+}
+
+export function formAction(html: string): string {
+  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+  if (!action) throw new Error(`no form in the page: ${html.slice(0, 500)}`);
+  return unescapeHtml(action);
+}
+
+async function get(url: string, cookie = ''): Promise<Response> {
+  return fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+}
+
+async function post(url: string, form: Record<string, string>, cookie = ''): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
+    body: new URLSearchParams(form),
+  });
+}
+
+async function expectRedirect(res: Response, what: string): Promise<string> {
+  const location = res.headers.get('location');
+  if (res.status < 300 || res.status > 399 || !location)
+    throw new Error(`${what}: HTTP ${res.status} ${(await res.text()).slice(0, 800)}`);
+  return location;
+}
+
+/**
+ * The browser leg through the built-in demo IdP: /cli/login → demo IdP form → ACS → (role picker)
+ * → the CLI's loopback callback. `pick` is the index to choose on the gateway's role picker.
+ */
+export function demoIdpBrowser(user: { username: string; password: string }, pick?: number) {
+  return async (startUrl: string): Promise<void> => {
+    const origin = new URL(startUrl).origin;
+    const idpUrl = new URL(await expectRedirect(await get(startUrl), 'GET /cli/login'), origin).href;
+    const loginPage = await (await get(idpUrl)).text();
+    const fields = hiddenInputs(loginPage);
+    const submit = await post(`${origin}/demo-idp/login`, { ...Object.fromEntries(fields), ...user });
+    const postPage = await submit.text();
+    if (submit.status !== 200)
+      throw new Error(`demo IdP login: HTTP ${submit.status} ${postPage.slice(0, 500)}`);
+    const acs = await post(formAction(postPage), Object.fromEntries(hiddenInputs(postPage)));
+    let callback: string;
+    if (acs.status === 200 && pick !== undefined) {
+      const picker = await acs.text();
+      const cookie = (acs.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const choice = { ...Object.fromEntries(hiddenInputs(picker)), role: String(pick) };
+      callback = await expectRedirect(
+        await post(`${origin}${formAction(picker)}`, choice, cookie),
+        'role choice',
+      );
+    } else {
+      callback = await expectRedirect(acs, 'POST /saml-role/sso');
+    }
+    const landing = await get(callback);
+    if (landing.status !== 200)
+      throw new Error(`loopback callback: HTTP ${landing.status} ${await landing.text()}`);
+  };
+}
+
+// Node's ESM loader exposes a CJS module object as the default export, vitest the class itself.
+const StsClient = (Sts.default ?? Sts) as typeof Sts.default;
+const CredentialClient = (Credential.default ?? Credential) as typeof Credential.default;
+type CredentialClient = InstanceType<typeof CredentialClient>;
+
+/** GetCallerIdentity through the official STS SDK, signed with what the credentials client provides. */
+export async function callerIdentityWith(credential: CredentialClient, gatewayUrl: string) {
+  const client = new StsClient(
+    new OpenApi.$OpenApiUtil.Config({ credential, endpoint: new URL(gatewayUrl).host, protocol: 'http' }),
+  );
+  const { body } = await client.getCallerIdentity();
+  return body;
+}
+
+export function profileCredential(profile: string): CredentialClient {
+  return new CredentialClient(null, CLIProfileCredentialsProvider.builder().withProfileName(profile).build());
+}
+
+export function uriCredential(uri: string): CredentialClient {
+  return new CredentialClient(null, URICredentialsProvider.builder().withCredentialsURI(uri).build());
+}
