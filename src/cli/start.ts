@@ -24,6 +24,8 @@ import { setUpDemo } from './demo.js';
 export interface StartOptions {
   config?: string | undefined;
   demo?: boolean;
+  /** Keep the demo IdP's key here, so that several instances (and restarts) share one demo IdP. */
+  demoKeyDir?: string | undefined;
   host?: string;
   port?: number;
   /** Public base URL; default http://<host>:<port>. */
@@ -93,7 +95,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     ...(options.now ? { now: options.now } : {}),
   });
   try {
-    const demo = options.demo ? await setUpDemo(gw, logger) : undefined;
+    const demo = options.demo ? await setUpDemo(gw, logger, options.demoKeyDir) : undefined;
     if (options.config) {
       const loaded = await loadConfigFile(options.config);
       const result = await applyConfig(gw.directory, loaded.config, {

@@ -15,6 +15,7 @@ import { startSpInitiatedLogin } from '../sso/login.js';
 import { acceptRoleSsoResponse, type RoleSsoOutcome } from '../sso/role-sso.js';
 import { endSession, loadSession, saveSession, type ConsoleSession } from '../sso/sessions.js';
 import { acceptUserSsoResponse } from '../sso/user-sso.js';
+import { assertConsoleSessionActive } from '../sso/revocation.js';
 import { roleSsoSpMetadata, userSsoSpMetadata } from '../saml/sp-metadata.js';
 import type { GatewayMetrics } from './metrics.js';
 import { consolePage } from './pages/console.js';
@@ -159,7 +160,12 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
   });
 
   router.get('/console', async (ctx) => {
-    const session = await currentSession(ctx);
+    let session: ConsoleSession | undefined;
+    try {
+      session = await currentSession(ctx);
+    } catch (error) {
+      return renderError(ctx, error);
+    }
     if (!session) {
       ctx.status = 303;
       return ctx.redirect('/');
@@ -185,7 +191,7 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
   router.post('/logout', async (ctx) => {
     try {
       const form = await readForm(ctx);
-      const session = await currentSession(ctx);
+      const session = await storedSession(ctx);
       if (session && form.get('csrf') !== session.csrf) {
         throw new ApiError('Forbidden.CSRF', 'The sign-out did not come from the console page.', {
           check: 'csrf',
@@ -206,10 +212,26 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
     }
   });
 
-  async function currentSession(ctx: Context): Promise<ConsoleSession | undefined> {
+  async function storedSession(ctx: Context): Promise<ConsoleSession | undefined> {
     const id = await cookies.read(ctx);
     const session = id ? await loadSession(gw.store.ephemeral, id) : undefined;
     return session && session.expiresAt > gw.now() ? session : undefined;
+  }
+
+  /** The signed-in session; a revoked role session is ended and refused (InvalidSecurityToken.Revoked). */
+  async function currentSession(ctx: Context): Promise<ConsoleSession | undefined> {
+    const session = await storedSession(ctx);
+    if (!session) return undefined;
+    try {
+      await assertConsoleSessionActive(gw, session);
+    } catch (error) {
+      if (isApiError(error) && error.code === 'InvalidSecurityToken.Revoked') {
+        await endSession(gw.store.ephemeral, session.id);
+        cookies.clear(ctx);
+      }
+      throw error;
+    }
+    return session;
   }
 
   return router;

@@ -70,6 +70,12 @@ export function credentialResolver(gw: Gateway): CredentialResolver {
         );
       }
       const claims = decodeSecurityToken(await gw.sts.keyring(), securityToken, accessKeyId, gw.now());
+      if (claims.kind === 'AssumedRoleUser')
+        await gw.revocations.assertActive({
+          accountId: claims.acct,
+          roleName: claims.role ?? '',
+          issuedAt: claims.iat,
+        });
       const principal: Principal =
         claims.kind === 'RAMUser'
           ? {

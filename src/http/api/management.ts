@@ -5,7 +5,7 @@
  * same name.
  */
 import { ApiError } from '../../core/errors.js';
-import { principalArn } from '../../core/principal.js';
+import { principalArn, type Principal } from '../../core/principal.js';
 import { authorize, requestContext } from '../../core/sts/authorize.js';
 import type { Directory } from '../../core/ram/index.js';
 import type { Gateway } from '../../sso/gateway.js';
@@ -101,6 +101,32 @@ const RAM_ACTIONS: DirectoryAction[] = [
 /** Read-only actions leave the caches alone; every other one is a write. */
 const READ = /^(Get|List)/;
 
+const ACCESS_KEY_ACTIONS = new Set<string>([
+  'CreateAccessKey',
+  'ListAccessKeys',
+  'UpdateAccessKey',
+  'DeleteAccessKey',
+]);
+
+/**
+ * AccessKey calls without UserName act on the caller's own keys, as in RAM: a RAM user's, or the
+ * account's root keys when the account itself calls. A role session has no keys of its own.
+ */
+function ownAccessKeyParams(principal: Principal, params: Record<string, string>): Record<string, unknown> {
+  if (params.UserName !== undefined || params.UserPrincipalName !== undefined) return params;
+  switch (principal.type) {
+    case 'Account':
+      return { ...params, AccountPrincipal: true };
+    case 'RAMUser':
+      return { ...params, UserName: principal.userName };
+    case 'AssumedRoleUser':
+      throw new ApiError(
+        'MissingParameter',
+        'A role session has no AccessKeys of its own: name the user (UserName).',
+      );
+  }
+}
+
 /** The resource a management call names, for policy evaluation. */
 export function managementResource(accountId: string, params: Record<string, string>): string {
   const prefix = `acs:ram:*:${accountId}:`;
@@ -111,6 +137,28 @@ export function managementResource(accountId: string, params: Record<string, str
   if (params.GroupName && !user) return `${prefix}group/${params.GroupName}`;
   if (user) return `${prefix}user/${user}`;
   return `${prefix}*`;
+}
+
+/** The policy engine's word on `ram:<action>` by the signer on the resource the parameters name. */
+export async function authorizeManagementCall(
+  gw: Gateway,
+  ctx: RpcHandlerContext,
+  action: string,
+): Promise<Principal> {
+  const principal = principalOf(ctx.caller as NonNullable<RpcHandlerContext['caller']>);
+  const resource = managementResource(principal.accountId, ctx.params);
+  const decision = await authorize(gw.stsDirectory, principal, {
+    action: `ram:${action}`,
+    resource,
+    context: requestContext({ sourceIp: ctx.sourceIp, secureTransport: ctx.secureTransport }, gw.now()),
+  });
+  if (decision.decision !== 'Allow') {
+    throw new ApiError(
+      'NoPermission',
+      `${principalArn(principal)} is not allowed to call ram:${action} on ${resource}.`,
+    );
+  }
+  return principal;
 }
 
 function managementAction(
@@ -125,24 +173,13 @@ function managementAction(
     action,
     anonymous: false,
     handler: async (ctx: RpcHandlerContext) => {
-      const principal = principalOf(ctx.caller as NonNullable<RpcHandlerContext['caller']>);
-      const resource = managementResource(principal.accountId, ctx.params);
-      const decision = await authorize(gw.stsDirectory, principal, {
-        action: `ram:${action}`,
-        resource,
-        context: requestContext({ sourceIp: ctx.sourceIp, secureTransport: ctx.secureTransport }, gw.now()),
-      });
-      if (decision.decision !== 'Allow') {
-        throw new ApiError(
-          'NoPermission',
-          `${principalArn(principal)} is not allowed to call ram:${action} on ${resource}.`,
-        );
-      }
+      const principal = await authorizeManagementCall(gw, ctx, action);
+      const params = ACCESS_KEY_ACTIONS.has(action) ? ownAccessKeyParams(principal, ctx.params) : ctx.params;
       const operation = gw.directory[action] as (
         accountId: string,
         params: Record<string, unknown>,
       ) => Promise<Record<string, unknown>>;
-      const result = await operation(principal.accountId, ctx.params);
+      const result = await operation(principal.accountId, params);
       if (!READ.test(action)) gw.directoryChanged();
       return result ?? {};
     },
