@@ -1,0 +1,84 @@
+/**
+ * The gateway in a real browser (Debian's headless Chromium via playwright-core) with a real IdP
+ * (SimpleSAMLphp): SP-initiated login through SimpleSAMLphp's form, the role picker, the console
+ * and its hidden credentials, the credentials with the official STS SDK, and sign-out.
+ * Screenshots of the picker and the console go to artifacts/screenshots/ (gitignored).
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, saveScreenshot, type TestBrowser } from '../support/browser.js';
+import * as ssp from '../support/simplesamlphp-gateway.js';
+
+const ALICE = { username: 'alice', password: 'alice-browser-pw' };
+
+let env: ssp.SimpleSamlPhpGateway;
+let browser: TestBrowser;
+
+beforeAll(async () => {
+  env = await ssp.startSimpleSamlPhpGateway({
+    users: [ssp.ssoUser(ALICE.username, ALICE.password, ['Admin', 'ReadOnly'])],
+  });
+  await env.registerRoleSp({ validateAuthnRequest: true });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await env?.close();
+});
+
+describe('the gateway in Chromium with SimpleSAMLphp', () => {
+  it('logs in through the IdP form, picks a role, reads the credentials and signs out', async () => {
+    const gateway = env.gateway.url;
+    const page = await browser.newPage();
+
+    // SP-initiated: the gateway redirects to SimpleSAMLphp, which shows its login form.
+    await page.goto(`${gateway}/login?provider=${ssp.ACCOUNT}:${ssp.PROVIDER}`);
+    expect(page.url().startsWith(env.idp.baseUrl)).toBe(true);
+    await page.fill('#username', ALICE.username);
+    await page.fill('#password', ALICE.password);
+    await page.click('#submit_button');
+
+    // SimpleSAMLphp's auto-submit form posts the response to the gateway: alice has two roles.
+    await page.waitForURL(`${gateway}/saml-role/sso`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Choose a role');
+    const options = page.locator('#role-picker input[name="role"]');
+    expect(await options.count()).toBe(2);
+    await expect(page.locator('#role-picker').textContent()).resolves.toContain(ssp.roleArn('ReadOnly'));
+    expect(existsSync(await saveScreenshot(page, 'gateway-browser-role-picker'))).toBe(true);
+    await page.locator('label', { hasText: ssp.roleArn('ReadOnly') }).click();
+    await page.click('#role-picker button[type="submit"]');
+
+    await page.waitForURL(`${gateway}/console`);
+    await expect(page.locator('#role-name').textContent()).resolves.toBe('ReadOnly');
+    await expect(page.locator('#session-name').textContent()).resolves.toBe(ssp.upn('alice'));
+    await expect(page.locator('#arn').textContent()).resolves.toBe(
+      `acs:ram::${ssp.ACCOUNT}:assumed-role/ReadOnly/${ssp.upn('alice')}`,
+    );
+    const secret = page.locator('#access-key-secret');
+    const token = page.locator('#security-token');
+    expect(await secret.isVisible()).toBe(false);
+    await page.click('button[data-reveal="access-key-secret"]');
+    await page.click('button[data-reveal="security-token"]');
+    expect(await secret.isVisible()).toBe(true);
+    expect(await token.isVisible()).toBe(true);
+    const keys = {
+      accessKeyId: (await page.locator('#access-key-id').innerText()).trim(),
+      accessKeySecret: (await secret.innerText()).trim(),
+      securityToken: (await token.innerText()).trim(),
+    };
+    expect(keys.accessKeyId).toMatch(/^STS\.[A-Za-z0-9]{24}$/);
+    expect(keys.accessKeySecret).toMatch(/^[A-Za-z0-9]{44}$/);
+    expect(existsSync(await saveScreenshot(page, 'gateway-browser-console'))).toBe(true);
+
+    const me = await ssp.callerIdentity(gateway, keys);
+    expect(me).toMatchObject({ identityType: 'AssumedRoleUser', accountId: ssp.ACCOUNT });
+    expect(me?.arn).toBe(`acs:ram::${ssp.ACCOUNT}:assumed-role/ReadOnly/${ssp.upn('alice')}`);
+
+    await page.click('#sign-out');
+    await page.waitForURL(`${gateway}/`);
+    await page.goto(`${gateway}/console`);
+    expect(page.url()).toBe(`${gateway}/`);
+    expect(await page.locator('#access-key-id').count()).toBe(0);
+  });
+});

@@ -1,0 +1,250 @@
+/**
+ * The gateway end to end with a real IdP, SimpleSAMLphp 1.19 from Debian's packages: role-based
+ * SSO IdP- and SP-initiated, response-signed, assertion-signed and encrypted (AES-128-CBC, allowed
+ * per provider), user-based SSO, and the credentials working with the official STS SDK.
+ */
+import { DOMParser, type Document } from '@xmldom/xmldom';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSession, inputValue, textOfId, type WebPage } from '../support/gateway-client.js';
+import {
+  ACCOUNT,
+  callerIdentity,
+  PROVIDER,
+  ROLE_SP_ENTITY_ID,
+  roleArn,
+  ssoUser,
+  startSimpleSamlPhpGateway,
+  upn,
+  type SimpleSamlPhpGateway,
+} from '../support/simplesamlphp-gateway.js';
+import { completeSpInitiatedLogin, idpInitiatedLogin } from '../support/simplesamlphp.js';
+
+const ALICE = { username: 'alice', password: 'alice-pw-1' }; // Admin and ReadOnly: the picker
+const BOB = { username: 'bob', password: 'bob-pw-2' }; // ReadOnly only
+const SAMLP = 'urn:oasis:names:tc:SAML:2.0:protocol';
+const SAML = 'urn:oasis:names:tc:SAML:2.0:assertion';
+const DS = 'http://www.w3.org/2000/09/xmldsig#';
+
+let env: SimpleSamlPhpGateway;
+let gatewayUrl: string;
+
+beforeAll(async () => {
+  env = await startSimpleSamlPhpGateway({
+    users: [
+      ssoUser(ALICE.username, ALICE.password, ['Admin', 'ReadOnly']),
+      ssoUser(BOB.username, BOB.password, ['ReadOnly']),
+    ],
+    allowAesCbc: true,
+  });
+  gatewayUrl = env.gateway.url;
+});
+
+afterAll(() => env?.close());
+
+type Login = typeof ALICE;
+
+/** IdP-initiated login at SimpleSAMLphp; the auto-submit form is posted to the gateway. */
+async function idpInitiated(user: Login, spEntityId = ROLE_SP_ENTITY_ID) {
+  const login = await idpInitiatedLogin(env.idp, { spEntityId, ...user });
+  const browser = new WebSession();
+  const answer = await browser.request(login.acsUrl, { SAMLResponse: login.samlResponse });
+  return { browser, answer, login };
+}
+
+async function consoleOf(browser: WebSession): Promise<WebPage> {
+  const page = await browser.request(`${gatewayUrl}/console`);
+  expect(page.status).toBe(200);
+  return page;
+}
+
+function decode(samlResponse: string): Document {
+  const xml = Buffer.from(samlResponse, 'base64').toString('utf8');
+  return new DOMParser().parseFromString(xml, 'text/xml');
+}
+
+/** Local names of the elements that carry a ds:Signature as a direct child. */
+function signedElements(doc: Document): string[] {
+  return Array.from(doc.getElementsByTagNameNS(DS, 'Signature')).map((s) => s.parentNode?.localName ?? '');
+}
+
+function consoleKeys(page: WebPage) {
+  return {
+    accessKeyId: textOfId(page.html, 'access-key-id') ?? '',
+    accessKeySecret: textOfId(page.html, 'access-key-secret') ?? '',
+    securityToken: textOfId(page.html, 'security-token') ?? '',
+  };
+}
+
+describe('role-based SSO through SimpleSAMLphp (IdP-initiated)', () => {
+  beforeAll(() => env.registerRoleSp()); // SimpleSAMLphp's defaults: Response and Assertion signed
+
+  it('signs a one-role user straight into the console as that role', async () => {
+    const { browser, answer, login } = await idpInitiated(BOB);
+    expect(login.acsUrl).toBe(env.roleAcs);
+    expect(signedElements(decode(login.samlResponse)).sort()).toEqual(['Assertion', 'Response']);
+    expect(answer.status).toBe(303);
+    expect(answer.location).toBe('/console');
+    const page = await consoleOf(browser);
+    expect(textOfId(page.html, 'role-name')).toBe('ReadOnly');
+    expect(textOfId(page.html, 'session-name')).toBe(upn('bob'));
+    expect(textOfId(page.html, 'arn')).toBe(`acs:ram::${ACCOUNT}:assumed-role/ReadOnly/${upn('bob')}`);
+    expect(textOfId(page.html, 'access-key-id')).toMatch(/^STS\.[A-Za-z0-9]{24}$/);
+  });
+
+  it('offers a several-role user the picker and signs in to the chosen role', async () => {
+    const { browser, answer } = await idpInitiated(ALICE);
+    expect(answer.status).toBe(200);
+    expect(answer.html).toContain('Choose a role');
+    const offered = [...answer.html.matchAll(/acs:ram::\d+:role\/\w+/g)].map((m) => m[0]);
+    expect(new Set(offered)).toEqual(new Set([roleArn('Admin'), roleArn('ReadOnly')]));
+    const readOnly = offered.indexOf(roleArn('ReadOnly'));
+    const chosen = await browser.request(`${gatewayUrl}/saml-role/choose`, {
+      pending: inputValue(answer.html, 'pending') ?? '',
+      csrf: inputValue(answer.html, 'csrf') ?? '',
+      role: String(readOnly),
+    });
+    expect(chosen.status).toBe(303);
+    const page = await consoleOf(browser);
+    expect(textOfId(page.html, 'role-name')).toBe('ReadOnly');
+    expect(textOfId(page.html, 'arn')).toBe(`acs:ram::${ACCOUNT}:assumed-role/ReadOnly/${upn('alice')}`);
+  });
+
+  it('refuses the same SimpleSAMLphp response a second time (replay)', async () => {
+    const { login } = await idpInitiated(BOB);
+    const again = await new WebSession().request(login.acsUrl, { SAMLResponse: login.samlResponse });
+    expect(again.status).toBe(401);
+    expect(again.html).toContain('<code>replay</code>');
+  });
+
+  it('gives temporary credentials that the official STS SDK accepts (GetCallerIdentity)', async () => {
+    const { browser } = await idpInitiated(BOB);
+    const me = await callerIdentity(gatewayUrl, consoleKeys(await consoleOf(browser)));
+    expect(me).toMatchObject({ identityType: 'AssumedRoleUser', accountId: ACCOUNT });
+    expect(me?.arn).toBe(`acs:ram::${ACCOUNT}:assumed-role/ReadOnly/${upn('bob')}`);
+  });
+});
+
+describe('role-based SSO through SimpleSAMLphp (SP-initiated)', () => {
+  beforeAll(() => env.registerRoleSp({ validateAuthnRequest: true }));
+
+  it('sends a signed AuthnRequest, binds the answer to it (InResponseTo) and returns to the kept path', async () => {
+    const browser = new WebSession();
+    const start = await browser.request(
+      `${gatewayUrl}/login?provider=${ACCOUNT}:${PROVIDER}&return_to=/console%3Ftab%3Dcredentials`,
+    );
+    expect(start.status).toBe(302);
+    const redirect = new URL(start.location ?? '');
+    expect(redirect.href.startsWith(env.idp.ssoUrl)).toBe(true);
+    expect(redirect.searchParams.get('Signature')).toBeTruthy(); // SimpleSAMLphp validates it
+    const login = await completeSpInitiatedLogin(env.idp, redirect.href, BOB);
+    const requestId = decode(login.samlResponse).documentElement?.getAttribute('InResponseTo');
+    expect(requestId).toMatch(/^_[0-9a-f]{40}$/);
+    const answer = await browser.request(login.acsUrl, {
+      SAMLResponse: login.samlResponse,
+      RelayState: login.relayState ?? '',
+    });
+    expect(answer.status).toBe(303);
+    expect(answer.location).toBe('/console?tab=credentials');
+    expect(textOfId((await consoleOf(browser)).html, 'role-name')).toBe('ReadOnly');
+  });
+
+  it('refuses an IdP-initiated response that claims to answer a request the gateway never sent', async () => {
+    // SimpleSAMLphp answers a forged AuthnRequest ID only if the SP signs it, so take a real
+    // one, let it be used up, and answer it again.
+    const browser = new WebSession();
+    const start = await browser.request(`${gatewayUrl}/login?provider=${ACCOUNT}:${PROVIDER}`);
+    const first = await completeSpInitiatedLogin(env.idp, start.location ?? '', BOB);
+    expect((await browser.request(first.acsUrl, { SAMLResponse: first.samlResponse })).status).toBe(303);
+    const second = await completeSpInitiatedLogin(env.idp, start.location ?? '', BOB);
+    const refused = await new WebSession().request(second.acsUrl, { SAMLResponse: second.samlResponse });
+    expect(refused.status).toBe(401);
+    expect(refused.html).toContain('<code>in-response-to</code>');
+  });
+});
+
+describe('signing and encryption variants', () => {
+  it.each([
+    ['Response', { signResponse: true, signAssertion: false }],
+    ['Assertion', { signResponse: false, signAssertion: true }],
+  ])('accepts a response signed only on the %s', async (signed, options) => {
+    await env.registerRoleSp(options);
+    const { browser, answer, login } = await idpInitiated(BOB);
+    expect(signedElements(decode(login.samlResponse))).toEqual([signed]);
+    expect(answer.status).toBe(303);
+    expect(textOfId((await consoleOf(browser)).html, 'role-name')).toBe('ReadOnly');
+  });
+
+  it('refuses a response signed nowhere', async () => {
+    await env.registerRoleSp({ signResponse: false, signAssertion: false });
+    const { answer, login } = await idpInitiated(BOB);
+    expect(signedElements(decode(login.samlResponse))).toEqual([]);
+    expect(answer.status).toBe(401);
+    expect(answer.html).toContain('AuthenticationFail.SAMLAssertion.Invalid');
+  });
+
+  it('decrypts an encrypted assertion (AES-128-CBC allowed for this provider) with the SP key', async () => {
+    await env.registerRoleSp({ signResponse: false, encryptionCertPem: env.spCerts.encryptionCertPem });
+    const { browser, answer, login } = await idpInitiated(ALICE);
+    const doc = decode(login.samlResponse);
+    expect(doc.getElementsByTagNameNS(SAML, 'EncryptedAssertion')).toHaveLength(1);
+    expect(doc.getElementsByTagNameNS(SAML, 'Assertion')).toHaveLength(0);
+    expect(doc.documentElement?.namespaceURI).toBe(SAMLP);
+    expect(answer.status).toBe(200); // alice has two roles: the picker
+    const chosen = await browser.request(`${gatewayUrl}/saml-role/choose`, {
+      pending: inputValue(answer.html, 'pending') ?? '',
+      csrf: inputValue(answer.html, 'csrf') ?? '',
+      role: '0',
+    });
+    expect(chosen.status).toBe(303);
+    expect(textOfId((await consoleOf(browser)).html, 'session-name')).toBe(upn('alice'));
+  });
+
+  it('refuses the same encrypted response at the decryption check on a gateway without the AES-CBC allowance', async () => {
+    await env.registerRoleSp({ signResponse: false, encryptionCertPem: env.spCerts.encryptionCertPem });
+    const strict = await env.startTwin({ allowAesCbcProviders: [] });
+    const login = await idpInitiatedLogin(env.idp, { spEntityId: ROLE_SP_ENTITY_ID, ...BOB });
+    const answer = await new WebSession().request(`${strict}/saml-role/sso`, {
+      SAMLResponse: login.samlResponse,
+    });
+    expect(answer.status).toBe(401);
+    expect(answer.html).toContain('<code>decryption</code>');
+  });
+});
+
+describe('user-based SSO through SimpleSAMLphp', () => {
+  beforeAll(() => env.registerUserSp());
+
+  it('maps the NameID <user>@<alias>.onaliyun.com to the RAM user (IdP-initiated)', async () => {
+    const { browser, answer, login } = await idpInitiated(ALICE, env.userAcs);
+    const nameId = decode(login.samlResponse).getElementsByTagNameNS(SAML, 'NameID')[0];
+    expect(nameId?.textContent).toBe(upn('alice'));
+    expect(answer.status).toBe(303);
+    const page = await consoleOf(browser);
+    expect(textOfId(page.html, 'user-name')).toBe('alice');
+    expect(textOfId(page.html, 'arn')).toBe(`acs:ram::${ACCOUNT}:user/alice`);
+    const me = await callerIdentity(gatewayUrl, consoleKeys(page));
+    expect(me).toMatchObject({ identityType: 'RAMUser', arn: `acs:ram::${ACCOUNT}:user/alice` });
+  });
+
+  it('signs in SP-initiated from /login?account=<id>', async () => {
+    const browser = new WebSession();
+    const start = await browser.request(`${gatewayUrl}/login?account=${ACCOUNT}`);
+    expect(start.status).toBe(302);
+    const login = await completeSpInitiatedLogin(env.idp, start.location ?? '', BOB);
+    expect(login.acsUrl).toBe(env.userAcs);
+    const answer = await browser.request(login.acsUrl, {
+      SAMLResponse: login.samlResponse,
+      RelayState: login.relayState ?? '',
+    });
+    expect(answer.status).toBe(303);
+    expect(textOfId((await consoleOf(browser)).html, 'user-name')).toBe('bob');
+  });
+
+  it('refuses a role-SSO response posted to the user ACS', async () => {
+    await env.registerRoleSp();
+    const login = await idpInitiatedLogin(env.idp, { spEntityId: ROLE_SP_ENTITY_ID, ...BOB });
+    const answer = await new WebSession().request(env.userAcs, { SAMLResponse: login.samlResponse });
+    expect(answer.status).toBe(401);
+    expect(answer.html).toMatch(/<code>(destination|recipient|audience)<\/code>/);
+  });
+});
