@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { attr, childElements, ownId } from '../xml/index.js';
 import type { VerifiedAssertion } from '../types.js';
 import { established, SAML_NS, type Context } from './context.js';
-import { CheckFailure, ensure } from './pipeline.js';
+import { CheckFailure, type Detail, ensure } from './pipeline.js';
 import { instant, iso, oneChild, wholeText } from './values.js';
 
 const MAX_ATTRIBUTE_NAME = 1024;
@@ -39,7 +39,7 @@ function readAttributes(ctx: Context): Record<string, string[]> {
   return attributes;
 }
 
-export function checkSubject(ctx: Context): string {
+export function checkSubject(ctx: Context): Detail {
   const subject = oneChild(established(ctx.assertion, 'the assertion'), 'Subject', 'the Assertion');
   ensure(subject, 'the Assertion has no Subject');
   ensure(
@@ -62,7 +62,7 @@ export function checkSubject(ctx: Context): string {
     detail = 'no NameID (Subject carries only a confirmation)';
   }
   claimsOf.set(ctx, claims);
-  return `${detail}; ${Object.keys(claims.attributes).length} attribute(s), values whole`;
+  return () => `${detail}; ${Object.keys(claims.attributes).length} attribute(s), values whole`;
 }
 
 function replayKey(issuer: string, assertionId: string): string {
@@ -96,7 +96,7 @@ function expiryOf(ctx: Context): number {
   return Math.min(...limits);
 }
 
-export async function checkReplay(ctx: Context): Promise<string> {
+export async function checkReplay(ctx: Context): Promise<Detail> {
   const id = assertionIdOf(ctx);
   const store = ctx.opts.replay;
   if (store === 'skip') {
@@ -107,7 +107,7 @@ export async function checkReplay(ctx: Context): Promise<string> {
   const ttl = Math.max(1, Math.ceil(until - ctx.opts.now));
   const fresh = await store.putIfAbsent(replayKey(issuerText(ctx), id), String(ctx.opts.now), ttl);
   if (!fresh) throw new CheckFailure(`Assertion ID "${id}" was already accepted (replay)`);
-  return `Assertion ID "${id}" first use, remembered until ${iso(until)}`;
+  return () => `Assertion ID "${id}" first use, remembered until ${iso(until)}`;
 }
 
 export function buildVerifiedAssertion(ctx: Context): VerifiedAssertion {

@@ -1,7 +1,7 @@
 /** Assertion-level steps: bearer confirmation, Recipient, Audience, time windows, AuthnStatement. */
 import { attr, childElements, type XmlElement } from '../xml/index.js';
 import { BEARER, established, SAML_NS, type Context } from './context.js';
-import { CheckFailure, ensure } from './pipeline.js';
+import { CheckFailure, type Detail, ensure } from './pipeline.js';
 import { instant, iso, matchEndpoint, oneChild, wholeText } from './values.js';
 
 const EXPIRED = 'AuthenticationFail.SAMLAssertion.Expired' as const;
@@ -13,7 +13,7 @@ function subjectOf(ctx: Context): XmlElement {
   return subject;
 }
 
-export function checkSubjectConfirmation(ctx: Context): string {
+export function checkSubjectConfirmation(ctx: Context): Detail {
   const subject = subjectOf(ctx);
   const bearers = childElements(subject, SAML_NS, 'SubjectConfirmation').filter(
     (c) => attr(c, 'Method') === BEARER,
@@ -44,10 +44,10 @@ export function checkSubjectConfirmation(ctx: Context): string {
   ensure(recipient !== null && recipient !== '', 'the bearer SubjectConfirmationData has no Recipient');
   ensure(notOnOrAfter !== null, 'the bearer SubjectConfirmationData has no NotOnOrAfter');
   ctx.confirmation = { recipient, notOnOrAfter, inResponseTo: attr(d, 'InResponseTo') };
-  return `one bearer confirmation, Recipient and NotOnOrAfter ${iso(notOnOrAfter)}`;
+  return () => `one bearer confirmation, Recipient and NotOnOrAfter ${iso(notOnOrAfter)}`;
 }
 
-export function checkRecipient(ctx: Context): string {
+export function checkRecipient(ctx: Context): Detail {
   const { recipient } = established(ctx.confirmation, 'the confirmation');
   if (recipient === null) return 'not applicable (bare WS-Fed Assertion has no Recipient)';
   const match = matchEndpoint(recipient, ctx.opts.acsUrls);
@@ -64,7 +64,7 @@ function conditionsOf(ctx: Context): XmlElement {
   return conditions;
 }
 
-export function checkAudience(ctx: Context): string {
+export function checkAudience(ctx: Context): Detail {
   const restrictions = childElements(conditionsOf(ctx), SAML_NS, 'AudienceRestriction');
   ensure(restrictions.length > 0, 'the Conditions hold no AudienceRestriction');
   const all: string[] = [];
@@ -78,10 +78,10 @@ export function checkAudience(ctx: Context): string {
         `no Audience of [${audiences.map((a) => `"${a}"`).join(', ')}] is the SP entityID ${ctx.opts.audiences.map((a) => `"${a}"`).join(' or ')}`,
     );
   }
-  return `[${all.map((a) => `"${a}"`).join(', ')}] includes the SP entityID`;
+  return () => `[${all.map((a) => `"${a}"`).join(', ')}] includes the SP entityID`;
 }
 
-export function checkNotBefore(ctx: Context): string {
+export function checkNotBefore(ctx: Context): Detail {
   const notBefore = instant(conditionsOf(ctx), 'NotBefore', 'Conditions');
   if (notBefore === null) return 'Conditions has no NotBefore';
   const { now, skewMs } = ctx.opts;
@@ -90,10 +90,10 @@ export function checkNotBefore(ctx: Context): string {
       `Conditions NotBefore ${iso(notBefore)} is after now ${iso(now)} + ${skewMs / 1000} s skew`,
     );
   }
-  return `NotBefore ${iso(notBefore)} ≤ now ${iso(now)} + ${skewMs / 1000} s`;
+  return () => `NotBefore ${iso(notBefore)} ≤ now ${iso(now)} + ${skewMs / 1000} s`;
 }
 
-export function checkNotOnOrAfter(ctx: Context): string {
+export function checkNotOnOrAfter(ctx: Context): Detail {
   const { now, skewMs } = ctx.opts;
   const limits: Array<[string, number]> = [];
   const conditionsLimit = instant(conditionsOf(ctx), 'NotOnOrAfter', 'Conditions');
@@ -109,13 +109,12 @@ export function checkNotOnOrAfter(ctx: Context): string {
       );
     }
   }
-  return (
+  return () =>
     limits.map(([where, limit]) => `${where} ${iso(limit)}`).join(', ') +
-    ` > now ${iso(now)} - ${skewMs / 1000} s`
-  );
+    ` > now ${iso(now)} - ${skewMs / 1000} s`;
 }
 
-export function checkAuthnStatement(ctx: Context): string {
+export function checkAuthnStatement(ctx: Context): Detail {
   const statements = childElements(established(ctx.assertion, 'the assertion'), SAML_NS, 'AuthnStatement');
   ensure(
     statements.length === 1,
@@ -132,5 +131,6 @@ export function checkAuthnStatement(ctx: Context): string {
       EXPIRED,
     );
   }
-  return `AuthnInstant ${iso(authnInstant)}${sessionEnd === null ? '' : `, SessionNotOnOrAfter ${iso(sessionEnd)}`}`;
+  return () =>
+    `AuthnInstant ${iso(authnInstant)}${sessionEnd === null ? '' : `, SessionNotOnOrAfter ${iso(sessionEnd)}`}`;
 }

@@ -30,9 +30,24 @@ export function ensure(
   if (!condition) throw new CheckFailure(typeof message === 'string' ? message : message(), code);
 }
 
+/** What a step compared: a string, or a function building it only when someone reads the record. */
+export type Detail = string | (() => string);
+
 export interface Step<C> {
   name: ResponseCheck;
-  run: (ctx: C) => string | Promise<string>;
+  run: (ctx: C) => Detail | Promise<Detail>;
+}
+
+function record(name: ResponseCheck, detail: Detail): CheckRecord {
+  if (typeof detail === 'string') return { name, ok: true, detail };
+  let text: string | undefined;
+  return {
+    name,
+    ok: true,
+    get detail() {
+      return (text ??= detail());
+    },
+  };
 }
 
 export type PipelineOutcome =
@@ -44,8 +59,8 @@ export async function runPipeline<C>(steps: readonly Step<C>[], ctx: C): Promise
   for (const step of steps) {
     try {
       const ran = step.run(ctx);
-      const detail = typeof ran === 'string' ? ran : await ran; // no microtask for the synchronous steps
-      checks.push({ name: step.name, ok: true, detail });
+      const detail = typeof ran === 'string' || typeof ran === 'function' ? ran : await ran;
+      checks.push(record(step.name, detail));
     } catch (err) {
       const failure =
         err instanceof CheckFailure

@@ -1,13 +1,13 @@
 /** Response-level steps: Status, Issuer, Destination, InResponseTo. */
 import { attr, childElements, firstChild } from '../xml/index.js';
 import { established, SAML_NS, SAMLP_NS, type Context } from './context.js';
-import { ensure } from './pipeline.js';
+import { type Detail, ensure } from './pipeline.js';
 import { matchEndpoint, oneChild, wholeText } from './values.js';
 
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 const ENTITY_FORMAT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:entity';
 
-export function checkStatus(ctx: Context): string {
+export function checkStatus(ctx: Context): Detail {
   const response = ctx.response;
   if (!response) return 'bare Assertion: no Status';
   const statuses = childElements(response, SAMLP_NS, 'Status');
@@ -32,7 +32,7 @@ function issuerOf(el: Context['response'] & object, where: string): string | nul
   return wholeText(issuer, () => `${where} Issuer`);
 }
 
-export function checkIssuer(ctx: Context): string {
+export function checkIssuer(ctx: Context): Detail {
   const assertion = established(ctx.assertion, 'the assertion');
   const assertionIssuer = issuerOf(assertion, 'Assertion');
   ensure(assertionIssuer, 'the Assertion has no Issuer');
@@ -57,7 +57,7 @@ export function checkIssuer(ctx: Context): string {
   return `"${assertionIssuer}" = entityID${responseIssuer === null ? ' (Response has no Issuer)' : ' (Response and Assertion)'}`;
 }
 
-export function checkDestination(ctx: Context): string {
+export function checkDestination(ctx: Context): Detail {
   const response = ctx.response;
   if (!response) return 'bare Assertion: no Destination';
   const destination = attr(response, 'Destination');
@@ -91,7 +91,7 @@ function inResponseToValues(ctx: Context): Array<[string, string]> {
   return values;
 }
 
-export function checkInResponseTo(ctx: Context): string {
+export function checkInResponseTo(ctx: Context): Detail {
   const values = inResponseToValues(ctx);
   const shown = values.map(([where, v]) => `${where} "${v}"`).join(', ');
   const expected = ctx.opts.expectedRequestId;

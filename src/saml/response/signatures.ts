@@ -17,7 +17,7 @@ import {
   type XmlElement,
 } from '../xml/index.js';
 import { DSIG_NS, SAML_NS, established, type Context } from './context.js';
-import { CheckFailure, ensure } from './pipeline.js';
+import { CheckFailure, type Detail, ensure } from './pipeline.js';
 
 const SIGNATURE_CHECKS: readonly SignatureCheck[] = [
   'signature-algorithm',
@@ -77,7 +77,7 @@ function describeOk(o: Outcome, check: SignatureCheck): string {
 }
 
 /** One of the four signature steps: fails if a signature failed at exactly this check. */
-export function signatureStep(check: SignatureCheck): (ctx: Context) => string {
+export function signatureStep(check: SignatureCheck): (ctx: Context) => Detail {
   const position = SIGNATURE_CHECKS.indexOf(check);
   return (ctx) => {
     const list = outcomesOf(ctx);
@@ -91,28 +91,38 @@ export function signatureStep(check: SignatureCheck): (ctx: Context) => string {
       ctx.responseSigned = list.some((o) => o.label === 'Response' && o.result.ok);
       ctx.assertionSigned = list.some((o) => o.label === 'Assertion' && o.result.ok);
     }
-    return list.map((o) => describeOk(o, check)).join('; ');
+    return () => list.map((o) => describeOk(o, check)).join('; ');
   };
 }
 
 /** Namespace declarations in scope at `el` (nearest wins), so a decrypted fragment parses as if in place. */
-function inScopeNamespaces(el: XmlElement): string {
+function inScopeNamespaces(el: XmlElement): Map<string, string> {
   const seen = new Map<string, string>();
   for (let e: XmlElement | null = el; e; e = e.parent) {
     for (const ns of e.namespaces) if (!seen.has(ns.prefix)) seen.set(ns.prefix, ns.uri);
   }
-  const escape = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-  return [...seen].map(([p, uri]) => ` ${p === '' ? 'xmlns' : `xmlns:${p}`}="${escape(uri)}"`).join('');
+  return seen;
 }
 
 const WRAPPER_NS = 'urn:ramgate:decrypted';
 
+/** `<p:w xmlns:p=…>` declaring every namespace in scope at the EncryptedAssertion, p not among them. */
+function wrapperTags(encrypted: XmlElement): [string, string] {
+  const scope = inScopeNamespaces(encrypted);
+  let prefix = 'rg';
+  while (scope.has(prefix)) prefix += 'x';
+  const escape = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  const decls = [...scope]
+    .map(([p, uri]) => ` ${p === '' ? 'xmlns' : `xmlns:${p}`}="${escape(uri)}"`)
+    .join('');
+  return [`<${prefix}:w xmlns:${prefix}="${WRAPPER_NS}"${decls}>`, `</${prefix}:w>`];
+}
+
 function parseDecrypted(encrypted: XmlElement, xml: string): XmlElement {
   let wrapper: XmlElement;
   try {
-    wrapper = parseXml(
-      `<rg:w xmlns:rg="${WRAPPER_NS}"${inScopeNamespaces(encrypted)}>${xml}</rg:w>`,
-    ).documentElement;
+    const [open, close] = wrapperTags(encrypted);
+    wrapper = parseXml(`${open}${xml}${close}`).documentElement;
   } catch (err) {
     if (err instanceof XmlRejection)
       throw new CheckFailure(`the decrypted content is not acceptable XML: ${err.message}`);
@@ -154,7 +164,7 @@ function parseDecrypted(encrypted: XmlElement, xml: string): XmlElement {
   return assertion;
 }
 
-export function decrypt(ctx: Context): string {
+export function decrypt(ctx: Context): Detail {
   const encrypted = ctx.encryptedAssertion;
   if (!encrypted) return 'not encrypted';
   ensure(
@@ -176,7 +186,7 @@ export function decrypt(ctx: Context): string {
   return `decrypted with ${shortAlg(result.keyTransport)} + ${shortAlg(result.dataAlgorithm)} to one Assertion`;
 }
 
-export function checkAssertionSigned(ctx: Context): string {
+export function checkAssertionSigned(ctx: Context): Detail {
   if (!ctx.encryptedAssertion) {
     return ctx.assertionSigned
       ? 'the Assertion carries a verified signature'

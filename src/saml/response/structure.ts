@@ -8,9 +8,9 @@ import {
   type XmlElement,
 } from '../xml/index.js';
 import { DSIG_NS, SAML_NS, SAMLP_NS, established, type Context } from './context.js';
-import { CheckFailure, ensure } from './pipeline.js';
+import { CheckFailure, type Detail, ensure } from './pipeline.js';
 
-export function parseWellFormed(ctx: Context): string {
+export function parseWellFormed(ctx: Context): Detail {
   try {
     ctx.doc = parseXml(ctx.xml);
   } catch (err) {
@@ -24,7 +24,7 @@ export function parseWellFormed(ctx: Context): string {
   return `parsed: ${ctx.doc.elementCount} elements, ${ctx.doc.commentCount} comments, ${ctx.doc.cdataCount} CDATA sections`;
 }
 
-export function checkLimits(ctx: Context): string {
+export function checkLimits(ctx: Context): Detail {
   ensure(ctx.limitsFailure === null, ctx.limitsFailure ?? '');
   return `${established(ctx.doc, 'the document').elementCount} elements within the depth, element, attribute and text caps`;
 }
@@ -32,7 +32,7 @@ export function checkLimits(ctx: Context): string {
 const isA = (el: XmlElement, ns: string, localName: string) =>
   el.namespaceURI === ns && el.localName === localName;
 
-export function checkRoot(ctx: Context): string {
+export function checkRoot(ctx: Context): Detail {
   const root = established(ctx.doc, 'the document').documentElement;
   if (isA(root, SAMLP_NS, 'Response')) {
     const version = root.attributes.find((a) => a.localName === 'Version' && a.namespaceURI === null)?.value;
@@ -58,14 +58,14 @@ export function checkRoot(ctx: Context): string {
   );
 }
 
-export function checkUniqueIds(ctx: Context): string {
+export function checkUniqueIds(ctx: Context): Detail {
   const root = established(ctx.doc, 'the document').documentElement;
   const ids = collectIds(root);
   ensure(ids.duplicates.length === 0, () => `ID value(s) used more than once: ${ids.duplicates.join(', ')}`);
   return `${ids.byId.size} distinct ID values`;
 }
 
-export function checkAssertionCount(ctx: Context): string {
+export function checkAssertionCount(ctx: Context): Detail {
   const root = established(ctx.doc, 'the document').documentElement;
   const found: XmlElement[] = [];
   walkElements(root, (el) => {
@@ -87,7 +87,7 @@ export function checkAssertionCount(ctx: Context): string {
   return `one ${only.localName}${ctx.response ? ', a direct child of the Response' : ' (the document element)'}`;
 }
 
-export function checkSignaturePlacement(ctx: Context): string {
+export function checkSignaturePlacement(ctx: Context): Detail {
   const root = established(ctx.doc, 'the document').documentElement;
   let count = 0;
   walkElements(root, (el) => {
@@ -112,7 +112,7 @@ export function checkSignaturePlacement(ctx: Context): string {
   }`;
 }
 
-export function checkSignaturePresent(ctx: Context): string {
+export function checkSignaturePresent(ctx: Context): Detail {
   if (ctx.opts.requireSignedAssertion && ctx.assertion) {
     ensure(ctx.assertionSignature, 'the Assertion must carry its own signature (requireSignedAssertion)');
   }

@@ -208,6 +208,12 @@ describe('verifyResponse', () => {
     expect(outcome(await verify({ inResponseTo: null, encrypt: true, sign: 'none' }, sp))).toMatch(
       /^assertion-signed: /,
     );
+    // The decrypted fragment is parsed within the namespaces in scope, whatever prefixes they use.
+    const busy = (xml: string) =>
+      xml.replace('<saml2p:Response ', '<saml2p:Response xmlns:rg="urn:x" xmlns:rgx="urn:y" ');
+    expect(outcome(await verify({ inResponseTo: null, encrypt: true, editResponse: busy }, sp))).toBe(
+      'accepted',
+    );
   });
 
   it('refuses oversize, non-base64 and DOCTYPE input before parsing', async () => {
