@@ -29,9 +29,13 @@ export function lookupNamespace(el: XmlElement | null, prefix: string): string |
   return null;
 }
 
-function resolvePrefix(prefix: string, own: readonly XmlNsDecl[], parent: XmlElement | null): string | null {
+/** The bindings in scope at a start tag: prefix → URI (null for an undeclared default namespace). */
+export type NamespaceScope = ReadonlyMap<string, string | null>;
+
+function resolvePrefix(prefix: string, own: readonly XmlNsDecl[], scope: NamespaceScope): string | null {
+  if (prefix === 'xml') return XML_NS;
   for (const d of own) if (d.prefix === prefix) return d.uri === '' ? null : d.uri;
-  return lookupNamespace(parent, prefix);
+  return scope.get(prefix) ?? null;
 }
 
 function splitQName(name: string): { prefix: string | null; local: string } | null {
@@ -55,7 +59,7 @@ function checkDeclaration(prefix: string, uri: string): string | null {
 export function resolveNamespaces(
   name: string,
   raw: readonly RawAttr[],
-  parent: XmlElement | null,
+  scope: NamespaceScope,
 ): ResolvedStartTag | string {
   const namespaces: XmlNsDecl[] = [];
   const plain: RawAttr[] = [];
@@ -73,7 +77,7 @@ export function resolveNamespaces(
   }
   const qname = splitQName(name);
   if (!qname) return `element name ${name} is not a valid QName`;
-  const elementNs = resolvePrefix(qname.prefix ?? '', namespaces, parent);
+  const elementNs = resolvePrefix(qname.prefix ?? '', namespaces, scope);
   if (qname.prefix !== null && elementNs === null)
     return `prefix ${qname.prefix} of <${name}> is not declared`;
   const attributes: XmlAttr[] = [];
@@ -82,7 +86,7 @@ export function resolveNamespaces(
     if (!q) return `attribute name ${a.name} is not a valid QName`;
     let ns: string | null = null;
     if (q.prefix !== null) {
-      ns = resolvePrefix(q.prefix, namespaces, parent);
+      ns = resolvePrefix(q.prefix, namespaces, scope);
       if (ns === null) return `prefix ${q.prefix} of attribute ${a.name} is not declared`;
       for (const b of attributes) {
         if (b.namespaceURI === ns && b.localName === q.local)

@@ -69,6 +69,9 @@ class Parser {
   private commentCount = 0;
   private cdataCount = 0;
   private namespaceCount = 0;
+  /** Bindings in scope at the current position, and per open element the bindings it shadowed. */
+  private readonly scope = new Map<string, string | null>();
+  private readonly shadowed: [string, string | null | undefined][][] = [];
 
   constructor(
     text: string,
@@ -182,6 +185,7 @@ class Parser {
       if (next === 0x2f /* / */) {
         if (current === null) this.fail('end tag without a start tag');
         this.parseEndTag(current);
+        this.leaveScope();
         depth--;
         if (current.parent === null) root = current;
         current = current.parent as MutableElement | null;
@@ -202,6 +206,7 @@ class Parser {
           depth--;
           if (current === null) root = element;
         } else {
+          this.enterScope(element);
           current = element;
         }
       }
@@ -274,7 +279,7 @@ class Parser {
   }
 
   private makeElement(name: string, raw: RawAttr[], parent: MutableElement | null): MutableElement {
-    const resolved = resolveNamespaces(name, raw, parent);
+    const resolved = resolveNamespaces(name, raw, this.scope);
     if (typeof resolved === 'string') this.fail(resolved);
     this.namespaceCount += resolved.namespaces.length;
     if (this.namespaceCount > this.lim.maxNamespaceDeclarations) {
@@ -294,6 +299,24 @@ class Parser {
       children: [],
       parent,
     };
+  }
+
+  private enterScope(element: XmlElement): void {
+    const saved: [string, string | null | undefined][] = [];
+    for (const d of element.namespaces) {
+      saved.push([d.prefix, this.scope.get(d.prefix)]);
+      this.scope.set(d.prefix, d.uri === '' ? null : d.uri);
+    }
+    this.shadowed.push(saved);
+  }
+
+  private leaveScope(): void {
+    const saved = this.shadowed.pop() ?? [];
+    for (let i = saved.length - 1; i >= 0; i--) {
+      const [prefix, previous] = saved[i] as [string, string | null | undefined];
+      if (previous === undefined) this.scope.delete(prefix);
+      else this.scope.set(prefix, previous);
+    }
   }
 
   private parseEndTag(current: MutableElement): void {
