@@ -16,7 +16,7 @@ import { homePage } from './pages/home.js';
 import { createRpcRouter } from './rpc/index.js';
 import { newRequestId, errorBody, REQUEST_ID_HEADER, toApiError } from './rpc/envelope.js';
 import { ssoRoutes, type SsoRouteDeps } from './sso-routes.js';
-import { pageHeaders, pageState, SessionCookies } from './web.js';
+import { pageHeaders, pageState, renderError, SessionCookies } from './web.js';
 import type Router from '@koa/router';
 
 export interface AppOptions {
@@ -142,6 +142,8 @@ function rateLimit(gw: Gateway, perMinute: number) {
       if (count > perMinute)
         throw new ApiError('Throttling.User', `More than ${perMinute} requests a minute from ${ctx.ip}.`);
     } catch (error) {
+      // Browser endpoints (the ACS) answer with the error page, the RPC API with the Alibaba body.
+      if (ctx.path !== '/') return pageHeaders(ctx, async () => void renderError(ctx, error));
       const apiError = toApiError(error);
       const requestId = newRequestId();
       ctx.status = apiError.httpStatus;
