@@ -246,3 +246,26 @@ describe('IMS SDK: SAML provider lifecycle', () => {
     expect(error.code).toBe('SignatureDoesNotMatch');
   });
 });
+
+describe('AccessKeys through the API', () => {
+  it('CreateAccessKey without UserName makes a key for the calling RAM user, never a root key', async () => {
+    const ram = new RPCClient({ endpoint: gateway.url, apiVersion: '2015-05-01', ...ROOT });
+    const created = (await ram.request('CreateAccessKey', { UserName: 'alice' }, { method: 'POST' })) as {
+      AccessKey: { AccessKeyId: string; AccessKeySecret: string };
+    };
+    const alice = {
+      accessKeyId: created.AccessKey.AccessKeyId,
+      accessKeySecret: created.AccessKey.AccessKeySecret,
+    };
+    expect((await sts(alice).getCallerIdentity()).body?.arn).toBe(`acs:ram::${ACCOUNT}:user/alice`);
+    const asAlice = new RPCClient({ endpoint: gateway.url, apiVersion: '2015-05-01', ...alice });
+    const own = (await asAlice.request('ListAccessKeys', {}, { method: 'POST' })) as {
+      AccessKeys: { AccessKey: Array<{ AccessKeyId: string }> };
+    };
+    expect(own.AccessKeys.AccessKey.map((k) => k.AccessKeyId)).toEqual([alice.accessKeyId]);
+    const root = (await ram.request('ListAccessKeys', {}, { method: 'POST' })) as {
+      AccessKeys: { AccessKey: Array<{ AccessKeyId: string }> };
+    };
+    expect(root.AccessKeys.AccessKey.map((k) => k.AccessKeyId)).toEqual([ROOT.accessKeyId]);
+  });
+});

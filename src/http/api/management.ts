@@ -173,8 +173,15 @@ function managementAction(
     action,
     anonymous: false,
     handler: async (ctx: RpcHandlerContext) => {
-      const principal = await authorizeManagementCall(gw, ctx, action);
-      const params = ACCESS_KEY_ACTIONS.has(action) ? ownAccessKeyParams(principal, ctx.params) : ctx.params;
+      const caller = principalOf(ctx.caller as NonNullable<RpcHandlerContext['caller']>);
+      const params = ACCESS_KEY_ACTIONS.has(action) ? ownAccessKeyParams(caller, ctx.params) : ctx.params;
+      const named: Record<string, string> =
+        typeof params.UserName === 'string' ? { UserName: params.UserName } : {};
+      const principal = await authorizeManagementCall(
+        gw,
+        { ...ctx, params: { ...ctx.params, ...named } },
+        action,
+      );
       const operation = gw.directory[action] as (
         accountId: string,
         params: Record<string, unknown>,
