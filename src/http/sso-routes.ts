@@ -94,7 +94,8 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
         pendingId: pending.id,
         csrfToken: pending.csrf,
         action: '/saml-role/choose',
-        subject: pending.login.nameId ?? pending.login.sessionName ?? pending.login.issuer,
+        // The RoleSessionName names the person; a NameID may be an opaque transient handle.
+        subject: pending.login.sessionName ?? pending.login.nameId ?? pending.login.issuer,
         roles: pending.roles.map((r, i) => ({ ...r, value: String(i) })),
       });
     } catch (error) {

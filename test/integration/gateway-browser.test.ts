@@ -42,6 +42,8 @@ describe('the gateway in Chromium with SimpleSAMLphp', () => {
     // SimpleSAMLphp's auto-submit form posts the response to the gateway: alice has two roles.
     await page.waitForURL(`${gateway}/saml-role/sso`);
     await expect(page.locator('h1').textContent()).resolves.toBe('Choose a role');
+    // SimpleSAMLphp's NameID is a transient handle: the picker greets the RoleSessionName.
+    await expect(page.locator('.muted strong').textContent()).resolves.toBe(ssp.upn('alice'));
     const options = page.locator('#role-picker input[name="role"]');
     expect(await options.count()).toBe(2);
     await expect(page.locator('#role-picker').textContent()).resolves.toContain(ssp.roleArn('ReadOnly'));

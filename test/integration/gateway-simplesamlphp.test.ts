@@ -95,6 +95,7 @@ describe('role-based SSO through SimpleSAMLphp (IdP-initiated)', () => {
     const { browser, answer } = await idpInitiated(ALICE);
     expect(answer.status).toBe(200);
     expect(answer.html).toContain('Choose a role');
+    expect(answer.html).toContain(`Signed in as <strong>${upn('alice')}</strong>`); // not the transient NameID
     const offered = [...answer.html.matchAll(/acs:ram::\d+:role\/\w+/g)].map((m) => m[0]);
     expect(new Set(offered)).toEqual(new Set([roleArn('Admin'), roleArn('ReadOnly')]));
     const readOnly = offered.indexOf(roleArn('ReadOnly'));
