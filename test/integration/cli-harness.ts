@@ -89,33 +89,40 @@ async function expectRedirect(res: Response, what: string): Promise<string> {
 }
 
 /**
- * The browser leg through the built-in demo IdP: /cli/login → demo IdP form → ACS → (role picker)
- * → the CLI's loopback callback. `pick` is the index to choose on the gateway's role picker.
+ * The browser leg through the built-in demo IdP up to the gateway's last answer: /cli/login →
+ * demo IdP form → ACS → (role picker, choosing index `pick`) → the redirect to the CLI's loopback
+ * callback, whose URL is returned.
  */
+export async function demoIdpLogin(
+  startUrl: string,
+  user: { username: string; password: string },
+  pick?: number,
+): Promise<string> {
+  const origin = new URL(startUrl).origin;
+  const idpUrl = new URL(await expectRedirect(await get(startUrl), 'GET /cli/login'), origin).href;
+  const loginPage = await (await get(idpUrl)).text();
+  const idpOrigin = new URL(idpUrl).origin;
+  const submit = await post(`${idpOrigin}/demo-idp/login`, {
+    ...Object.fromEntries(hiddenInputs(loginPage)),
+    ...user,
+  });
+  const postPage = await submit.text();
+  if (submit.status !== 200)
+    throw new Error(`demo IdP login: HTTP ${submit.status} ${postPage.slice(0, 500)}`);
+  const acsUrl = formAction(postPage);
+  const acs = await post(acsUrl, Object.fromEntries(hiddenInputs(postPage)));
+  if (acs.status !== 200 || pick === undefined) return expectRedirect(acs, 'POST /saml-role/sso');
+  const picker = await acs.text();
+  const cookie = (acs.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const choice = { ...Object.fromEntries(hiddenInputs(picker)), role: String(pick) };
+  const chooseUrl = new URL(formAction(picker), acsUrl).href;
+  return expectRedirect(await post(chooseUrl, choice, cookie), 'role choice');
+}
+
+/** demoIdpLogin, then the browser follows the redirect to the CLI's listener. */
 export function demoIdpBrowser(user: { username: string; password: string }, pick?: number) {
   return async (startUrl: string): Promise<void> => {
-    const origin = new URL(startUrl).origin;
-    const idpUrl = new URL(await expectRedirect(await get(startUrl), 'GET /cli/login'), origin).href;
-    const loginPage = await (await get(idpUrl)).text();
-    const fields = hiddenInputs(loginPage);
-    const submit = await post(`${origin}/demo-idp/login`, { ...Object.fromEntries(fields), ...user });
-    const postPage = await submit.text();
-    if (submit.status !== 200)
-      throw new Error(`demo IdP login: HTTP ${submit.status} ${postPage.slice(0, 500)}`);
-    const acs = await post(formAction(postPage), Object.fromEntries(hiddenInputs(postPage)));
-    let callback: string;
-    if (acs.status === 200 && pick !== undefined) {
-      const picker = await acs.text();
-      const cookie = (acs.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-      const choice = { ...Object.fromEntries(hiddenInputs(picker)), role: String(pick) };
-      callback = await expectRedirect(
-        await post(`${origin}${formAction(picker)}`, choice, cookie),
-        'role choice',
-      );
-    } else {
-      callback = await expectRedirect(acs, 'POST /saml-role/sso');
-    }
-    const landing = await get(callback);
+    const landing = await get(await demoIdpLogin(startUrl, user, pick));
     if (landing.status !== 200)
       throw new Error(`loopback callback: HTTP ${landing.status} ${await landing.text()}`);
   };

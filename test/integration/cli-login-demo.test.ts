@@ -23,6 +23,7 @@ import { createLogger } from '../../src/http/logger.js';
 import {
   callerIdentityWith,
   demoIdpBrowser,
+  hiddenInputs,
   noBrowser,
   profileCredential,
   testIo,
@@ -173,6 +174,97 @@ describe('ramgate login through the demo IdP', () => {
     });
     await expect(runLogin(options({ provider: 'nope', noBrowser: false }), io)).rejects.toThrow(/HTTP 404/);
     expect(page).toContain('EntityNotExist.SAMLProvider');
+  });
+});
+
+/** An IdP-initiated response of the demo IdP, as a CI job would have obtained it elsewhere. */
+async function demoSamlResponse(user: { username: string; password: string }): Promise<string> {
+  const res = await fetch(`${gateway.url}/demo-idp/login`, {
+    method: 'POST',
+    body: new URLSearchParams({ sp: 'role', request: '', relay: '', ...user }),
+  });
+  const value = hiddenInputs(await res.text()).get('SAMLResponse');
+  if (!value) throw new Error('the demo IdP issued no SAMLResponse');
+  return value;
+}
+
+describe('ramgate login --saml-response (non-interactive)', () => {
+  it('exchanges a response file through AssumeRoleWithSAML, with --role and --duration', async () => {
+    const file = join(home, 'response.b64');
+    await writeFile(file, (await demoSamlResponse(ALICE)).replace(/(.{76})/g, '$1\n'));
+    const result = await runLogin(
+      options({ samlResponse: file, role: 'Admin', duration: 7200 }),
+      testIo(noBrowser),
+    );
+    expect(result.AssumedRoleUser.Arn).toBe(
+      `acs:ram::${DEMO_ACCOUNT}:assumed-role/Admin/alice@demo.onaliyun.com`,
+    );
+    const lifetime = Date.parse(result.Credentials.Expiration) - Date.now();
+    expect(lifetime).toBeGreaterThan(7100_000);
+    expect(lifetime).toBeLessThanOrEqual(7200_000);
+    const identity = await callerIdentityWith(profileCredential('demo'), gateway.url);
+    expect(identity?.arn).toBe(result.AssumedRoleUser.Arn);
+
+    const replay = runLogin(options({ samlResponse: file, role: 'Admin' }), testIo(noBrowser));
+    await expect(replay).rejects.toThrow(
+      /The gateway refused: AuthenticationFail\.SAMLAssertion\.Invalid: .*/,
+    );
+  });
+
+  it('asks which role when several are offered, and says which exist when nobody can answer', async () => {
+    const file = join(home, 'response.xml');
+    await writeFile(file, Buffer.from(await demoSamlResponse(ALICE), 'base64'));
+    const unanswered = runLogin(options({ samlResponse: file, output: 'json' }), testIo(noBrowser));
+    await expect(unanswered).rejects.toThrow(
+      `The SAMLResponse offers several roles; choose one with --role: Admin (${ROLE_ARN('Admin')}), ReadOnly (${ROLE_ARN('ReadOnly')}).`,
+    );
+    const chosen = await runLogin(
+      options({ samlResponse: file, output: 'json' }),
+      testIo(noBrowser, { choose: (roles) => roles.findIndex((r) => r.roleName === 'ReadOnly') }),
+    );
+    expect(chosen.RoleName).toBe('ReadOnly');
+    const other = runLogin(options({ samlResponse: file, role: 'Auditor' }), testIo(noBrowser));
+    await expect(other).rejects.toThrow(/does not offer the role "Auditor"; it offers: Admin/);
+  });
+
+  it('refuses bad input before calling the gateway, and nothing is written', async () => {
+    const file = join(home, 'bad.txt');
+    await writeFile(file, 'not a SAMLResponse: {}');
+    await expect(runLogin(options({ samlResponse: file }), testIo(noBrowser))).rejects.toThrow(
+      /neither base64 nor XML/,
+    );
+    await writeFile(file, Buffer.from('<a><b></a>').toString('base64'));
+    await expect(runLogin(options({ samlResponse: file }), testIo(noBrowser))).rejects.toThrow(
+      /The SAMLResponse cannot be read/,
+    );
+    await expect(
+      runLogin(options({ samlResponse: join(home, 'missing') }), testIo(noBrowser)),
+    ).rejects.toThrow(/ENOENT/);
+    await expect(stat(join(home, '.aliyun'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('reports an expired response with the gateway code', async () => {
+    let shift = -3600_000;
+    const shifted = await startGateway({
+      demo: true,
+      logger: createLogger({ level: 'silent' }),
+      now: () => Date.now() + shift,
+    });
+    try {
+      const res = await fetch(`${shifted.url}/demo-idp/login`, {
+        method: 'POST',
+        body: new URLSearchParams({ sp: 'role', request: '', relay: '', ...BOB }),
+      });
+      const file = join(home, 'old.b64');
+      await writeFile(file, hiddenInputs(await res.text()).get('SAMLResponse') ?? '');
+      shift = 0; // the response was issued an hour ago
+      const login = runLogin(options({ gateway: shifted.url, samlResponse: file }), testIo(noBrowser));
+      await expect(login).rejects.toThrow(
+        /The gateway refused: AuthenticationFail\.SAMLAssertion\.Expired: /,
+      );
+    } finally {
+      await shifted.close();
+    }
   });
 });
 
