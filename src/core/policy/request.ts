@@ -30,7 +30,7 @@ export class ContextEntry {
   get strings(): readonly string[] {
     return (this.stringCache ??= this.raw.every((v) => typeof v === 'string')
       ? (this.raw as readonly string[])
-      : this.raw.map((v) => (v instanceof Date ? v.toISOString() : String(v))));
+      : this.raw.map(contextString));
   }
 
   get lower(): readonly string[] {
@@ -98,4 +98,10 @@ function foldKeys(
 
 export function prepareRequest(request: AccessRequest | PreparedRequest): PreparedRequest {
   return request instanceof PreparedRequest ? request : new PreparedRequest(request);
+}
+
+/** A context value as text; an invalid Date becomes "" (it matches no string or address condition). */
+function contextString(value: ContextValue): string {
+  if (!(value instanceof Date)) return String(value);
+  return Number.isNaN(value.getTime()) ? '' : value.toISOString();
 }
