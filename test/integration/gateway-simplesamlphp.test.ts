@@ -17,10 +17,16 @@ import {
   upn,
   type SimpleSamlPhpGateway,
 } from '../support/simplesamlphp-gateway.js';
-import { completeSpInitiatedLogin, idpInitiatedLogin } from '../support/simplesamlphp.js';
+import {
+  ALIYUN_SESSION_DURATION_ATTRIBUTE,
+  completeSpInitiatedLogin,
+  idpInitiatedLogin,
+  type IdpUser,
+} from '../support/simplesamlphp.js';
 
 const ALICE = { username: 'alice', password: 'alice-pw-1' }; // Admin and ReadOnly: the picker
 const BOB = { username: 'bob', password: 'bob-pw-2' }; // ReadOnly only
+const CAROL = { username: 'carol', password: 'carol-pw-3' }; // Admin, for 900 s
 const SAMLP = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const SAML = 'urn:oasis:names:tc:SAML:2.0:assertion';
 const DS = 'http://www.w3.org/2000/09/xmldsig#';
@@ -33,6 +39,11 @@ beforeAll(async () => {
     users: [
       ssoUser(ALICE.username, ALICE.password, ['Admin', 'ReadOnly']),
       ssoUser(BOB.username, BOB.password, ['ReadOnly']),
+      withAttribute(
+        ssoUser(CAROL.username, CAROL.password, ['Admin']),
+        ALIYUN_SESSION_DURATION_ATTRIBUTE,
+        '900',
+      ),
     ],
     allowAesCbc: true,
   });
@@ -42,6 +53,10 @@ beforeAll(async () => {
 afterAll(() => env?.close());
 
 type Login = typeof ALICE;
+
+function withAttribute(user: IdpUser, name: string, value: string): IdpUser {
+  return { ...user, attributes: { ...user.attributes, [name]: value } };
+}
 
 /** IdP-initiated login at SimpleSAMLphp; the auto-submit form is posted to the gateway. */
 async function idpInitiated(user: Login, spEntityId = ROLE_SP_ENTITY_ID) {
@@ -110,6 +125,17 @@ describe('role-based SSO through SimpleSAMLphp (IdP-initiated)', () => {
     expect(textOfId(page.html, 'arn')).toBe(`acs:ram::${ACCOUNT}:assumed-role/ReadOnly/${upn('alice')}`);
   });
 
+  it('honours the SessionDuration attribute for the credentials and the console session', async () => {
+    const before = Date.now();
+    const { browser, answer } = await idpInitiated(CAROL);
+    expect(answer.status).toBe(303);
+    const page = await consoleOf(browser);
+    expect(textOfId(page.html, 'role-name')).toBe('Admin');
+    const expires = Date.parse(textOfId(page.html, 'expiration') ?? '');
+    expect(expires).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 899_000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 901_000);
+  });
+
   it('refuses the same SimpleSAMLphp response a second time (replay)', async () => {
     const { login } = await idpInitiated(BOB);
     const again = await new WebSession().request(login.acsUrl, { SAMLResponse: login.samlResponse });
@@ -147,6 +173,15 @@ describe('role-based SSO through SimpleSAMLphp (SP-initiated)', () => {
     expect(answer.status).toBe(303);
     expect(answer.location).toBe('/console?tab=credentials');
     expect(textOfId((await consoleOf(browser)).html, 'role-name')).toBe('ReadOnly');
+  });
+
+  it('signs a several-role user straight into the role named by /login?role=', async () => {
+    const browser = new WebSession();
+    const start = await browser.request(`${gatewayUrl}/login?provider=${ACCOUNT}:${PROVIDER}&role=Admin`);
+    const login = await completeSpInitiatedLogin(env.idp, start.location ?? '', ALICE);
+    const answer = await browser.request(login.acsUrl, { SAMLResponse: login.samlResponse });
+    expect(answer.status).toBe(303);
+    expect(textOfId((await consoleOf(browser)).html, 'role-name')).toBe('Admin');
   });
 
   it('refuses an IdP-initiated response that claims to answer a request the gateway never sent', async () => {
@@ -239,6 +274,18 @@ describe('user-based SSO through SimpleSAMLphp', () => {
     });
     expect(answer.status).toBe(303);
     expect(textOfId((await consoleOf(browser)).html, 'user-name')).toBe('bob');
+  });
+
+  it('refuses an encrypted (AES-128-CBC) user-SSO response: the AES-CBC allowance is per role provider only', async () => {
+    await env.registerUserSp({ encryptionCertPem: env.spCerts.encryptionCertPem });
+    try {
+      const { answer, login } = await idpInitiated(ALICE, env.userAcs);
+      expect(decode(login.samlResponse).getElementsByTagNameNS(SAML, 'EncryptedAssertion')).toHaveLength(1);
+      expect(answer.status).toBe(401);
+      expect(answer.html).toContain('<code>decryption</code>');
+    } finally {
+      await env.registerUserSp();
+    }
   });
 
   it('refuses a role-SSO response posted to the user ACS', async () => {
