@@ -4,12 +4,13 @@
  */
 import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { JsonLinesAuditSink } from '../core/audit.js';
-import { applyConfig, loadConfigFile } from '../core/config/index.js';
+import { applyConfig, loadConfigFile, type LoadedConfig } from '../core/config/index.js';
 import { createStore, GLOBAL_SCOPE, type StoreOptions } from '../core/store/index.js';
 import type { DirectoryStore } from '../core/store/types.js';
 import { parseTokenKeys } from '../core/sts/keyring.js';
@@ -17,6 +18,7 @@ import { createApp } from '../http/app.js';
 import { createLogger } from '../http/logger.js';
 import { createHttpServer } from '../http/rpc/index.js';
 import { Gateway, type SpKeys } from '../sso/gateway.js';
+import { MetadataRefresher, refreshTargetsOf } from '../sso/metadata-refresh.js';
 import type Router from '@koa/router';
 import type { SsoRouteDeps } from '../http/sso-routes.js';
 import { setUpDemo } from './demo.js';
@@ -48,6 +50,8 @@ export interface RunningGateway {
   url: string;
   server: Server;
   gw: Gateway;
+  /** Refreshes the IdP metadata of the config's providers that name a metadata URL. */
+  refresher?: MetadataRefresher;
   close(): Promise<void>;
 }
 
@@ -74,6 +78,9 @@ function spKeys(sp: StartOptions['sp']): SpKeys {
 export async function startGateway(options: StartOptions): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger();
   const host = options.host ?? '127.0.0.1';
+  // The config is read first: its gateway section supplies defaults that options override.
+  const loaded = options.config ? await loadConfigFile(options.config) : undefined;
+  const settings = gatewaySettings(options, loaded);
   const store = await createStore(options.store ?? { kind: 'memory' });
   // Listen first, with an empty app: the base URL (and so the ACS URLs in trust policies) may
   // depend on the port the system picks; the real app replaces the request listener below.
@@ -83,21 +90,27 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const baseUrl = options.baseUrl ?? `http://${host}:${port}`;
+  const baseUrl = settings.baseUrl ?? `http://${host}:${port}`;
   const gw = new Gateway({
     store,
     baseUrl,
-    ...(options.roleSpEntityId ? { roleSpEntityId: options.roleSpEntityId } : {}),
-    sp: spKeys(options.sp),
-    allowAesCbcProviders: options.allowAesCbcProviders ?? [],
+    ...(settings.roleSpEntityId ? { roleSpEntityId: settings.roleSpEntityId } : {}),
+    ...(settings.skewSeconds !== undefined ? { skewSeconds: settings.skewSeconds } : {}),
+    sp: spKeys(settings.sp),
+    allowAesCbcProviders: settings.allowAesCbcProviders,
     ...(options.stsKeys ? { tokenKeys: parseTokenKeys(options.stsKeys) } : {}),
     audit: new JsonLinesAuditSink(options.auditLog),
     ...(options.now ? { now: options.now } : {}),
   });
+  let refresher: MetadataRefresher | undefined;
+  const close = async () => {
+    await refresher?.stop();
+    await closeGracefully(server, gw);
+  };
   try {
     const demo = options.demo ? await setUpDemo(gw, logger, options.demoKeyDir) : undefined;
-    if (options.config) {
-      const loaded = await loadConfigFile(options.config);
+    if (loaded) {
+      refresher = new MetadataRefresher(gw, refreshTargetsOf(loaded.config), logger);
       const result = await applyConfig(gw.directory, loaded.config, {
         baseDir: loaded.baseDir,
         samlRecipient: gw.roleSp.acsUrl,
@@ -115,16 +128,37 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     });
     server.removeAllListeners('request');
     server.on('request', app.callback());
-    return {
-      url: baseUrl,
-      server,
-      gw,
-      close: () => closeGracefully(server, gw),
-    };
+    refresher?.start();
+    return { url: baseUrl, server, gw, ...(refresher ? { refresher } : {}), close };
   } catch (error) {
-    await closeGracefully(server, gw);
+    await close();
     throw error;
   }
+}
+
+/** Command-line options over the config file's `gateway` section (whose file paths are relative to the file). */
+function gatewaySettings(options: StartOptions, loaded: LoadedConfig | undefined) {
+  const file = loaded?.config.gateway;
+  const relative = (path: string) => resolve(loaded?.baseDir ?? '.', path);
+  const fileSp = file?.sp
+    ? {
+        ...(file.sp.keyFile ? { keyFile: relative(file.sp.keyFile) } : {}),
+        ...(file.sp.certFile
+          ? { certFile: relative(file.sp.certFile), encryptionCertFile: relative(file.sp.certFile) }
+          : {}),
+        decryptionKeyFiles: [file.sp.keyFile, ...(file.sp.decryptionKeyFiles ?? [])]
+          .filter((f): f is string => !!f)
+          .map(relative),
+      }
+    : undefined;
+  const sp = options.sp && Object.keys(options.sp).length > 0 ? options.sp : fileSp;
+  return {
+    baseUrl: options.baseUrl ?? file?.baseUrl,
+    roleSpEntityId: options.roleSpEntityId ?? file?.roleSpEntityId,
+    skewSeconds: file?.skewSeconds,
+    sp,
+    allowAesCbcProviders: [...(options.allowAesCbcProviders ?? []), ...(file?.allowAesCbcProviders ?? [])],
+  };
 }
 
 /** Stop accepting, let in-flight requests finish (10 s at most), then close the store and audit log. */

@@ -42,6 +42,13 @@ const samlProvider = z.strictObject({
   description: optionalText,
   authnSignAlgo,
   ...metadataSource,
+  /**
+   * Refresh the metadata from this URL (https; http only on loopback) every
+   * `metadataRefreshSeconds` (default 3600). metadataFile/metadata is the first copy; once the
+   * provider exists, later applies leave its (refreshed) metadata alone.
+   */
+  metadataUrl: z.url().max(2048).optional(),
+  metadataRefreshSeconds: z.number().int().min(10).max(604_800).optional(),
 });
 
 const ssoSettings = z.strictObject({
@@ -98,8 +105,32 @@ const account = z.strictObject({
   roles: z.array(role).default([]),
 });
 
+/** Settings of the gateway process itself (command-line options and RAMGATE_* variables override them). */
+const gateway = z.strictObject({
+  /** Public base URL: ACS URLs, SP metadata and saml:recipient derive from it. */
+  baseUrl: z.url().optional(),
+  /** Role-based SSO SP entityID (Audience). */
+  roleSpEntityId: z.string().min(1).max(1024).optional(),
+  /** SP key and certificate files (relative to the config file): sign AuthnRequests, decrypt assertions. */
+  sp: z
+    .strictObject({
+      keyFile: z.string().min(1).optional(),
+      certFile: z.string().min(1).optional(),
+      /** Extra decryption keys (the next key during an SP key rollover). */
+      decryptionKeyFiles: z.array(z.string().min(1)).max(2).optional(),
+    })
+    .optional(),
+  /** SAML provider ARNs allowed to send AES-CBC encrypted assertions. */
+  allowAesCbcProviders: z.array(z.string().regex(/^acs:ram::[0-9]+:saml-provider\/.+$/, 'must be a SAML provider ARN')).optional(),
+  /** Clock skew allowed in assertion time checks, seconds. */
+  skewSeconds: z.number().int().min(0).max(600).optional(),
+});
+
 export const configSchema = z
-  .strictObject({ accounts: z.array(account).min(1, 'must declare at least one account') })
+  .strictObject({
+    gateway: gateway.optional(),
+    accounts: z.array(account).min(1, 'must declare at least one account'),
+  })
   .superRefine(checkReferences);
 
 export type RamgateConfig = z.infer<typeof configSchema>;
