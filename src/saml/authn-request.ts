@@ -106,26 +106,30 @@ export async function startAuthnRequest(
   return built;
 }
 
-/** Read a pending request without using it up (before the response that names it is verified). */
-export async function findAuthnRequest(
-  store: EphemeralStore,
+/** Look a pending request up with `read` (get or take); undefined if the ID is implausible, unknown or expired. */
+async function pendingRequest(
+  read: (key: string) => Promise<string | undefined>,
   id: string,
 ): Promise<PendingAuthnRequest | undefined> {
   if (id.length === 0 || id.length > 256) return undefined;
-  const raw = await store.get(PENDING_PREFIX + id);
+  const raw = await read(PENDING_PREFIX + id);
   if (raw === undefined) return undefined;
   const pending = JSON.parse(raw) as PendingAuthnRequest;
   return pending.id === id ? pending : undefined;
 }
 
-/** Single use: returns the pending request and forgets it; undefined if unknown, expired or already used. */
-export async function consumeAuthnRequest(
+/** Read a pending request without using it up (before the response that names it is verified). */
+export function findAuthnRequest(
   store: EphemeralStore,
   id: string,
 ): Promise<PendingAuthnRequest | undefined> {
-  if (id.length === 0 || id.length > 256) return undefined;
-  const raw = await store.take(PENDING_PREFIX + id);
-  if (raw === undefined) return undefined;
-  const pending = JSON.parse(raw) as PendingAuthnRequest;
-  return pending.id === id ? pending : undefined;
+  return pendingRequest((key) => store.get(key), id);
+}
+
+/** Single use: returns the pending request and forgets it; undefined if unknown, expired or already used. */
+export function consumeAuthnRequest(
+  store: EphemeralStore,
+  id: string,
+): Promise<PendingAuthnRequest | undefined> {
+  return pendingRequest((key) => store.take(key), id);
 }

@@ -5,6 +5,7 @@ import { MemoryEphemeral } from '../../../src/core/store/memory-ephemeral.js';
 import {
   buildRedirectAuthnRequest,
   consumeAuthnRequest,
+  findAuthnRequest,
   startAuthnRequest,
 } from '../../../src/saml/authn-request.js';
 import { parseRedirectMessage } from '../../../src/saml/redirect-binding.js';
@@ -115,6 +116,7 @@ describe('AuthnRequest over HTTP-Redirect', () => {
       returnTo: '/console',
       context: { provider: 'p1' },
     });
+    expect(await findAuthnRequest(store, built.id)).toMatchObject({ id: built.id, returnTo: '/console' });
     const first = await consumeAuthnRequest(store, built.id);
     expect(first).toMatchObject({ id: built.id, returnTo: '/console', context: { provider: 'p1' } });
     expect(await consumeAuthnRequest(store, built.id)).toBeUndefined();
