@@ -17,6 +17,8 @@ let browser: TestBrowser;
 beforeAll(async () => {
   env = await ssp.startSimpleSamlPhpGateway({
     users: [ssp.ssoUser(ALICE.username, ALICE.password, ['Admin', 'ReadOnly'])],
+    // Another site than the IdP's 127.0.0.1, as in production: SameSite cookies must still work.
+    publicHost: 'localhost',
   });
   await env.registerRoleSp({ validateAuthnRequest: true });
   browser = await launchBrowser();

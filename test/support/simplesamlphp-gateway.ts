@@ -105,6 +105,8 @@ export interface SimpleSamlPhpGateway {
 export async function startSimpleSamlPhpGateway(options: {
   users: IdpUser[];
   allowAesCbc?: boolean;
+  /** The gateway's public host name (it listens on 127.0.0.1); 'localhost' makes it another site than the IdP's. */
+  publicHost?: string;
 }): Promise<SimpleSamlPhpGateway> {
   const idp = await startSimpleSamlPhp({ users: options.users });
   const dir = await mkdtemp(join(tmpdir(), 'ramgate-ssp-gateway-'));
@@ -131,7 +133,12 @@ export async function startSimpleSamlPhpGateway(options: {
       allowAesCbcProviders: options.allowAesCbc ? [PROVIDER_ARN] : [],
       logger: pino({ level: 'silent' }),
     };
-    const gateway = await startGateway({ ...base, port: await freePort() });
+    const port = await freePort();
+    const gateway = await startGateway({
+      ...base,
+      port,
+      ...(options.publicHost ? { baseUrl: `http://${options.publicHost}:${port}` } : {}),
+    });
     started.push(gateway);
     const roleAcs = `${gateway.url}/saml-role/sso`;
     const userAcs = `${gateway.url}/${ACCOUNT}/saml/SSO`;
