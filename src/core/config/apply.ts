@@ -145,6 +145,8 @@ async function applyAccount(a: Applier, d: Directory, acc: AccountConfig, at: Pa
   for (const [k, p] of acc.samlProviders.entries())
     await a.step([...at, 'samlProviders', k], async () => {
       const metadata = await a.metadataBase64(p);
+      // A provider refreshed from its metadata URL keeps what the refresh fetched.
+      const newMetadata = p.metadataUrl === undefined ? metadata : undefined;
       const create = { SAMLProviderName: p.name, Description: p.description, AuthnSignAlgo: p.authnSignAlgo };
       await a.createOrUpdate(
         `SAML provider ${p.name}`,
@@ -154,13 +156,13 @@ async function applyAccount(a: Applier, d: Directory, acc: AccountConfig, at: Pa
           const { SAMLProvider: current } = await d.GetSAMLProvider(id, { SAMLProviderName: p.name });
           const update = changes(current, {
             Description: ['NewDescription', p.description],
-            EncodedSAMLMetadataDocument: ['NewEncodedSAMLMetadataDocument', metadata],
+            EncodedSAMLMetadataDocument: ['NewEncodedSAMLMetadataDocument', newMetadata],
             AuthnSignAlgo: ['AuthnSignAlgo', p.authnSignAlgo],
           });
           if (!hasChanges(update)) return false;
           await d.UpdateSAMLProvider(id, {
             SAMLProviderName: p.name,
-            NewEncodedSAMLMetadataDocument: metadata,
+            NewEncodedSAMLMetadataDocument: newMetadata,
             ...update,
           });
           return true;
