@@ -121,7 +121,9 @@ const gateway = z.strictObject({
     })
     .optional(),
   /** SAML provider ARNs allowed to send AES-CBC encrypted assertions. */
-  allowAesCbcProviders: z.array(z.string().regex(/^acs:ram::[0-9]+:saml-provider\/.+$/, 'must be a SAML provider ARN')).optional(),
+  allowAesCbcProviders: z
+    .array(z.string().regex(/^acs:ram::[0-9]+:saml-provider\/.+$/, 'must be a SAML provider ARN'))
+    .optional(),
   /** Clock skew allowed in assertion time checks, seconds. */
   skewSeconds: z.number().int().min(0).max(600).optional(),
 });

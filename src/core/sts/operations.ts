@@ -13,6 +13,7 @@ import type { RequestFacts, RoleView, StsDeps } from './ports.js';
 import {
   ASSUME_ROLE_SESSION_NAME,
   EXTERNAL_ID,
+  MAX_SESSION_DURATION_SECONDS,
   SAML_SESSION_NAME,
   checkSessionName,
   parseDuration,
@@ -266,4 +267,35 @@ function samlDuration(
 /** GetCallerIdentity (reference §3.4). */
 export function getCallerIdentity(caller: Principal) {
   return callerIdentity(caller);
+}
+
+/** User-based SSO: credentials that act as the RAM user itself (the user's own policies), never beyond the IdP session. */
+export async function userSsoSession(
+  deps: StsDeps,
+  user: { accountId: string; userName: string; userId: string },
+  login: { providerArn?: string; sessionNotOnOrAfter?: number },
+  durationSeconds: number,
+) {
+  const now = deps.now();
+  const duration = samlDuration(
+    String(durationSeconds),
+    MAX_SESSION_DURATION_SECONDS,
+    'cap',
+    login.sessionNotOnOrAfter,
+    now,
+  );
+  return mintCredentials(
+    await deps.keyring(),
+    {
+      acct: user.accountId,
+      kind: 'RAMUser',
+      user: user.userName,
+      userId: user.userId,
+      session: user.userName,
+      via: 'sso:user',
+      ...(login.providerArn ? { source: login.providerArn } : {}),
+    },
+    duration,
+    now,
+  );
 }
