@@ -11,6 +11,8 @@ import { issueCliCode, redeemCliCode, startCliLogin } from '../sso/cli-login.js'
 import type { Gateway } from '../sso/gateway.js';
 import type { ConsoleSession } from '../sso/sessions.js';
 import { newRequestId, REQUEST_ID_HEADER, sendError, sendResult, toApiError } from './rpc/envelope.js';
+import { html } from './pages/html.js';
+import { page } from './pages/layout.js';
 import { DEFAULT_LIMITS, parseFormBody, readBodyWithinLimit } from './rpc/params.js';
 import type { SsoRouteDeps } from './sso-routes.js';
 import { pageHeaders, pageState, renderError } from './web.js';
@@ -22,12 +24,26 @@ function queryValue(ctx: Context, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** The SsoRouteDeps.completeCli of this gateway. */
+/**
+ * The SsoRouteDeps.completeCli of this gateway. A page that moves on to the loopback callback, not
+ * a redirect: the role picker's CSP (form-action 'self') forbids a form POST that redirects to
+ * another origin, and the page tells the person what happens.
+ */
 export function completeCliLogin(gw: Gateway) {
   return async (ctx: Context, cliState: string, session: ConsoleSession): Promise<void> => {
     const url = await issueCliCode(gw, cliState, session);
-    ctx.status = 303;
-    ctx.redirect(url);
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = page({
+      title: 'Returning to ramgate',
+      nonce: pageState(ctx).nonce,
+      // A URL object's href has no quotes or angle brackets; JSON.stringify makes it a JS string.
+      script: `location.replace(${JSON.stringify(url)});`,
+      body: html`<div class="card">
+        <h1>Signed in</h1>
+        <p>Handing the sign-in to the ramgate command in your terminal…</p>
+        <p><a id="cli-continue" href="${url}">Continue</a> if nothing happens.</p>
+      </div>`,
+    });
   };
 }
 

@@ -88,10 +88,18 @@ async function expectRedirect(res: Response, what: string): Promise<string> {
   return location;
 }
 
+/** The gateway hands a CLI sign-in back with a page that moves on to the loopback callback. */
+async function expectCliHandOff(res: Response, what: string): Promise<string> {
+  const text = await res.text();
+  const href = /<a id="cli-continue" href="([^"]+)"/.exec(text)?.[1];
+  if (res.status !== 200 || !href) throw new Error(`${what}: HTTP ${res.status} ${text.slice(0, 800)}`);
+  return unescapeHtml(href);
+}
+
 /**
  * The browser leg through the built-in demo IdP up to the gateway's last answer: /cli/login →
- * demo IdP form → ACS → (role picker, choosing index `pick`) → the redirect to the CLI's loopback
- * callback, whose URL is returned.
+ * demo IdP form → ACS → (role picker, choosing index `pick`) → the hand-off page to the CLI's
+ * loopback callback, whose URL is returned.
  */
 export async function demoIdpLogin(
   startUrl: string,
@@ -111,12 +119,12 @@ export async function demoIdpLogin(
     throw new Error(`demo IdP login: HTTP ${submit.status} ${postPage.slice(0, 500)}`);
   const acsUrl = formAction(postPage);
   const acs = await post(acsUrl, Object.fromEntries(hiddenInputs(postPage)));
-  if (acs.status !== 200 || pick === undefined) return expectRedirect(acs, 'POST /saml-role/sso');
+  if (pick === undefined) return expectCliHandOff(acs, 'POST /saml-role/sso');
   const picker = await acs.text();
   const cookie = (acs.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const choice = { ...Object.fromEntries(hiddenInputs(picker)), role: String(pick) };
   const chooseUrl = new URL(formAction(picker), acsUrl).href;
-  return expectRedirect(await post(chooseUrl, choice, cookie), 'role choice');
+  return expectCliHandOff(await post(chooseUrl, choice, cookie), 'role choice');
 }
 
 /** demoIdpLogin, then the browser follows the redirect to the CLI's listener. */
