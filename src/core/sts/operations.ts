@@ -52,6 +52,36 @@ function assumedRoleUser(role: RoleView, sessionName: string) {
   };
 }
 
+/** Temporary credentials of a role session (the SecurityToken carries who, which role, the session policy). */
+async function mintRoleSession(
+  deps: StsDeps,
+  role: RoleView,
+  session: {
+    sessionName: string;
+    policy: { text: string } | undefined;
+    via: 'sts:AssumeRole' | 'sts:AssumeRoleWithSAML';
+    source: string;
+  },
+  duration: number,
+  now: number,
+): Promise<TemporaryCredentials> {
+  return mintCredentials(
+    await deps.keyring(),
+    {
+      acct: role.accountId,
+      kind: 'AssumedRoleUser',
+      role: role.roleName,
+      roleId: role.roleId,
+      session: session.sessionName,
+      ...(session.policy ? { policy: session.policy.text } : {}),
+      via: session.via,
+      source: session.source,
+    },
+    duration,
+    now,
+  ).credentials;
+}
+
 export interface AssumeRoleResult {
   Credentials: TemporaryCredentials;
   AssumedRoleUser: { Arn: string; AssumedRoleId: string };
@@ -104,18 +134,10 @@ export async function assumeRole(
     throw new ApiError('NoPermission', `The trust policy of ${role.arn} does not admit ${trustArn}.`);
   }
 
-  const { credentials } = mintCredentials(
-    await deps.keyring(),
-    {
-      acct: role.accountId,
-      kind: 'AssumedRoleUser',
-      role: role.roleName,
-      roleId: role.roleId,
-      session: sessionName,
-      ...(policy ? { policy: policy.text } : {}),
-      via: 'sts:AssumeRole',
-      source: principalArn(caller),
-    },
+  const credentials = await mintRoleSession(
+    deps,
+    role,
+    { sessionName, policy, via: 'sts:AssumeRole', source: principalArn(caller) },
     duration,
     now,
   );
@@ -197,18 +219,10 @@ export async function assumeRoleWithSaml(
     login.sessionNotOnOrAfter,
     now,
   );
-  const { credentials } = mintCredentials(
-    await deps.keyring(),
-    {
-      acct: role.accountId,
-      kind: 'AssumedRoleUser',
-      role: role.roleName,
-      roleId: role.roleId,
-      session: sessionName,
-      ...(policy ? { policy: policy.text } : {}),
-      via: 'sts:AssumeRoleWithSAML',
-      source: stored.arn,
-    },
+  const credentials = await mintRoleSession(
+    deps,
+    role,
+    { sessionName, policy, via: 'sts:AssumeRoleWithSAML', source: stored.arn },
     duration,
     now,
   );

@@ -21,7 +21,8 @@ type DirectoryAction = {
     : never;
 }[keyof Directory];
 
-const IMS_ACTIONS: DirectoryAction[] = [
+/** Users, groups and AccessKeys: both IMS 2019-08-15 and RAM 2015-05-01 have them. */
+const USER_ACTIONS: DirectoryAction[] = [
   'CreateUser',
   'GetUser',
   'UpdateUser',
@@ -40,6 +41,10 @@ const IMS_ACTIONS: DirectoryAction[] = [
   'RemoveUserFromGroup',
   'ListGroupsForUser',
   'ListUsersForGroup',
+];
+
+const IMS_ACTIONS: DirectoryAction[] = [
+  ...USER_ACTIONS,
   'CreateSAMLProvider',
   'GetSAMLProvider',
   'UpdateSAMLProvider',
@@ -52,24 +57,7 @@ const IMS_ACTIONS: DirectoryAction[] = [
 ];
 
 const RAM_ACTIONS: DirectoryAction[] = [
-  'CreateUser',
-  'GetUser',
-  'UpdateUser',
-  'ListUsers',
-  'DeleteUser',
-  'CreateAccessKey',
-  'ListAccessKeys',
-  'UpdateAccessKey',
-  'DeleteAccessKey',
-  'CreateGroup',
-  'GetGroup',
-  'UpdateGroup',
-  'ListGroups',
-  'DeleteGroup',
-  'AddUserToGroup',
-  'RemoveUserFromGroup',
-  'ListGroupsForUser',
-  'ListUsersForGroup',
+  ...USER_ACTIONS,
   'CreateRole',
   'GetRole',
   'UpdateRole',
