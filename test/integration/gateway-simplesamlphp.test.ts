@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSession, inputValue, textOfId, type WebPage } from '../support/gateway-client.js';
 import {
   ACCOUNT,
+  ALIAS_UPN_ATTRIBUTE,
   callerIdentity,
+  MAIL_ATTRIBUTE,
   PROVIDER,
   ROLE_SP_ENTITY_ID,
   roleArn,
@@ -260,6 +262,38 @@ describe('user-based SSO through SimpleSAMLphp', () => {
     expect(textOfId(page.html, 'arn')).toBe(`acs:ram::${ACCOUNT}:user/alice`);
     const me = await callerIdentity(gatewayUrl, consoleKeys(page));
     expect(me).toMatchObject({ identityType: 'RAMUser', arn: `acs:ram::${ACCOUNT}:user/alice` });
+  });
+
+  it.each([
+    ['persistent', 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent'],
+    ['unspecified', 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified'],
+  ])('accepts the UPN in a %s NameID', async (_name, nameIdFormat) => {
+    await env.registerUserSp({ nameIdFormat });
+    try {
+      const { browser, answer, login } = await idpInitiated(BOB, env.userAcs);
+      const nameId = decode(login.samlResponse).getElementsByTagNameNS(SAML, 'NameID')[0];
+      expect(nameId?.getAttribute('Format')).toBe(nameIdFormat);
+      expect(answer.status).toBe(303);
+      expect(textOfId((await consoleOf(browser)).html, 'user-name')).toBe('bob');
+    } finally {
+      await env.registerUserSp();
+    }
+  });
+
+  it('accepts the UPN under the domain alias, and refuses a domain the account does not own', async () => {
+    await env.registerUserSp({ nameIdAttribute: ALIAS_UPN_ATTRIBUTE });
+    try {
+      const aliased = await idpInitiated(BOB, env.userAcs);
+      expect(aliased.answer.status).toBe(303);
+      expect(textOfId((await consoleOf(aliased.browser)).html, 'user-name')).toBe('bob');
+      await env.registerUserSp({ nameIdAttribute: MAIL_ATTRIBUTE });
+      const foreign = await idpInitiated(BOB, env.userAcs);
+      expect(foreign.answer.status).toBe(401);
+      expect(foreign.answer.html).toContain('<code>user-mapping</code>');
+      expect(foreign.answer.html).toContain('bob@elsewhere.example');
+    } finally {
+      await env.registerUserSp();
+    }
   });
 
   it('signs in SP-initiated from /login?account=<id>', async () => {

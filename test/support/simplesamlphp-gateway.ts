@@ -33,6 +33,11 @@ export const PROVIDER_ARN = `acs:ram::${ACCOUNT}:saml-provider/${PROVIDER}`;
 export const ROLE_SP_ENTITY_ID = 'urn:alibaba:cloudcomputing';
 /** The attribute SimpleSAMLphp turns into the NameID for user-based SSO (simplesaml.nameidattribute). */
 export const UPN_ATTRIBUTE = 'urn:ramgate:test:upn';
+/** The same user under the account's domain alias. */
+export const DOMAIN_ALIAS = 'corp.example';
+export const ALIAS_UPN_ATTRIBUTE = 'urn:ramgate:test:alias-upn';
+/** An address in a domain the account does not own. */
+export const MAIL_ATTRIBUTE = 'urn:ramgate:test:mail';
 const EMAIL_FORMAT = 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress';
 
 export const roleArn = (role: string) => `acs:ram::${ACCOUNT}:role/${role}`;
@@ -47,6 +52,8 @@ export function ssoUser(username: string, password: string, roles: string[]): Id
       [ALIYUN_ROLE_ATTRIBUTE]: roles.map((r) => `${roleArn(r)},${PROVIDER_ARN}`),
       [ALIYUN_ROLE_SESSION_NAME_ATTRIBUTE]: upn(username),
       [UPN_ATTRIBUTE]: upn(username),
+      [ALIAS_UPN_ATTRIBUTE]: `${username}@${DOMAIN_ALIAS}`,
+      [MAIL_ATTRIBUTE]: `${username}@elsewhere.example`,
     },
   };
 }
@@ -58,6 +65,7 @@ function gatewayConfig(userNames: string[]): Record<string, unknown> {
       {
         id: ACCOUNT,
         alias: ALIAS,
+        domainAlias: DOMAIN_ALIAS,
         samlProviders: [{ name: PROVIDER, metadataFile: 'ssp-idp.xml', authnSignAlgo: 'rsa-sha256' }],
         ssoSettings: { enabled: true, metadataFile: 'ssp-idp.xml', loginWithDomain: true },
         users: userNames.map((name) => ({ name })),
