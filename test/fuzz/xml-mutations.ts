@@ -238,7 +238,9 @@ function isInside(node: Node, ancestor: Node): boolean {
 
 /**
  * xmldom as the independent oracle: every error and warning refuses (as src/saml/dom.ts does), except
- * its warning about U+FFFD, a legal XML character that xmldom merely suspects of bad decoding.
+ * its warning about U+FFFD, a legal XML character that xmldom merely suspects of bad decoding. One
+ * leading U+FEFF is the byte order mark (XML 1.0 §4.3.3, appendix F), not content: parseXml skips
+ * it and xmldom's string API would call it text outside the root, so it is dropped here.
  */
 export function parseWithXmldom(xml: string): Document {
   return new DOMParser({
@@ -246,7 +248,7 @@ export function parseWithXmldom(xml: string): Document {
       if (level === 'warning' && /replacement character/.test(message)) return;
       throw new Error(`xmldom ${level}: ${message.split('\n')[0]}`);
     },
-  }).parseFromString(xml, 'text/xml');
+  }).parseFromString(xml.startsWith('\uFEFF') ? xml.slice(1) : xml, 'text/xml');
 }
 
 /**
