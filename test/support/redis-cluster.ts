@@ -44,7 +44,13 @@ async function waitForClusterOk(ports: number[], timeoutMs: number): Promise<voi
 /**
  * A Redis Cluster of `masters` real redis-server processes (no replicas) on free loopback ports,
  * created with `redis-cli --cluster create` and waited on until every node reports
- * cluster_state:ok. If any step fails, whatever was started is stopped before the error is thrown.
+ * cluster_state:ok (about a second). If any step fails, whatever was started is stopped before the
+ * error is thrown.
+ *
+ *   let cluster: RedisClusterHandle | undefined;
+ *   beforeAll(async () => { cluster = await startRedisCluster(); });
+ *   afterAll(async () => { await cluster?.stop(); });
+ *   const store = await createStore({ kind: 'redis', nodes: cluster!.nodes, keyPrefix: 'test1:' });
  */
 export async function startRedisCluster(masters = 3): Promise<RedisClusterHandle> {
   const dir = await mkdtemp(join(tmpdir(), 'ramgate-cluster-'));
