@@ -141,7 +141,9 @@ function asText(result: VerifyResult): string {
 }
 
 async function run(file: string, flags: DiagnoseFlags): Promise<number> {
-  const input = readText(file, 'response').trim();
+  const input = readText(file, 'response')
+    .replace(/^\uFEFF/, '')
+    .trim();
   if (input === '') throw new UsageError('the response file is empty');
   const result = await verifyResponse(input, diagnoseOptions(flags, input));
   process.stdout.write(`${flags.json ? asJson(result) : asText(result)}\n`);

@@ -1,6 +1,7 @@
 /** The last steps: NameID and attributes read whole from the verified Assertion, then replay. */
 import { createHash } from 'node:crypto';
 import { attr, childElements, ownId } from '../xml/index.js';
+import { STORE_LIMITS } from '../../core/store/types.js';
 import type { VerifiedAssertion } from '../types.js';
 import { established, SAML_NS, type Context } from './context.js';
 import { CheckFailure, type Detail, ensure } from './pipeline.js';
@@ -105,6 +106,11 @@ export async function checkReplay(ctx: Context): Promise<Detail> {
   }
   const until = expiryOf(ctx) + ctx.opts.skewMs;
   const ttl = Math.max(1, Math.ceil(until - ctx.opts.now));
+  // An assertion the replay cache cannot remember for its whole validity could be replayed later.
+  ensure(
+    ttl <= STORE_LIMITS.ttlMs,
+    () => `the Assertion stays valid until ${iso(until)}, longer than the replay cache can hold`,
+  );
   const fresh = await store.putIfAbsent(replayKey(issuerText(ctx), id), String(ctx.opts.now), ttl);
   if (!fresh) throw new CheckFailure(`Assertion ID "${id}" was already accepted (replay)`);
   return () => `Assertion ID "${id}" first use, remembered until ${iso(until)}`;

@@ -80,6 +80,14 @@ describe('verifyResponse', () => {
     const xml = idp.response({ now: NOW, inResponseTo: null }).base64;
     expect(outcome(await verifyResponse(xml, options({ replay })))).toBe('accepted');
     expect(outcome(await verifyResponse(xml, options({ replay })))).toMatch(/^replay: .*already accepted/);
+    const forever = {
+      inResponseTo: null,
+      notOnOrAfter: NOW + 400 * 86_400_000,
+      subjectNotOnOrAfter: NOW + 400 * 86_400_000,
+    };
+    expect(outcome(await verify(forever, { replay }))).toMatch(
+      /^replay: .*longer than the replay cache can hold/,
+    );
   });
 
   it('refuses a replay across two gateway instances sharing Redis, and lets only one of two concurrent posts win', async () => {
