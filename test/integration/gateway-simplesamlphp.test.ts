@@ -220,6 +220,17 @@ describe('signing and encryption variants', () => {
     expect(answer.html).toContain('AuthenticationFail.SAMLAssertion.Invalid');
   });
 
+  it('refuses RSA-SHA1 signatures from a provider configured for rsa-sha256', async () => {
+    await env.registerRoleSp({
+      extraMetadata: { 'signature.algorithm': 'http://www.w3.org/2000/09/xmldsig#rsa-sha1' },
+    });
+    const { answer, login } = await idpInitiated(BOB);
+    expect(Buffer.from(login.samlResponse, 'base64').toString()).toContain('xmldsig#rsa-sha1');
+    expect(answer.status).toBe(401);
+    expect(answer.html).toContain('AuthenticationFail.SAMLAssertion.Invalid');
+    expect(answer.html).toContain('<code>signature-algorithm</code>');
+  });
+
   it('decrypts an encrypted assertion (AES-128-CBC allowed for this provider) with the SP key', async () => {
     await env.registerRoleSp({ signResponse: false, encryptionCertPem: env.spCerts.encryptionCertPem });
     const { browser, answer, login } = await idpInitiated(ALICE);
