@@ -3,7 +3,7 @@
  * env and JSON outputs, role choice, the one-time code's rules, failures that write nothing, and
  * the credential helpers read by the official @alicloud/credentials and STS SDK.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -265,6 +265,70 @@ describe('ramgate login --saml-response (non-interactive)', () => {
     } finally {
       await shifted.close();
     }
+  });
+});
+
+/** `ramgate …` as a process (from the sources); resolves with the sign-in URL it prints, and its end. */
+function ramgate(args: string[]) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'cli-entry.ts'), ...args],
+    {
+      env: { ...process.env, HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const url = new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const printed = /(http:\/\/\S+\/cli\/login\S+)/.exec(stderr)?.[1];
+      if (printed) resolve(printed);
+    });
+    child.once('exit', () => reject(new Error(`ramgate exited before printing a URL: ${stderr}`)));
+  });
+  void url.catch(() => undefined); // awaited only by the tests that expect a URL
+  const exit = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once('exit', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, url, exit };
+}
+
+describe('the ramgate command', () => {
+  const common = ['--gateway', '', '--provider', `${DEMO_ACCOUNT}:demo-idp`, '--no-browser'];
+  const args = (...extra: string[]) => [...common.map((a) => a || gateway.url), ...extra];
+
+  it('ramgate login --output env prints the URL on stderr and the exports on stdout', async () => {
+    const run = ramgate(['login', ...args('--output', 'env', '--role', 'ReadOnly')]);
+    await demoIdpBrowser(ALICE)(await run.url);
+    const { code, stdout, stderr } = await run.exit;
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^export ALIBABA_CLOUD_ACCESS_KEY_ID='STS\.[^']+'\n/);
+    expect(stdout.split('\n').filter(Boolean)).toHaveLength(3);
+    expect(stderr).toContain(
+      `Signed in as acs:ram::${DEMO_ACCOUNT}:assumed-role/ReadOnly/alice@demo.onaliyun.com`,
+    );
+  });
+
+  it('Ctrl-C while waiting ends the login, frees the port and writes nothing', async () => {
+    const run = ramgate(['login', ...args()]);
+    const callback = new URL((await run.url).replace(/^.*?\?/, 'http://x/?')).searchParams.get(
+      'cli_redirect',
+    );
+    run.child.kill('SIGINT');
+    const { code, stderr } = await run.exit;
+    expect(code).toBe(1);
+    expect(stderr).toContain('Cancelled: nothing was written.');
+    await expect(fetch(callback ?? '')).rejects.toThrow();
+    await expect(stat(join(home, '.aliyun'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('refuses unknown output kinds before doing anything', async () => {
+    const bad = await ramgate(['login', ...args('--output', 'yaml')]).exit;
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("argument 'yaml' is invalid. Allowed choices are profile, env, json.");
   });
 });
 
