@@ -275,6 +275,19 @@ describe('verifySignature: SignedInfo and Reference structure', () => {
     expect(verify(tampered(edit))).toMatchObject({ ok: false, check: 'signature-reference' });
   });
 
+  it('refuses a Signature that is the document element (nothing to envelop)', () => {
+    const bare = signed.match(/<ds:Signature .*<\/ds:Signature>/)![0];
+    const r = verifySignature(parseXml(bare).documentElement, {
+      keys: [keys.idp.publicKey],
+      allowSha1: false,
+    });
+    expect(r).toMatchObject({
+      ok: false,
+      check: 'signature-reference',
+      message: expect.stringMatching(/no parent/),
+    });
+  });
+
   it('refuses an element that is not ds:Signature', () => {
     const issuer = findElements(
       parseXml(signed).documentElement,
