@@ -75,6 +75,11 @@ describe('the gateway in Chromium with SimpleSAMLphp', () => {
     expect(keys.accessKeySecret).toMatch(/^[A-Za-z0-9]{44}$/);
     expect(existsSync(await saveScreenshot(page, 'gateway-browser-console'))).toBe(true);
 
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gateway });
+    await page.click('button[data-copy="security-token"]');
+    await page.locator('button[data-copy="security-token"]', { hasText: 'Copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(keys.securityToken);
+
     const me = await ssp.callerIdentity(gateway, keys);
     expect(me).toMatchObject({ identityType: 'AssumedRoleUser', accountId: ssp.ACCOUNT });
     expect(me?.arn).toBe(`acs:ram::${ssp.ACCOUNT}:assumed-role/ReadOnly/${ssp.upn('alice')}`);
