@@ -16,7 +16,7 @@ header { background:#fff; border-bottom:1px solid var(--line); padding:12px 24px
 header .brand { font-weight:600; } header .brand span { color: var(--accent); }
 main { max-width: 880px; margin: 32px auto; padding: 0 16px; }
 .card { background:#fff; border:1px solid var(--line); border-radius:8px; padding:24px; margin-bottom:16px; }
-h1 { font-size:22px; margin:0 0 16px; } h2 { font-size:17px; margin:0 0 12px; }
+h1 { font-size:22px; margin:0 0 16px; } h2 { font-size:17px; margin:24px 0 10px; } .card > h2:first-child { margin-top:0; }
 dl { display:grid; grid-template-columns: 200px 1fr; gap:8px 16px; margin:0; } dt { color: var(--muted); } dd { margin:0; word-break: break-all; }
 .roles { list-style:none; padding:0; margin:0; } .roles li { border:1px solid var(--line); border-radius:6px; margin-bottom:8px; }
 .roles label { display:flex; gap:12px; padding:12px; cursor:pointer; } .roles small { color: var(--muted); display:block; }
