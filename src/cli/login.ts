@@ -8,7 +8,7 @@
 import { Command, Option } from 'commander';
 import { aliyunConfigPath, saveStsTokenProfile } from './aliyun-config.js';
 import { browserLogin, DEFAULT_LOGIN_TIMEOUT_MS, type BrowserLoginParams } from './browser-login.js';
-import { processIo, withInterrupts, type CliIo, type LoginResult } from './cli-io.js';
+import { gatewayBase, processIo, withInterrupts, type CliIo, type LoginResult } from './cli-io.js';
 import { checkedProfileName, saveLoginCache } from './credential-process.js';
 import { samlResponseLogin } from './saml-response-login.js';
 
@@ -90,8 +90,15 @@ async function deliver(options: LoginOptions, result: LoginResult, io: CliIo): P
   io.err(`Signed in as ${who}.\n`);
 }
 
+function warnIfCleartext(gateway: string, io: CliIo): void {
+  const url = new URL(gatewayBase(gateway));
+  if (url.protocol === 'http:' && !['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname))
+    io.err(`Warning: ${url.origin} is not https; the credentials would cross the network in clear text.\n`);
+}
+
 export async function runLogin(options: LoginOptions, io: CliIo): Promise<LoginResult> {
   checkedProfileName(options.profile);
+  warnIfCleartext(options.gateway, io);
   const result = await obtain(options, io);
   if (io.signal?.aborted) throw io.signal.reason;
   await deliver(options, result, io);

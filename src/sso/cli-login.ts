@@ -151,11 +151,12 @@ function loginResult(session: ConsoleSession): CliLoginResult {
 }
 
 /**
- * After the role sign-in of a CLI login: take the pending CLI request (single use), store a
- * one-time code holding the session's credentials (minted once, by the sign-in), drop the
- * cookie-less console session, and return the loopback URL to send the browser to.
+ * After the role sign-in of a CLI login: drop the cookie-less console session, take the pending
+ * CLI request (single use), store a one-time code holding the session's credentials (minted once,
+ * by the sign-in), and return the loopback URL to send the browser to.
  */
 export async function issueCliCode(gw: Gateway, cliId: string, session: ConsoleSession): Promise<string> {
+  await endSession(gw.store.ephemeral, session.id); // no cookie names it: its credentials go to the CLI or nowhere
   const raw = OPAQUE.test(cliId) ? await gw.store.ephemeral.take(REQUEST_KEY + cliId) : undefined;
   if (raw === undefined) {
     throw new ApiError(
@@ -168,7 +169,6 @@ export async function issueCliCode(gw: Gateway, cliId: string, session: ConsoleS
   const code = newOpaqueId();
   const grant: CliGrant = { challenge: pending.challenge, result: loginResult(session) };
   await gw.store.ephemeral.set(CODE_KEY + code, JSON.stringify(grant), CLI_CODE_TTL_MS);
-  await endSession(gw.store.ephemeral, session.id);
   const url = new URL(pending.redirect);
   url.searchParams.set('code', code);
   url.searchParams.set('state', pending.state);

@@ -9,7 +9,7 @@ import {
   saveStsTokenProfile,
   writePrivateFileAtomic,
 } from '../../../src/cli/aliyun-config.js';
-import { envExports } from '../../../src/cli/login.js';
+import { envExports, runLogin } from '../../../src/cli/login.js';
 import { normalizeSamlResponse } from '../../../src/cli/saml-response-login.js';
 import { checkedProfileName } from '../../../src/cli/credential-process.js';
 
@@ -150,6 +150,25 @@ describe('outputs and inputs', () => {
     expect(normalizeSamlResponse(`  ${xml}\n`)).toBe(b64);
     expect(() => normalizeSamlResponse('   ')).toThrow('The SAMLResponse input is empty.');
     expect(() => normalizeSamlResponse('A'.repeat(100_004))).toThrow(/at most 100000 are accepted/);
+  });
+
+  it('warns when the gateway is reached over plain http off this machine', async () => {
+    const messages: string[] = [];
+    const io = {
+      out: () => undefined,
+      err: (text: string) => void messages.push(text),
+      openUrl: async () => undefined,
+      chooseRole: async () => undefined,
+    };
+    const login = (gateway: string) =>
+      runLogin({ gateway, profile: 'p', output: 'json', samlResponse: join(home, 'absent') }, io);
+    await expect(login('http://127.0.0.1:9')).rejects.toThrow(/ENOENT/);
+    expect(messages).toEqual([]);
+    await expect(login('http://gateway.example')).rejects.toThrow(/ENOENT/);
+    expect(messages).toEqual([
+      'Warning: http://gateway.example is not https; the credentials would cross the network in clear text.\n',
+    ]);
+    await expect(login('ftp://gateway.example')).rejects.toThrow(/--gateway must be an http\(s\) URL/);
   });
 
   it('accepts only plain profile names (they name a cache file)', () => {
