@@ -1,7 +1,7 @@
 /**
  * The fuzz properties of test/fuzz for a longer time with fresh seeds: round-robin over every
  * property in batches, until N minutes have passed. Prints, per property, the inputs run, the most
- * CPU and wall time one input cost, and every failure with its seed and shrunk counterexample (keep
+ * CPU and wall time one call into the code under test cost, and every failure with its seed and shrunk counterexample (keep
  * those as regression tests). Exit code 1 when a property failed.
  *
  *   npm run bench:fuzz [-- --minutes N]      (default 3)
@@ -58,8 +58,8 @@ const rows = PROPERTIES.map((p) => {
     property: p.name.length > 70 ? `${p.name.slice(0, 67)}...` : p.name,
     runs: t.runs,
     'runs/s': Math.round(t.runs / Math.max(t.seconds, 1e-9)),
-    'max CPU ms/input': Number(t.maxMs.toFixed(1)),
-    'max wall ms/input': Number(t.maxWallMs.toFixed(1)),
+    'max CPU ms/call': Number(t.maxMs.toFixed(1)),
+    'max wall ms/call': Number(t.maxWallMs.toFixed(1)),
     failures: t.failures.length,
   };
 });
