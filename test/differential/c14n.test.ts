@@ -116,7 +116,8 @@ describe('canonicalizeExclusive agrees with xml-crypto on generated namespace-he
         let d = '';
         for (const [p, uri] of decls) {
           const key = p ?? '';
-          if (seen.has(key) || (p !== undefined && uri === undefined)) continue;
+          // No xmlns="" here: xml-crypto repeats it where C14N does not (checked against xmlsec1 below).
+          if (seen.has(key) || uri === undefined) continue;
           seen.add(key);
           d += p === undefined ? ` xmlns="${uri ?? ''}"` : ` xmlns:${p}="${uri}"`;
         }
@@ -145,26 +146,41 @@ describe('canonicalizeExclusive agrees with xml-crypto on generated namespace-he
   });
 });
 
-describe("InclusiveNamespaces '#default' follows libxml2 (xmlsec1), where xml-crypto differs", () => {
+describe('where xml-crypto differs, our canonical bytes are what libxml2 (xmlsec1) digests', () => {
   const { idp } = testKeys();
-  const template = (digest: string): string =>
+  const template = (digest: string, prefixList: string | null, content: string): string =>
     `<root xmlns:p="urn:p"><saml:Assertion xmlns:saml="${SAML_NS.assertion}" xmlns="urn:a" ID="_x">` +
     `<ds:Signature xmlns:ds="${NS.dsig}"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="${NS.excC14n}"/>` +
     `<ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/><ds:Reference URI="#_x"><ds:Transforms>` +
     `<ds:Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><ds:Transform Algorithm="${NS.excC14n}">` +
-    `<ec:InclusiveNamespaces xmlns:ec="${NS.excC14n}" PrefixList="#default"/></ds:Transform></ds:Transforms>` +
+    (prefixList === null
+      ? ''
+      : `<ec:InclusiveNamespaces xmlns:ec="${NS.excC14n}" PrefixList="${prefixList}"/>`) +
+    `</ds:Transform></ds:Transforms>` +
     `<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>${digest}</ds:DigestValue>` +
-    `</ds:Reference></ds:SignedInfo><ds:SignatureValue>AAAA</ds:SignatureValue></ds:Signature><b>t</b></saml:Assertion></root>`;
+    `</ds:Reference></ds:SignedInfo><ds:SignatureValue>AAAA</ds:SignatureValue></ds:Signature>${content}</saml:Assertion></root>`;
 
-  it('the default namespace is rendered on the apex, and xmlsec1 accepts a digest over our bytes', async () => {
-    const doc = parseXml(template('AAAA'));
-    const sig = signaturesOf(doc)[0]!;
-    const ours = canonicalizeExclusive(sig.parent!, { inclusivePrefixes: ['#default'], omit: sig });
-    expect(ours).toBe(
+  it.each([
+    [
+      "'#default' renders the in-scope default namespace on the apex",
+      '#default',
+      '<b>t</b>',
       `<saml:Assertion xmlns="urn:a" xmlns:saml="${SAML_NS.assertion}" ID="_x"><b>t</b></saml:Assertion>`,
-    );
+    ],
+    [
+      'xmlns="" is not repeated below an element that already rendered it',
+      null,
+      '<d xmlns="urn:d"><b xmlns=""><c/></b></d>',
+      `<saml:Assertion xmlns:saml="${SAML_NS.assertion}" ID="_x"><d xmlns="urn:d"><b xmlns=""><c></c></b></d></saml:Assertion>`,
+    ],
+  ])('%s', async (_label, prefixList, content, expected) => {
+    const prefixes = prefixList === null ? [] : [prefixList];
+    const doc = parseXml(template('AAAA', prefixList, content));
+    const sig = signaturesOf(doc)[0]!;
+    const ours = canonicalizeExclusive(sig.parent!, { inclusivePrefixes: prefixes, omit: sig });
+    expect(ours).toBe(expected);
     const digest = createHash('sha256').update(ours).digest('base64');
-    const xml = resignSignedInfo(template(digest), idp.privateKey);
+    const xml = resignSignedInfo(template(digest, prefixList, content), idp.privateKey);
     const pem = idp.publicKey.export({ type: 'spki', format: 'pem' }).toString();
     expect(await xmlsec1Verify(xml, pem)).toBe(true);
     expect(
@@ -173,6 +189,6 @@ describe("InclusiveNamespaces '#default' follows libxml2 (xmlsec1), where xml-cr
     const dom = new DOMParser().parseFromString(xml, 'text/xml');
     const assertion = domElementChildren(dom.documentElement!)[0]!;
     assertion.removeChild(domElementChildren(assertion)[0]!);
-    expect(theirs(assertion, ['#default'])).not.toBe(ours);
+    expect(theirs(assertion, prefixes)).not.toBe(ours);
   });
 });
