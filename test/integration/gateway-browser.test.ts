@@ -33,6 +33,17 @@ describe('the gateway in Chromium with SimpleSAMLphp', () => {
   it('logs in through the IdP form, picks a role, reads the credentials and signs out', async () => {
     const gateway = env.gateway.url;
     const page = await browser.newPage();
+    // CSP violations, failed scripts and resources on the gateway's pages show up here.
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && message.location().url.startsWith(gateway))
+        problems.push(`console: ${message.text()}`);
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400 && response.url().startsWith(gateway))
+        problems.push(`HTTP ${response.status()} ${response.url()}`);
+    });
 
     // SP-initiated: the gateway redirects to SimpleSAMLphp, which shows its login form.
     await page.goto(`${gateway}/login?provider=${ssp.ACCOUNT}:${ssp.PROVIDER}`);
@@ -89,5 +100,6 @@ describe('the gateway in Chromium with SimpleSAMLphp', () => {
     await page.goto(`${gateway}/console`);
     expect(page.url()).toBe(`${gateway}/`);
     expect(await page.locator('#access-key-id').count()).toBe(0);
+    expect(problems).toEqual([]);
   });
 });

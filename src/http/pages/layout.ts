@@ -29,12 +29,14 @@ pre { background:#0f172a; color:#e2e8f0; padding:12px; border-radius:6px; overfl
 `;
 
 export function page(options: PageOptions): string {
+  // The empty data: icon keeps browsers from requesting /favicon.ico, a 404 on every page.
   return html`<!doctype html>
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
+        <link rel="icon" href="data:," />
         <title>${options.title} · ramgate</title>
         <style nonce="${options.nonce}">
           ${new Html(STYLE)}
