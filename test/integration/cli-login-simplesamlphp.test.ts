@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { externalModeJson, freshCredentials } from '../../src/cli/credential-process.js';
 import { runLogin, type LoginOptions } from '../../src/cli/login.js';
 import { startGateway, type RunningGateway } from '../../src/cli/start.js';
 import { createLogger } from '../../src/http/logger.js';
@@ -144,6 +145,33 @@ describe('ramgate login with SimpleSAMLphp and Chromium', () => {
     const result = await runLogin(options({ output: 'json' }), testIo(chromium('Operator', 'cli-login-ssp')));
     expect(result.RoleName).toBe('Operator'); // not the first role, which the picker preselects
     expect(result.AssumedRoleUser.Arn).toBe(`acs:ram::${ACCOUNT}:assumed-role/Operator/${SESSION_NAME}`);
+  });
+
+  it('credential-process refreshes through the live IdP session without asking for the password again', async () => {
+    const first = await runLogin(options({ role: 'Developer', profile: 'helper' }), testIo(chromium()));
+    const silently = async (url: string) => {
+      const page = await browser.newPage();
+      try {
+        await page.goto(url); // no form to fill: SimpleSAMLphp still knows carol
+        await page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/callback\?code=/);
+      } finally {
+        await page.close();
+      }
+    };
+    const io = testIo(silently);
+    const refreshed = await freshCredentials({ profile: 'helper', refreshBeforeSeconds: 24 * 3600 }, io);
+    expect(io.opened).toHaveLength(1);
+    expect(refreshed.RoleName).toBe('Developer');
+    expect(refreshed.Credentials.AccessKeyId).not.toBe(first.Credentials.AccessKeyId);
+    expect(externalModeJson(refreshed)).toBe(
+      `${JSON.stringify({
+        mode: 'StsToken',
+        access_key_id: refreshed.Credentials.AccessKeyId,
+        access_key_secret: refreshed.Credentials.AccessKeySecret,
+        sts_token: refreshed.Credentials.SecurityToken,
+        expiration: refreshed.Credentials.Expiration,
+      })}\n`,
+    );
   });
 
   it('exchanges a SimpleSAMLphp response with --saml-response, once', async () => {
