@@ -57,6 +57,7 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
       provider: session.provider,
       role: session.roleName,
       sessionName: session.sessionName,
+      detail: outcome.mapping ? { mapping: outcome.mapping } : undefined,
     });
     if (outcome.cliState && deps.completeCli) return deps.completeCli(ctx, outcome.cliState, session);
     await cookies.set(ctx, session.id, session.expiresAt);
@@ -87,6 +88,13 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
       });
       if (outcome.kind === 'signed-in') return await signedIn(ctx, 'role', outcome);
       const { pending } = outcome;
+      audit(ctx, {
+        event: 'sso.role.offered',
+        outcome: 'success',
+        provider: pending.login.issuer,
+        sessionName: pending.login.sessionName,
+        detail: outcome.mapping ? { mapping: outcome.mapping } : undefined,
+      });
       cookies.setPick(ctx, pending.csrf);
       ctx.type = 'text/html; charset=utf-8';
       ctx.body = rolePickerPage({

@@ -5,6 +5,7 @@
  * every few seconds, and only when asked for an entityID it does not know.
  */
 import { parseArn } from '../core/arn.js';
+import { compileRoleMapping, type CompiledRoleMapping } from '../core/mapping/rules.js';
 import type { Directory } from '../core/ram/index.js';
 import { loadIdpMetadata, type IdpMetadata } from '../saml/metadata.js';
 
@@ -16,6 +17,8 @@ export interface ProviderTrust {
   metadata: IdpMetadata;
   allowSha1: boolean;
   allowAesCbc: boolean;
+  /** The provider's mapping rules (validated when stored), if it has any. */
+  mapping?: CompiledRoleMapping | undefined;
 }
 
 export interface ProviderPolicy {
@@ -47,6 +50,7 @@ export class ProviderRegistry {
       metadata: loadIdpMetadata(provider.metadataXml),
       allowSha1: provider.authnSignAlgo === 'rsa-sha1',
       allowAesCbc: this.policy.allowAesCbc?.(provider.arn.toLowerCase()) ?? false,
+      mapping: provider.mappingRules ? compileRoleMapping(provider.mappingRules, accountId) : undefined,
     };
   }
 

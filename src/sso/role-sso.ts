@@ -8,8 +8,9 @@ import { assumeRoleWithSaml, type SamlLogin } from '../core/sts/operations.js';
 import { RESPONSE_CHECKS } from '../saml/checks.js';
 import { verifyResponse, type VerifiedAssertion } from '../saml/verify.js';
 import type { Gateway } from './gateway.js';
-import { sameSigningKeys, type ProviderTrust } from './providers.js';
-import { offeredRoles, roleSessionName, sessionDuration, type OfferedRole } from './role-attributes.js';
+import type { ProviderTrust } from './providers.js';
+import { roleSessionName, type OfferedRole } from './role-attributes.js';
+import { mapAssertion, trustedProviders, type MappingAudit } from './role-mapping.js';
 import { newOpaqueId, savePendingChoice, type ConsoleSession, type PendingChoice } from './sessions.js';
 import { ACS_MAX_RESPONSE_LENGTH, findPendingRequest, verifyOrThrow } from './verify.js';
 
@@ -19,8 +20,9 @@ export type RoleSsoOutcome =
       session: ConsoleSession;
       returnTo?: string | undefined;
       cliState?: string | undefined;
+      mapping?: MappingAudit | undefined;
     }
-  | { kind: 'choose'; pending: PendingChoice };
+  | { kind: 'choose'; pending: PendingChoice; mapping?: MappingAudit | undefined };
 
 function invalid(check: string, message: string): ApiError {
   return new ApiError('AuthenticationFail.SAMLAssertion.Invalid', message, { check });
@@ -63,36 +65,18 @@ async function failStructureChecks(samlResponse: string): Promise<void> {
   if (!result.ok && RESPONSE_CHECKS.indexOf(result.check) < keyless) throw result.error;
 }
 
-/** Roles offered through providers that have this issuer and the keys that verified the response. */
-function usableRoles(
+export function samlLogin(
   assertion: VerifiedAssertion,
-  verifiedWith: ProviderTrust,
-  candidates: ProviderTrust[],
-): OfferedRole[] {
-  const trusted = new Set(
-    candidates.filter((c) => sameSigningKeys(c, verifiedWith)).map((c) => c.arn.toLowerCase()),
-  );
-  const offered = offeredRoles(assertion.attributes);
-  const usable = offered.filter((r) => trusted.has(r.providerArn.toLowerCase()));
-  if (usable.length === 0) {
-    throw invalid(
-      'role-attribute',
-      offered.length === 0
-        ? 'The SAML assertion has no https://www.aliyun.com/SAML-Role/Attributes/Role value.'
-        : `None of the ${offered.length} offered role(s) names a SAML provider that trusts ${assertion.issuer}.`,
-    );
-  }
-  return usable;
-}
-
-export function samlLogin(assertion: VerifiedAssertion, roles: OfferedRole[]): SamlLogin {
+  roles: OfferedRole[],
+  sessionName: string | undefined = roleSessionName(assertion.attributes),
+): SamlLogin {
   return {
     issuer: assertion.issuer,
     ...(assertion.nameId !== undefined ? { nameId: assertion.nameId } : {}),
     ...(assertion.nameIdFormat !== undefined ? { nameIdFormat: assertion.nameIdFormat } : {}),
     recipient: assertion.recipient,
     offeredRoles: roles.map((r) => ({ roleArn: r.roleArn, providerArn: r.providerArn })),
-    sessionName: roleSessionName(assertion.attributes),
+    sessionName,
     ...(assertion.sessionNotOnOrAfter !== undefined
       ? { sessionNotOnOrAfter: assertion.sessionNotOnOrAfter }
       : {}),
@@ -125,11 +109,12 @@ export async function acceptRoleSsoResponse(
     maxInputLength: ACS_MAX_RESPONSE_LENGTH,
     pending,
   });
-  const roles = usableRoles(assertion, provider, candidates);
-  const login = samlLogin(assertion, roles);
+  const mapped = mapAssertion(assertion, trustedProviders(provider, candidates));
+  const { roles } = mapped;
+  const login = samlLogin(assertion, roles, mapped.sessionName);
   const returnTo = pending?.returnTo ?? safeReturnPath(input.relayState);
   const cliState = pending?.context?.cli;
-  const duration = sessionDuration(assertion.attributes);
+  const duration = mapped.sessionDuration;
   const wanted = pending?.context?.role;
   const only = roles.length === 1 ? roles[0] : wanted ? roles.find((r) => matchesRole(r, wanted)) : undefined;
   if (only) {
@@ -138,6 +123,7 @@ export async function acceptRoleSsoResponse(
       session: await signInWithRole(gw, login, only, duration),
       returnTo,
       cliState,
+      mapping: mapped.audit,
     };
   }
   const choice: PendingChoice = {
@@ -150,7 +136,7 @@ export async function acceptRoleSsoResponse(
     cliState,
   };
   await savePendingChoice(gw.store.ephemeral, choice);
-  return { kind: 'choose', pending: choice };
+  return { kind: 'choose', pending: choice, mapping: mapped.audit };
 }
 
 /** `--role` of the CLI and `role=` of /login: a role ARN or a role name. */

@@ -5,8 +5,9 @@
 import { ApiError, missingParameter } from '../core/errors.js';
 import { assumeRoleWithSaml, type StsParams } from '../core/sts/operations.js';
 import type { Gateway } from './gateway.js';
+import type { ProviderTrust } from './providers.js';
 import { samlLogin } from './role-sso.js';
-import { offeredRoles } from './role-attributes.js';
+import { mapAssertion } from './role-mapping.js';
 import { verifyOrThrow } from './verify.js';
 
 export const SAML_ASSERTION_MIN_LENGTH = 4;
@@ -38,10 +39,22 @@ export async function assumeRoleWithSamlApi(gw: Gateway, params: StsParams) {
     allowAesCbc: provider.allowAesCbc,
     maxInputLength: SAML_ASSERTION_MAX_LENGTH,
   });
-  return assumeRoleWithSaml(
-    gw.sts,
-    samlLogin(assertion, offeredRoles(assertion.attributes)),
-    params,
-    'strict',
-  );
+  const mapped = mapAssertion(assertion, [provider], false);
+  const login = samlLogin(assertion, mapped.roles, mapped.sessionName);
+  return assumeRoleWithSaml(gw.sts, login, { ...params, ...mappedDuration(provider, params) }, 'strict');
+}
+
+/** The provider's sessionDuration rules: a default when DurationSeconds is absent, and a cap. */
+function mappedDuration(provider: ProviderTrust, params: StsParams): StsParams {
+  const rule = provider.mapping?.rules.sessionDuration;
+  if (!rule) return {};
+  const asked = params.DurationSeconds;
+  if ((asked === undefined || asked === '') && rule.default !== undefined)
+    return { DurationSeconds: String(Math.min(rule.default, rule.max ?? rule.default)) };
+  if (rule.max !== undefined && asked !== undefined && Number(asked) > rule.max)
+    throw new ApiError(
+      'InvalidParameter.DurationSeconds',
+      `DurationSeconds ${asked} is above ${rule.max}, the cap of ${provider.arn}'s mapping rules.`,
+    );
+  return {};
 }

@@ -4,6 +4,7 @@
  */
 import { userArn } from '../core/arn.js';
 import { ApiError } from '../core/errors.js';
+import { userIdentity } from '../core/mapping/user.js';
 import { userSsoSession } from '../core/sts/operations.js';
 import { loadIdpMetadata } from '../saml/metadata.js';
 import type { Gateway } from './gateway.js';
@@ -43,16 +44,8 @@ export async function acceptUserSsoResponse(
     maxInputLength: ACS_MAX_RESPONSE_LENGTH,
     pending: pending?.context?.account === accountId ? pending : undefined,
   });
-  if (!assertion.nameId) {
-    throw new ApiError(
-      'AuthenticationFail.User.NotFound',
-      'The SAML assertion has no NameID to name a RAM user.',
-      {
-        check: 'user-mapping',
-      },
-    );
-  }
-  const user = await gw.directory.resolveSsoUser(accountId, assertion.nameId).catch((err: unknown) => {
+  const { upn } = userIdentity(settings.mapping, assertion);
+  const user = await gw.directory.resolveSsoUser(accountId, upn).catch((err: unknown) => {
     if (err instanceof ApiError) throw new ApiError(err.code, err.message, { check: 'user-mapping' });
     throw err;
   });

@@ -147,7 +147,13 @@ async function applyAccount(a: Applier, d: Directory, acc: AccountConfig, at: Pa
       const metadata = await a.metadataBase64(p);
       // A provider refreshed from its metadata URL keeps what the refresh fetched.
       const newMetadata = p.metadataUrl === undefined ? metadata : undefined;
-      const create = { SAMLProviderName: p.name, Description: p.description, AuthnSignAlgo: p.authnSignAlgo };
+      const mapping = p.mapping ? JSON.stringify(p.mapping) : undefined;
+      const create = {
+        SAMLProviderName: p.name,
+        Description: p.description,
+        AuthnSignAlgo: p.authnSignAlgo,
+        MappingRules: mapping,
+      };
       await a.createOrUpdate(
         `SAML provider ${p.name}`,
         () => d.CreateSAMLProvider(id, { ...create, EncodedSAMLMetadataDocument: metadata }),
@@ -158,6 +164,8 @@ async function applyAccount(a: Applier, d: Directory, acc: AccountConfig, at: Pa
             Description: ['NewDescription', p.description],
             EncodedSAMLMetadataDocument: ['NewEncodedSAMLMetadataDocument', newMetadata],
             AuthnSignAlgo: ['AuthnSignAlgo', p.authnSignAlgo],
+            // Rules removed from the config are cleared ('{}'), not kept.
+            MappingRules: ['MappingRules', mapping ?? (current.MappingRules ? '{}' : undefined)],
           });
           if (!hasChanges(update)) return false;
           await d.UpdateSAMLProvider(id, {
@@ -180,6 +188,7 @@ async function applyAccount(a: Applier, d: Directory, acc: AccountConfig, at: Pa
         AuxiliaryDomain: sso.auxiliaryDomain,
         SsoLoginWithDomain: sso.loginWithDomain,
         AuthnSignAlgo: sso.authnSignAlgo,
+        MappingRules: JSON.stringify(sso.mapping ?? {}),
       });
     });
 

@@ -4,6 +4,8 @@
  * cross-references; the directory checks every Alibaba name rule and limit when it is applied.
  */
 import { z } from 'zod';
+import { roleMappingSchema } from '../mapping/rules.js';
+import { userMappingSchema } from '../mapping/user.js';
 import { ACCESS_KEY_ID_PATTERN, ACCESS_KEY_SECRET_PATTERN } from '../ram/ids.js';
 import { findSystemPolicyIgnoringCase } from '../ram/policies.js';
 
@@ -49,6 +51,8 @@ const samlProvider = z.strictObject({
    */
   metadataUrl: z.url().max(2048).optional(),
   metadataRefreshSeconds: z.number().int().min(10).max(604_800).optional(),
+  /** Attribute → role rules, session name and duration (docs/idp-recipes.md). */
+  mapping: roleMappingSchema.optional(),
 });
 
 const ssoSettings = z.strictObject({
@@ -57,6 +61,8 @@ const ssoSettings = z.strictObject({
   loginWithDomain: z.boolean().optional(),
   authnSignAlgo,
   ...metadataSource,
+  /** Which attribute or NameID form names the RAM user (docs/idp-recipes.md). */
+  mapping: userMappingSchema.optional(),
 });
 
 const policy = z.strictObject({ name, description: optionalText, document: policyDocument });

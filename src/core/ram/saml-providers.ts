@@ -2,9 +2,11 @@
  * SAML providers (IMS 2019-08-15, reference §2.1): name rule, ≤ 100 per account, metadata
  * validated by the injected port, AuthnSignAlgo rsa-sha256 | rsa-sha1 (default rsa-sha1).
  * Description: no source gives a cap; ours is LIMITS.samlProviderDescriptionChars (256).
+ * MappingRules (ramgate extension, JSON text): attribute → role rules, checked by core/mapping.
  */
 import { samlProviderArn } from '../arn.js';
 import { missingParameter } from '../errors.js';
+import { normalizeRoleMapping } from '../mapping/rules.js';
 import { requireAccount } from './accounts.js';
 import { formatDate } from './ids.js';
 import {
@@ -40,6 +42,8 @@ export type SamlProviderRecord = {
   /** entityID of the IdP's EntityDescriptor, as the metadata validator reported it. */
   EntityId: string;
   AuthnSignAlgo: AuthnSignAlgo;
+  /** Canonical JSON of the provider's mapping rules (extension); absent = Alibaba's attributes only. */
+  MappingRules?: string;
   CreateDate: string;
   UpdateDate: string;
 };
@@ -60,6 +64,14 @@ function providerShape(accountId: string, p: SamlProviderRecord) {
 const providerNameParam = (params: Params) =>
   checkedString(params, 'SAMLProviderName', checkSamlProviderName);
 
+/** `MappingRules`: validated for this account; `{}` clears them. */
+function mappingParam(params: Params, accountId: string): string | undefined {
+  const raw = optionalString(params, 'MappingRules');
+  return raw === undefined ? undefined : normalizeRoleMapping(raw, accountId);
+}
+
+const withMapping = (rules: string | undefined) => (rules && rules !== '{}' ? { MappingRules: rules } : {});
+
 const requireProvider = (ctx: DirectoryContext, accountId: string, name: string) =>
   requireEntity<SamlProviderRecord>(ctx, accountId, 'SAMLProvider', C.samlProvider, name);
 
@@ -70,6 +82,7 @@ export async function createSamlProvider(ctx: DirectoryContext, accountId: strin
   const algo = authnSignAlgo(params) ?? 'rsa-sha1';
   const metadata = requiredString(params, 'EncodedSAMLMetadataDocument');
   const entityId = validateMetadata(ctx, metadata, 'EncodedSAMLMetadataDocument');
+  const mapping = mappingParam(params, accountId);
   const now = formatDate(ctx.now());
   const provider: SamlProviderRecord = {
     SAMLProviderName: name,
@@ -77,6 +90,7 @@ export async function createSamlProvider(ctx: DirectoryContext, accountId: strin
     EncodedSAMLMetadataDocument: metadata,
     EntityId: entityId,
     AuthnSignAlgo: algo,
+    ...withMapping(mapping),
     CreateDate: now,
     UpdateDate: now,
   };
@@ -100,24 +114,31 @@ export async function getSamlProvider(ctx: DirectoryContext, accountId: string, 
     SAMLProvider: {
       ...providerShape(accountId, provider),
       EncodedSAMLMetadataDocument: provider.EncodedSAMLMetadataDocument,
+      ...withMapping(provider.MappingRules),
     },
   };
 }
 
-/** "Specify at least one of the NewDescription and NewEncodedSAMLMetadataDocument parameters." */
+/**
+ * "Specify at least one of the NewDescription and NewEncodedSAMLMetadataDocument parameters."
+ * (or, here, MappingRules).
+ */
 export async function updateSamlProvider(ctx: DirectoryContext, accountId: string, params: Params) {
   await requireAccount(ctx, accountId);
   const name = providerNameParam(params);
   const description = descriptionParam(params, 'NewDescription', LIMITS.samlProviderDescriptionChars);
   const metadata = optionalString(params, 'NewEncodedSAMLMetadataDocument');
   const algo = authnSignAlgo(params);
-  if (description === undefined && metadata === undefined)
+  const mapping = mappingParam(params, accountId);
+  if (description === undefined && metadata === undefined && mapping === undefined)
     throw missingParameter('NewEncodedSAMLMetadataDocument');
   const entityId =
     metadata === undefined ? undefined : validateMetadata(ctx, metadata, 'NewEncodedSAMLMetadataDocument');
   const provider = await requireProvider(ctx, accountId, name);
+  const { MappingRules: previousRules, ...rest } = provider;
   const next: SamlProviderRecord = {
-    ...provider,
+    ...rest,
+    ...withMapping(mapping ?? previousRules),
     Description: description ?? provider.Description,
     EncodedSAMLMetadataDocument: metadata ?? provider.EncodedSAMLMetadataDocument,
     EntityId: entityId ?? provider.EntityId,
@@ -159,6 +180,7 @@ export async function samlProviderForSso(ctx: DirectoryContext, accountId: strin
     metadataXml: Buffer.from(provider.EncodedSAMLMetadataDocument, 'base64').toString('utf8'),
     entityId: provider.EntityId,
     authnSignAlgo: provider.AuthnSignAlgo,
+    mappingRules: provider.MappingRules,
     updateDate: provider.UpdateDate,
   };
 }

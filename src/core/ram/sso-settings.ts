@@ -1,8 +1,10 @@
 /**
  * User-based SSO settings of an account (IMS SetUserSsoSettings / GetUserSsoSettings, reference
  * §1.2–§1.4). The metadata is kept base64 as uploaded; its entity id is kept beside it.
+ * MappingRules (ramgate extension, JSON): which value names the RAM user (core/mapping/user.ts).
  */
 import { ApiError } from '../errors.js';
+import { parseUserMapping } from '../mapping/user.js';
 import { decodeBase64Text, oneOf, optionalBool, optionalString, type Params } from './params.js';
 import { checkDomainName, DEFAULT_DOMAIN_SUFFIX, LIMITS } from './rules.js';
 import { C, commit, json, read, SELF, update, type DirectoryContext } from './storage.js';
@@ -17,6 +19,7 @@ export type SsoSettingsRecord = {
   AuxiliaryDomain: string | null;
   SsoLoginWithDomain: boolean;
   AuthnSignAlgo: AuthnSignAlgo;
+  MappingRules?: string;
 };
 
 export function defaultSsoSettings(): SsoSettingsRecord {
@@ -67,6 +70,7 @@ function settingsShape(s: SsoSettingsRecord) {
       SsoEnabled: s.SsoEnabled,
       SsoLoginWithDomain: s.SsoLoginWithDomain,
       AuthnSignAlgo: s.AuthnSignAlgo,
+      ...(s.MappingRules ? { MappingRules: s.MappingRules } : {}),
     },
   };
 }
@@ -81,10 +85,14 @@ export async function setUserSsoSettings(ctx: DirectoryContext, accountId: strin
   const auxiliary = params['AuxiliaryDomain'];
   const withDomain = optionalBool(params, 'SsoLoginWithDomain');
   const algo = authnSignAlgo(params);
+  const rawMapping = optionalString(params, 'MappingRules');
+  const mapping = rawMapping === undefined ? undefined : JSON.stringify(parseUserMapping(rawMapping));
   const entityId = metadata === undefined ? undefined : validateMetadata(ctx, metadata, 'MetadataDocument');
   if (typeof auxiliary === 'string' && auxiliary !== '') checkAuxiliaryDomain(auxiliary);
-  const current = await readSettings(ctx, accountId);
+  const { MappingRules: currentMapping, ...current } = await readSettings(ctx, accountId);
+  const keptMapping = mapping ?? currentMapping;
   const next: SsoSettingsRecord = {
+    ...(keptMapping && keptMapping !== '{}' ? { MappingRules: keptMapping } : {}),
     SsoEnabled: enabled ?? current.SsoEnabled,
     MetadataDocument: metadata ?? current.MetadataDocument,
     EntityId: entityId ?? current.EntityId,
@@ -122,5 +130,6 @@ export async function userSsoConfig(ctx: DirectoryContext, accountId: string) {
     auxiliaryDomain: s.AuxiliaryDomain ?? undefined,
     ssoLoginWithDomain: s.SsoLoginWithDomain,
     authnSignAlgo: s.AuthnSignAlgo,
+    mapping: s.MappingRules ? parseUserMapping(s.MappingRules) : undefined,
   };
 }
