@@ -1,11 +1,13 @@
 /**
  * The gateway in a real browser (Debian's headless Chromium via playwright-core) with a real IdP
  * (SimpleSAMLphp): SP-initiated login through SimpleSAMLphp's form, the role picker, the console
- * and its hidden credentials, the credentials with the official STS SDK, and sign-out.
- * Screenshots of the picker and the console go to artifacts/screenshots/ (gitignored).
+ * and its hidden credentials, the credentials with the official STS SDK, and sign-out; and
+ * IdP-initiated user-based SSO from SimpleSAMLphp's SSO page.
+ * Screenshots of the picker and the consoles go to artifacts/screenshots/ (gitignored).
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { launchBrowser, saveScreenshot, type TestBrowser } from '../support/browser.js';
 import * as ssp from '../support/simplesamlphp-gateway.js';
 
@@ -29,28 +31,38 @@ afterAll(async () => {
   await env?.close();
 });
 
+/** A new page whose CSP violations, script errors and 4xx/5xx answers on the gateway are collected. */
+async function watchedPage(from: TestBrowser, gateway: string) {
+  const page = await from.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.location().url.startsWith(gateway))
+      problems.push(`console: ${message.text()}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400 && response.url().startsWith(gateway))
+      problems.push(`HTTP ${response.status()} ${response.url()}`);
+  });
+  return { page, problems };
+}
+
+/** SimpleSAMLphp's exampleauth UserPass form. */
+async function signInAtIdp(page: Page, user: { username: string; password: string }) {
+  await page.fill('#username', user.username);
+  await page.fill('#password', user.password);
+  await page.click('#submit_button');
+}
+
 describe('the gateway in Chromium with SimpleSAMLphp', () => {
   it('logs in through the IdP form, picks a role, reads the credentials and signs out', async () => {
     const gateway = env.gateway.url;
-    const page = await browser.newPage();
-    // CSP violations, failed scripts and resources on the gateway's pages show up here.
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && message.location().url.startsWith(gateway))
-        problems.push(`console: ${message.text()}`);
-    });
-    page.on('response', (response) => {
-      if (response.status() >= 400 && response.url().startsWith(gateway))
-        problems.push(`HTTP ${response.status()} ${response.url()}`);
-    });
+    const { page, problems } = await watchedPage(browser, gateway);
 
     // SP-initiated: the gateway redirects to SimpleSAMLphp, which shows its login form.
     await page.goto(`${gateway}/login?provider=${ssp.ACCOUNT}:${ssp.PROVIDER}`);
     expect(page.url().startsWith(env.idp.baseUrl)).toBe(true);
-    await page.fill('#username', ALICE.username);
-    await page.fill('#password', ALICE.password);
-    await page.click('#submit_button');
+    await signInAtIdp(page, ALICE);
 
     // SimpleSAMLphp's auto-submit form posts the response to the gateway: alice has two roles.
     await page.waitForURL(`${gateway}/saml-role/sso`);
@@ -101,5 +113,29 @@ describe('the gateway in Chromium with SimpleSAMLphp', () => {
     expect(page.url()).toBe(`${gateway}/`);
     expect(await page.locator('#access-key-id').count()).toBe(0);
     expect(problems).toEqual([]);
+  });
+
+  it('signs in IdP-initiated from SimpleSAMLphp to user-based SSO and lands on the RelayState path', async () => {
+    const gateway = env.gateway.url;
+    await env.registerUserSp();
+    const fresh = await launchBrowser(); // no IdP session left over from the other test
+    try {
+      const { page, problems } = await watchedPage(fresh, gateway);
+      const start = new URL(env.idp.ssoUrl);
+      start.searchParams.set('spentityid', env.userAcs);
+      start.searchParams.set('RelayState', '/console?via=idp');
+      await page.goto(start.href);
+      await signInAtIdp(page, ALICE);
+      await page.waitForURL(`${gateway}/console?via=idp`);
+      await expect(page.locator('#user-name').textContent()).resolves.toBe('alice');
+      await expect(page.locator('#arn').textContent()).resolves.toBe(`acs:ram::${ssp.ACCOUNT}:user/alice`);
+      expect(await page.locator('#role-name').count()).toBe(0);
+      expect(existsSync(await saveScreenshot(page, 'gateway-browser-user-console'))).toBe(true);
+      await page.click('#sign-out');
+      await page.waitForURL(`${gateway}/`);
+      expect(problems).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
   });
 });
