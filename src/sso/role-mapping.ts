@@ -1,8 +1,8 @@
 /**
  * Role-based SSO mapping glue: Alibaba's Role/RoleSessionName/SessionDuration attributes plus the
  * mapping rules of every provider that has this issuer and the keys that verified the response →
- * the offered (role, provider) pairs. Session name and duration follow the rules of the provider
- * that verified the response. The trust-policy check of AssumeRoleWithSAML stays the gate.
+ * the offered (role, provider) pairs. Session name and duration follow the rules of the first
+ * provider that offers a role (the verifying one first). AssumeRoleWithSAML's trust check stays the gate.
  */
 import { ApiError } from '../core/errors.js';
 import {
@@ -65,7 +65,15 @@ export function mapAssertion(
       alibaba,
     }),
   );
-  const primary = results[0] as RoleMappingResult;
+  // Session name and duration: the rules of the first provider (verifying one first) that offers a role.
+  // With no role at all, the rules that were tried explain why.
+  const primary = (results.find((r) => r.roles.length > 0) ??
+    results[
+      Math.max(
+        0,
+        providers.findIndex((p) => p.mapping),
+      )
+    ]) as RoleMappingResult;
   const roles = results.flatMap((r) => r.roles);
   if (require && roles.length === 0 && providers.every((p) => !p.mapping))
     throw new ApiError(
