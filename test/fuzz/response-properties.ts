@@ -12,6 +12,8 @@
  *      tree, independently of the verifier) is byte-identical to the original's — i.e. the
  *      mutation only touched unsigned parts or bytes c14n does not keep, and
  *   4. the verified claims equal the original's (warnings and signedBy aside).
+ * For the encrypted variant the signed assertion lies inside the ciphertext, so rule 3 becomes: the
+ * EncryptedAssertion's decoded CipherValues are the original's.
  * Every rejection is a result object naming one RESPONSE_CHECKS check with an ApiError of the SAML
  * codes, never an exception and never a step that crashed ("unexpected error").
  */
@@ -23,6 +25,7 @@ import { ApiError } from '../../src/core/errors.js';
 import { RESPONSE_CHECKS } from '../../src/saml/checks.js';
 import type { VerifiedAssertion, VerifyOptions, VerifyResult } from '../../src/saml/types.js';
 import { verifyResponse } from '../../src/saml/verify.js';
+import { testKeys } from '../support/keys.js';
 import { DEFAULT_SP, TestIdp, type SignWhat } from '../support/test-idp.js';
 import { descendants, isSignature } from '../support/xml-sign.js';
 import { fuzzProperty, violation, type FuzzProperty, type Timer } from './harness.js';
@@ -44,6 +47,7 @@ const OPTIONS: VerifyOptions = {
   // The same assertion ID is verified many times on purpose; replay is covered by the attack suite.
   replay: 'skip',
   now: () => NOW,
+  spDecryptionKeys: [testKeys().spEncryption.privateKey],
 };
 const CODES = new Set([
   'AuthenticationFail.SAMLAssertion.Invalid',
@@ -51,14 +55,17 @@ const CODES = new Set([
   'AuthenticationFail.IDPMetadata.Invalid',
 ]);
 
-export type Variant = Exclude<SignWhat, 'none'>;
-const VARIANTS: readonly Variant[] = ['assertion', 'both', 'response'];
+/** What the original signed, or 'encrypted': an assertion-signed response with the assertion encrypted (AES-256-GCM). */
+export type Variant = Exclude<SignWhat, 'none'> | 'encrypted';
+const VARIANTS: readonly Variant[] = ['assertion', 'both', 'response', 'encrypted'];
 
 interface Original {
   xml: string;
   /** Each signed element ('assertion' / 'response') → its ID and exclusive canonical form without the enveloped signature. */
   signed: Map<'assertion' | 'response', { id: string; canonical: string }>;
   claims: Claims;
+  /** 'encrypted' only: the decoded CipherValues of the EncryptedAssertion (what the assertion's bytes depend on). */
+  ciphertext?: string;
 }
 type Claims = Omit<VerifiedAssertion, 'warnings' | 'signedBy'>;
 
@@ -81,26 +88,47 @@ const SIGNED_PARTS = {
   assertion: ['assertion'],
   response: ['response'],
   both: ['assertion', 'response'],
+  encrypted: ['assertion'],
 } as const;
+
+/** The decoded CipherValues inside the Response's only EncryptedAssertion child, or undefined. */
+function ciphertextOf(doc: Document): string | undefined {
+  const root = doc.documentElement;
+  const encrypted = root
+    ? descendants(root).filter((e) => e.parentNode === root && e.localName === 'EncryptedAssertion')
+    : [];
+  if (encrypted.length !== 1) return undefined;
+  return descendants(encrypted[0]!, 'CipherValue')
+    .map((e) => Buffer.from(e.textContent ?? '', 'base64').toString('hex'))
+    .join(',');
+}
 
 const originals = new Map<Variant, Promise<Original>>();
 function original(variant: Variant): Promise<Original> {
   let found = originals.get(variant);
   if (!found) {
     found = (async () => {
-      const built = idp.response({ now: NOW, sign: variant, attributes: { dept: ['a', 'b & c'] } });
+      const encrypt = variant === 'encrypted';
+      const built = idp.response({
+        now: NOW,
+        sign: encrypt ? 'assertion' : variant,
+        encrypt,
+        attributes: { dept: ['a', 'b & c'] },
+      });
       const result = await verifyResponse(Buffer.from(built.xml).toString('base64'), OPTIONS);
       if (!result.ok)
         throw new Error(`the unmutated ${variant}-signed response is refused: ${result.message}`);
       const ids = { assertion: built.assertionId, response: built.responseId };
       const doc = parseWithXmldom(built.xml);
+      const signedDoc = encrypt ? parseWithXmldom(built.assertionXml) : doc;
       const signed = new Map(
         SIGNED_PARTS[variant].map((part) => {
           const id = ids[part];
-          return [part, { id, canonical: canonicalSigned(doc, id) as string }];
+          return [part, { id, canonical: canonicalSigned(signedDoc, id) as string }];
         }),
       );
-      return { xml: built.xml, signed, claims: claimsOf(result.assertion) };
+      const ciphertext = encrypt ? ciphertextOf(doc) : undefined;
+      return { xml: built.xml, signed, claims: claimsOf(result.assertion), ciphertext };
     })();
     originals.set(variant, found);
   }
@@ -143,6 +171,11 @@ async function checkMutated([variant, list]: [Variant, Mutation[]], timed: Timer
   for (const part of SIGNED_PARTS[result.assertion.signedBy]) {
     const signed = o.signed.get(part);
     violation(signed, `accepted as signed by the ${part}, which the original did not sign`);
+    if (o.ciphertext !== undefined && part === 'assertion') {
+      // The signed assertion is inside the ciphertext: it is unchanged exactly when the ciphertext is.
+      violation(ciphertextOf(doc) === o.ciphertext, 'accepted although the encrypted assertion changed');
+      continue;
+    }
     violation(
       canonicalSigned(doc, signed.id) === signed.canonical,
       `accepted although the canonical form of the signed ${part} #${signed.id} changed`,

@@ -43,4 +43,23 @@ describe('both sides of the mutation rule, on fixed mutations', () => {
     expect(decode(input).match(/<ds:Signature /g)).toHaveLength(1);
     expect(await verifyFuzzed(input)).toMatchObject({ ok: true, assertion: { signedBy: 'assertion' } });
   });
+
+  it('encrypted variant: accepts whitespace between Response children, refuses a changed ciphertext', async () => {
+    const xml = await originalXml('encrypted');
+    const statusEnd = xml.indexOf('</saml2p:Status>') + '</saml2p:Status>'.length;
+    const tag = xml.slice(0, statusEnd).split('>').length - 2;
+    const spaced = await mutatedInput('encrypted', [{ op: 'whitespace', tag, inside: false, text: '\n  ' }]);
+    expect(decode(spaced)).toContain('</saml2p:Status>\n  <');
+    expect(await verifyFuzzed(spaced)).toMatchObject({
+      ok: true,
+      assertion: { nameId: 'alice@example.com' },
+    });
+
+    const elements = descendants(parseWithXmldom(xml));
+    const cipherValue = elements.map((e) => e.localName).lastIndexOf('CipherValue');
+    const forged = await mutatedInput('encrypted', [
+      { op: 'set-text', element: cipherValue, text: 'AAAA' + 'A'.repeat(60) },
+    ]);
+    expect(await verifyFuzzed(forged)).toMatchObject({ ok: false, check: 'decryption' });
+  });
 });
