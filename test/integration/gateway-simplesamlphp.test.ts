@@ -248,6 +248,24 @@ describe('signing and encryption variants', () => {
     expect(textOfId((await consoleOf(browser)).html, 'session-name')).toBe(upn('alice'));
   });
 
+  it('binds an encrypted SP-initiated answer to its AuthnRequest and skips the picker for /login?role=', async () => {
+    await env.registerRoleSp({
+      signResponse: false,
+      encryptionCertPem: env.spCerts.encryptionCertPem,
+      validateAuthnRequest: true,
+    });
+    const browser = new WebSession();
+    const start = await browser.request(
+      `${gatewayUrl}/login?provider=${ACCOUNT}:${PROVIDER}&role=ReadOnly&return_to=/console%3Fenc`,
+    );
+    const login = await completeSpInitiatedLogin(env.idp, start.location ?? '', ALICE);
+    expect(decode(login.samlResponse).getElementsByTagNameNS(SAML, 'EncryptedAssertion')).toHaveLength(1);
+    const answer = await browser.request(login.acsUrl, { SAMLResponse: login.samlResponse });
+    expect(answer.status).toBe(303);
+    expect(answer.location).toBe('/console?enc');
+    expect(textOfId((await consoleOf(browser)).html, 'role-name')).toBe('ReadOnly');
+  });
+
   it('refuses the same encrypted response at the decryption check on a gateway without the AES-CBC allowance', async () => {
     await env.registerRoleSp({ signResponse: false, encryptionCertPem: env.spCerts.encryptionCertPem });
     const strict = await env.startTwin({ allowAesCbcProviders: [] });
