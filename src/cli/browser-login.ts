@@ -15,6 +15,7 @@ export interface BrowserLoginParams {
   provider?: string | undefined;
   account?: string | undefined;
   role?: string | undefined;
+  duration?: number | undefined;
   noBrowser?: boolean | undefined;
   timeoutMs?: number | undefined;
 }
@@ -27,6 +28,7 @@ export function cliLoginUrl(
   if (params.provider) url.searchParams.set('provider', params.provider);
   if (params.account) url.searchParams.set('account', params.account);
   if (params.role) url.searchParams.set('role', params.role);
+  if (params.duration !== undefined) url.searchParams.set('duration', String(params.duration));
   url.searchParams.set('cli_redirect', binding.redirectUri);
   url.searchParams.set('cli_state', binding.state);
   url.searchParams.set('cli_challenge', binding.challenge);

@@ -49,10 +49,6 @@ async function obtain(options: LoginOptions, io: CliIo): Promise<LoginResult> {
       io,
     );
   }
-  if (options.duration !== undefined)
-    io.err(
-      'Note: --duration applies to --saml-response; a browser sign-in lasts as the IdP and the role allow.\n',
-    );
   return browserLogin(options, io);
 }
 

@@ -57,6 +57,7 @@ export function cliRoutes(deps: SsoRouteDeps): Router {
         provider: queryValue(ctx, 'provider'),
         account: queryValue(ctx, 'account'),
         role: queryValue(ctx, 'role'),
+        duration: queryValue(ctx, 'duration'),
         redirect: queryValue(ctx, 'cli_redirect'),
         state: queryValue(ctx, 'cli_state'),
         challenge: queryValue(ctx, 'cli_challenge'),

@@ -160,6 +160,7 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
         provider: ctx.query.provider as string | undefined,
         account: ctx.query.account as string | undefined,
         role: ctx.query.role as string | undefined,
+        duration: ctx.query.duration as string | undefined,
         returnTo: ctx.query.return_to as string | undefined,
       });
       ctx.redirect(url);

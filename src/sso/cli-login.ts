@@ -31,6 +31,8 @@ export interface CliLoginRequest {
   provider?: string | undefined;
   account?: string | undefined;
   role?: string | undefined;
+  /** Requested session length in seconds (capped by the IdP's SessionDuration and the role's maximum). */
+  duration?: string | undefined;
   /** The CLI's loopback callback, http://127.0.0.1:<port>/<path>. */
   redirect?: string | undefined;
   state?: string | undefined;
@@ -130,6 +132,7 @@ export async function startCliLogin(gw: Gateway, req: CliLoginRequest): Promise<
     provider: req.provider,
     account: req.account,
     role: req.role,
+    duration: req.duration,
     cli: id,
   });
   await gw.store.ephemeral.set(REQUEST_KEY + id, JSON.stringify(pending), CLI_REQUEST_TTL_MS);

@@ -19,6 +19,8 @@ export interface LoginRequest {
   provider?: string | undefined;
   account?: string | undefined;
   role?: string | undefined;
+  /** Requested session length in seconds (the CLI's --duration). */
+  duration?: string | undefined;
   returnTo?: string | undefined;
   /** Set by the CLI flow: the state that binds the result to the CLI's request. */
   cli?: string | undefined;
@@ -100,7 +102,12 @@ export async function startSpInitiatedLogin(gw: Gateway, req: LoginRequest): Pro
     acsUrl: t.sp.acsUrl,
     ...(gw.sp.signingKey ? { signingKey: gw.sp.signingKey, signAlgo: t.signAlgo } : {}),
     ...(returnTo ? { returnTo } : {}),
-    context: { ...t.context, ...(req.role ? { role: req.role } : {}), ...(req.cli ? { cli: req.cli } : {}) },
+    context: {
+      ...t.context,
+      ...(req.role ? { role: req.role } : {}),
+      ...(req.duration && /^[0-9]{1,6}$/.test(req.duration) ? { duration: req.duration } : {}),
+      ...(req.cli ? { cli: req.cli } : {}),
+    },
     now: gw.now,
   });
   return built.url;

@@ -114,7 +114,7 @@ export async function acceptRoleSsoResponse(
   const login = samlLogin(assertion, roles, mapped.sessionName);
   const returnTo = pending?.returnTo ?? safeReturnPath(input.relayState);
   const cliState = pending?.context?.cli;
-  const duration = mapped.sessionDuration;
+  const duration = requestedDuration(pending?.context?.duration, mapped.sessionDuration);
   const wanted = pending?.context?.role;
   const only = roles.length === 1 ? roles[0] : wanted ? roles.find((r) => matchesRole(r, wanted)) : undefined;
   if (only) {
@@ -137,6 +137,13 @@ export async function acceptRoleSsoResponse(
   };
   await savePendingChoice(gw.store.ephemeral, choice);
   return { kind: 'choose', pending: choice, mapping: mapped.audit };
+}
+
+/** The CLI's --duration, never longer than the IdP's (or mapping's) session duration; either alone when the other is absent. */
+function requestedDuration(requested: string | undefined, fromIdp: string | undefined): string | undefined {
+  if (requested === undefined) return fromIdp;
+  if (fromIdp === undefined || !/^[0-9]+$/.test(fromIdp)) return requested;
+  return String(Math.min(Number(requested), Number(fromIdp)));
 }
 
 /** `--role` of the CLI and `role=` of /login: a role ARN or a role name. */

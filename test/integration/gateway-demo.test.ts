@@ -185,6 +185,20 @@ describe('SP-initiated login', () => {
     expect(refused.html).toContain('<code>in-response-to</code>');
   });
 
+  it('honours a requested session length (the CLI --duration), within the role maximum', async () => {
+    const browser = new WebSession();
+    const start = await browser.request(`${gateway.url}/login?provider=${ACCOUNT}:demo-idp&duration=900`);
+    const idpPage = await browser.request(start.location ?? '');
+    const requestId = inputValue(idpPage.html, 'request') ?? '';
+    const { acsUrl, samlResponse } = await demoIdpResponse(gateway.url, 'bob', 'role', { request: requestId });
+    const before = Date.now();
+    await browser.request(acsUrl, { SAMLResponse: samlResponse });
+    const console = await browser.request(`${gateway.url}/console`);
+    const expires = Date.parse(textOfId(console.html, 'expiration') ?? '');
+    expect(expires - before).toBeGreaterThan(880_000);
+    expect(expires - before).toBeLessThan(910_000);
+  });
+
   it('ignores a RelayState that leaves the gateway', async () => {
     const { acsUrl, samlResponse } = await demoIdpResponse(gateway.url, 'bob', 'role');
     const answer = await new WebSession().request(acsUrl, {
