@@ -218,6 +218,7 @@ describe('signing and encryption variants', () => {
     expect(signedElements(decode(login.samlResponse))).toEqual([]);
     expect(answer.status).toBe(401);
     expect(answer.html).toContain('AuthenticationFail.SAMLAssertion.Invalid');
+    expect(answer.html).toContain('<code>signature-present</code>');
   });
 
   it('refuses RSA-SHA1 signatures from a provider configured for rsa-sha256', async () => {
@@ -264,6 +265,20 @@ describe('signing and encryption variants', () => {
     expect(answer.status).toBe(303);
     expect(answer.location).toBe('/console?enc');
     expect(textOfId((await consoleOf(browser)).html, 'role-name')).toBe('ReadOnly');
+  });
+
+  it('accepts an encrypted, unsigned assertion inside a signed Response; refuses it when nothing is signed', async () => {
+    const encrypted = { encryptionCertPem: env.spCerts.encryptionCertPem, signAssertion: false };
+    await env.registerRoleSp({ ...encrypted, signResponse: true });
+    const covered = await idpInitiated(BOB);
+    expect(signedElements(decode(covered.login.samlResponse))).toEqual(['Response']);
+    expect(covered.answer.status).toBe(303);
+    await env.registerRoleSp({ ...encrypted, signResponse: false });
+    const bare = await idpInitiated(BOB);
+    expect(signedElements(decode(bare.login.samlResponse))).toEqual([]);
+    expect(bare.answer.status).toBe(401);
+    expect(bare.answer.html).toContain('AuthenticationFail.SAMLAssertion.Invalid');
+    expect(bare.answer.html).toContain('<code>assertion-signed</code>');
   });
 
   it('refuses the same encrypted response at the decryption check on a gateway without the AES-CBC allowance', async () => {
