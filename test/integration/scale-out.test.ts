@@ -3,6 +3,7 @@
  * that starts on one instance finishes on another, single-use things stay single-use across
  * instances, and revoking a role's sessions takes effect everywhere.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -229,5 +230,41 @@ describe('RevokeRoleSessions', () => {
     expect(await errorCode(ram(1).request('RevokeRoleSessions', {}, { method: 'POST' }))).toBe(
       'MissingParameter',
     );
+  });
+});
+
+describe('federated CLI login across instances', () => {
+  it('starts on A, completes on B, and its one-time code redeems once, on any instance', async () => {
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const query = new URLSearchParams({
+      provider: `${ACCOUNT}:demo-idp`,
+      cli_redirect: 'http://127.0.0.1:9/callback',
+      cli_state: randomBytes(16).toString('base64url'),
+      cli_challenge: challenge,
+      cli_challenge_method: 'S256',
+    });
+    const browser = new WebSession();
+    const start = await browser.request(`${origin(0)}/cli/login?${query}`);
+    expect(start.status).toBe(302);
+    const idpPage = await browser.request(via(0, start.location ?? ''));
+    const requestId = inputValue(idpPage.html, 'request') ?? '';
+    const done = await browser.request(`${origin(1)}/saml-role/sso`, {
+      SAMLResponse: await idpResponse(1, 'bob', requestId),
+    });
+    expect(done.status).toBe(200);
+    const callback = /id="cli-continue" href="([^"]+)"/.exec(done.html)?.[1]?.replace(/&amp;/g, '&') ?? '';
+    const code = new URL(callback).searchParams.get('code') ?? '';
+    expect(code).not.toBe('');
+    const redeem = (i: number) =>
+      fetch(`${origin(i)}/cli/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ code, code_verifier: verifier }),
+      });
+    const first = await redeem(2);
+    expect(first.status).toBe(200);
+    const { Credentials } = (await first.json()) as { Credentials: { AccessKeyId: string } };
+    expect(Credentials.AccessKeyId).toMatch(/^STS\./);
+    for (const i of [0, 1, 2]) expect((await redeem(i)).status).toBeGreaterThanOrEqual(400);
   });
 });

@@ -1,0 +1,321 @@
+/**
+ * HTTP load on a gateway process on loopback: AssumeRoleWithSAML requests per second and latency
+ * (p50/p99) at full load and at a fixed 1,000 req/s, on the memory store and on Redis; Redis
+ * round trips per login (INFO commandstats deltas); memory per 10,000 live console sessions.
+ * Targets (one core): ≥ 2,000 req/s, p99 < 10 ms at 1,000 req/s, ≤ 3 Redis round trips per login.
+ * Figures only, never a pass/fail. Run: npm run bench:http (BENCH_REQUESTS=15000 by default).
+ *
+ * Every request carries its own signed assertion (unique ID: the replay cache must not refuse
+ * them); they are made before the run by re-signing one test-IdP template (src of truth for the
+ * XML: test/support/test-idp.ts), since xml-crypto's signer is far slower than the gateway.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { DOMParser } from '@xmldom/xmldom';
+import { Redis } from 'ioredis';
+import { ExclusiveCanonicalization } from 'xml-crypto';
+import { createStore, type Store } from '../src/core/store/index.js';
+import { mintCredentials } from '../src/core/sts/credentials.js';
+import { TokenKeyring, newTokenKey } from '../src/core/sts/keyring.js';
+import { newOpaqueId, saveSession, type ConsoleSession } from '../src/sso/sessions.js';
+import { testKeys } from '../test/support/keys.js';
+import { startRedis } from '../test/support/redis.js';
+import { TestIdp } from '../test/support/test-idp.js';
+
+interface CannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+  duration: number;
+}
+type CannonRequest = { method: string; path: string; headers: Record<string, string>; body?: string };
+type Cannon = (options: Record<string, unknown>) => Promise<CannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
+
+const ACCOUNT = '1234567890123456';
+const BASE_URL = 'http://bench.ramgate.test';
+const ROLE = `acs:ram::${ACCOUNT}:role/readonly`;
+const PROVIDER = `acs:ram::${ACCOUNT}:saml-provider/test-idp`;
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 15_000);
+const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 4);
+const WARM_UP = Math.min(1000, REQUESTS);
+
+const keys = testKeys();
+const idp = new TestIdp({
+  sp: { entityId: 'urn:alibaba:cloudcomputing', acsUrl: `${BASE_URL}/saml-role/sso` },
+});
+
+/** `n` signed SAMLResponses (base64) with fresh IDs, re-signed from one template. */
+function signedResponses(n: number, key: KeyObject): string[] {
+  const assertionId = `_${'a'.repeat(32)}`;
+  const responseId = `_${'b'.repeat(32)}`;
+  const { xml } = idp.response({
+    assertionId,
+    responseId,
+    roles: [`${ROLE},${PROVIDER}`],
+    notOnOrAfter: Date.now() + 30 * 60_000,
+    subjectNotOnOrAfter: Date.now() + 30 * 60_000,
+  });
+  const doc = new DOMParser().parseFromString(xml, 'text/xml');
+  // xml-crypto types its input as the DOM lib's Element; @xmldom's is the same shape at run time.
+  const byLocalName = (name: string) =>
+    doc.getElementsByTagNameNS('*', name)[0] as unknown as globalThis.Element;
+  const c14n = new ExclusiveCanonicalization();
+  const signedInfo = c14n.process(byLocalName('SignedInfo'), {});
+  const digest = byLocalName('DigestValue').textContent ?? '';
+  const signatureValue = byLocalName('SignatureValue').textContent ?? '';
+  const signature = byLocalName('Signature');
+  signature.parentNode?.removeChild(signature);
+  const assertion = c14n.process(byLocalName('Assertion'), {});
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = `_${randomBytes(16).toString('hex')}`;
+    const newDigest = createHash('sha256').update(assertion.replaceAll(assertionId, id)).digest('base64');
+    const info = signedInfo.replace(`#${assertionId}`, `#${id}`).replace(digest, newDigest);
+    const value = sign('sha256', Buffer.from(info), key).toString('base64');
+    const signed = xml
+      .replaceAll(assertionId, id)
+      .replace(responseId, `_${randomBytes(16).toString('hex')}`)
+      .replace(digest, newDigest)
+      .replace(signatureValue, value);
+    out.push(Buffer.from(signed).toString('base64'));
+  }
+  return out;
+}
+
+function body(samlResponse: string): string {
+  return new URLSearchParams({
+    Action: 'AssumeRoleWithSAML',
+    Version: '2015-04-01',
+    Format: 'JSON',
+    SAMLAssertion: samlResponse,
+    SAMLProviderArn: PROVIDER,
+    RoleArn: ROLE,
+    DurationSeconds: '900',
+  }).toString();
+}
+
+async function startServer(
+  configFile: string,
+  redisUrl?: string,
+): Promise<{ url: string; child: ChildProcess }> {
+  const args = ['--import', 'tsx', join(import.meta.dirname, 'http-server.ts'), configFile, BASE_URL];
+  const child = spawn(process.execPath, redisUrl ? [...args, redisUrl] : args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.once('exit', (code) => reject(new Error(`the gateway exited (${code})`)));
+  });
+  return { url, child };
+}
+
+async function load(url: string, bodies: string[], options: Record<string, unknown>): Promise<CannonResult> {
+  let next = 0;
+  const result = await autocannon({
+    url,
+    connections: 16,
+    amount: bodies.length,
+    requests: [
+      {
+        method: 'POST',
+        path: '/',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        setupRequest: (req: CannonRequest) => ({ ...req, body: bodies[next++ % bodies.length] }),
+      },
+    ],
+    ...options,
+  });
+  return result;
+}
+
+/** One request first: a refused body would make every figure meaningless. */
+async function probe(url: string, form: string): Promise<void> {
+  const res = await fetch(`${url}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form,
+  });
+  if (res.status !== 200) throw new Error(`the gateway refused a benchmark request: ${await res.text()}`);
+}
+
+/** CPU seconds (user + system) the process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+}
+
+/** Wall-clock figures depend on what else the machine runs; CPU per request of the gateway does not. */
+function report(label: string, r: CannonResult, cpu: number): void {
+  const rate = r.requests.total / r.duration;
+  const perRequestMs = (cpu * 1000) / Math.max(r.requests.total, 1);
+  console.log(
+    `${label.padEnd(34)} ${Math.round(rate).toLocaleString('en').padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  non-2xx ${r.non2xx}  errors ${r.errors}  gateway CPU ${perRequestMs.toFixed(2)} ms/req (≈ ${Math.round(1000 / perRequestMs).toLocaleString('en')} req/s per core)`,
+  );
+}
+
+async function measured(label: string, pid: number, run: () => Promise<CannonResult>): Promise<void> {
+  const before = cpuSeconds(pid);
+  const result = await run();
+  report(label, result, cpuSeconds(pid) - before);
+}
+
+/**
+ * Round trips per login: the commands clients sent, seen through MONITOR (commands a Lua script
+ * runs inside Redis are not round trips and are left out), by name and key family.
+ */
+async function roundTripsPerLogin(url: string, redisUrl: string, bodies: string[]): Promise<void> {
+  const redis = new Redis(redisUrl);
+  const monitor = await redis.monitor();
+  const seen = new Map<string, number>();
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (source === 'lua') return;
+    const key = /^evalsha$/i.test(args[0] ?? '') ? args[3] : args[1];
+    const family = (key ?? '')
+      .replace(/{[^}]*}/, '{…}')
+      .split(':')
+      .slice(0, 4)
+      .join(':');
+    const name = `${(args[0] ?? '').toLowerCase()} ${family}`.trim();
+    seen.set(name, (seen.get(name) ?? 0) + 1);
+  });
+  let ok = 0;
+  for (const form of bodies) {
+    const res = await fetch(`${url}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
+    if (res.status === 200) ok++;
+    await res.arrayBuffer();
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200)); // the last MONITOR lines
+  monitor.disconnect();
+  redis.disconnect();
+  const total = [...seen.values()].reduce((sum, n) => sum + n, 0);
+  const detail = [...seen].map(([name, n]) => `${name} ${(n / Math.max(ok, 1)).toFixed(2)}`).join(', ');
+  console.log(
+    `Redis round trips per login            ${(total / Math.max(ok, 1)).toFixed(2)}  (${ok} logins: ${detail})`,
+  );
+}
+
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+/** 10,000 console sessions (with real minted credentials) in a store; returns the bytes they take. */
+async function sessionMemory(store: Store, measure: () => Promise<number>): Promise<number> {
+  const ring = new TokenKeyring([newTokenKey(Date.now())]);
+  const before = await measure();
+  const now = Date.now();
+  for (let i = 0; i < 10_000; i++) {
+    const { credentials } = mintCredentials(
+      ring,
+      {
+        acct: ACCOUNT,
+        kind: 'AssumedRoleUser',
+        role: 'readonly',
+        roleId: '300000000000000001',
+        session: `user${i}@example.com`,
+        via: 'sts:AssumeRoleWithSAML',
+        source: PROVIDER,
+      },
+      3600,
+      now,
+    );
+    const session: ConsoleSession = {
+      id: newOpaqueId(),
+      kind: 'role',
+      accountId: ACCOUNT,
+      arn: `acs:ram::${ACCOUNT}:assumed-role/readonly/user${i}@example.com`,
+      roleName: 'readonly',
+      sessionName: `user${i}@example.com`,
+      provider: PROVIDER,
+      credentials,
+      expiresAt: now + 3_600_000,
+      csrf: newOpaqueId(),
+    };
+    await saveSession(store.ephemeral, session, now);
+  }
+  return (await measure()) - before;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'ramgate-bench-http-'));
+const redisServer = await startRedis();
+try {
+  writeFileSync(join(dir, 'idp.xml'), idp.metadata());
+  const configFile = join(dir, 'ramgate.yaml');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      accounts: [
+        {
+          id: ACCOUNT,
+          samlProviders: [{ name: 'test-idp', metadataFile: 'idp.xml' }],
+          roles: [{ name: 'readonly', trustedSamlProviders: ['test-idp'], policies: ['ReadOnlyAccess'] }],
+        },
+      ],
+    }),
+  );
+  // One set serves both stores: each gateway process has its own replay cache (memory, fresh Redis).
+  const perStore = 1 + WARM_UP + REQUESTS + 1000 * RATE_SECONDS + 200;
+  console.log(`signing ${perStore.toLocaleString('en')} SAMLResponses …`);
+  const started = performance.now();
+  const responses = signedResponses(perStore, keys.idp.privateKey).map(body);
+  console.log(`… ${Math.round((performance.now() - started) / 1000)} s\n`);
+
+  for (const [store, redisUrl] of [
+    ['memory', undefined],
+    ['redis', redisServer.url],
+  ] as const) {
+    const mine = [...responses];
+    const { url, child } = await startServer(configFile, redisUrl);
+    try {
+      await probe(url, mine.shift() ?? '');
+      await load(url, mine.splice(0, WARM_UP), {}); // warm-up (JIT, caches)
+      const pid = child.pid ?? 0;
+      await measured(`AssumeRoleWithSAML, ${store}, max`, pid, () => load(url, mine.splice(0, REQUESTS), {}));
+      if (RATE_SECONDS > 0)
+        await measured(`AssumeRoleWithSAML, ${store}, 1,000/s`, pid, () =>
+          load(url, mine.splice(0, 1000 * RATE_SECONDS), { overallRate: 1000 }),
+        );
+      if (redisUrl) await roundTripsPerLogin(url, redisUrl, mine.splice(0, 200));
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }
+
+  const memory = await createStore({ kind: 'memory' });
+  const heap = async () => {
+    collectGarbage();
+    return process.memoryUsage().heapUsed;
+  };
+  const inHeap = await sessionMemory(memory, heap);
+  const redisStore = await createStore({ kind: 'redis', url: redisServer.url });
+  const redis = new Redis(redisServer.url);
+  const used = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
+  const inRedis = await sessionMemory(redisStore, used);
+  const mb = (bytes: number) =>
+    `${(bytes / 1024 / 1024).toFixed(1)} MB (${Math.round(bytes / 10_000)} B each)`;
+  console.log(`\n10,000 console sessions, memory store  ${mb(inHeap)} of heap`);
+  console.log(`10,000 console sessions, Redis         ${mb(inRedis)} of used_memory`);
+  redis.disconnect();
+  await memory.close();
+  await redisStore.close();
+} finally {
+  await redisServer.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
