@@ -104,7 +104,10 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
         action: '/saml-role/choose',
         // The RoleSessionName names the person; a NameID may be an opaque transient handle.
         subject: pending.login.sessionName ?? pending.login.nameId ?? pending.login.issuer,
-        roles: pending.roles.map((r, i) => ({ ...r, value: String(i) })),
+        roles: await withAccountAliases(
+          gw,
+          pending.roles.map((r, i) => ({ ...r, value: String(i) })),
+        ),
       });
     } catch (error) {
       failed(ctx, 'role', error);
@@ -255,6 +258,26 @@ function requiredField(form: Map<string, string>, name: string): string {
     });
   }
   return value;
+}
+
+/** The picker names each account by its alias, as the console does (an account without one shows its id). */
+async function withAccountAliases<T extends { accountId: string }>(
+  gw: Gateway,
+  roles: T[],
+): Promise<Array<T & { accountAlias?: string | undefined }>> {
+  const ids = [...new Set(roles.map((r) => r.accountId))];
+  const aliases = new Map(
+    await Promise.all(
+      ids.map(async (id) => {
+        const alias = await gw.directory.GetAccountAlias(id).then(
+          (r) => r.AccountAlias,
+          () => undefined,
+        );
+        return [id, alias === id ? undefined : alias] as const;
+      }),
+    ),
+  );
+  return roles.map((r) => ({ ...r, accountAlias: aliases.get(r.accountId) }));
 }
 
 function spCertificates(gw: Gateway) {

@@ -71,7 +71,9 @@ describe('the gateway in Chromium with SimpleSAMLphp', () => {
     await expect(page.locator('.muted strong').textContent()).resolves.toBe(ssp.upn('alice'));
     const options = page.locator('#role-picker input[name="role"]');
     expect(await options.count()).toBe(2);
-    await expect(page.locator('#role-picker').textContent()).resolves.toContain(ssp.roleArn('ReadOnly'));
+    const picker = await page.locator('#role-picker').innerText();
+    expect(picker).toContain(ssp.roleArn('ReadOnly'));
+    expect(picker).toContain(`Account ${ssp.ALIAS} (${ssp.ACCOUNT})`);
     expect(existsSync(await saveScreenshot(page, 'gateway-browser-role-picker'))).toBe(true);
     await page.locator('label', { hasText: ssp.roleArn('ReadOnly') }).click();
     await page.click('#role-picker button[type="submit"]');
