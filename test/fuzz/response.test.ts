@@ -62,4 +62,16 @@ describe('both sides of the mutation rule, on fixed mutations', () => {
     ]);
     expect(await verifyFuzzed(forged)).toMatchObject({ ok: false, check: 'decryption' });
   });
+
+  it('encrypted variant: a copy of the EncryptedKey CipherData under DigestMethod changes no claim and is tolerated (seed 1186154957)', async () => {
+    const elements = descendants(parseWithXmldom(await originalXml('encrypted')));
+    const names = elements.map((e) => e.localName);
+    const cipherData = names.indexOf('CipherData');
+    expect(elements[cipherData]?.parentNode?.localName).toBe('EncryptedKey');
+    const input = await mutatedInput('encrypted', [
+      { op: 'duplicate-element', element: cipherData, into: names.indexOf('DigestMethod'), position: 0 },
+    ]);
+    expect(decode(input)).toMatch(/<ds:DigestMethod [^>]*><xenc:CipherData>/);
+    expect(await verifyFuzzed(input)).toMatchObject({ ok: true, assertion: { nameId: 'alice@example.com' } });
+  });
 });
