@@ -106,7 +106,16 @@ async function startServer(
   configFile: string,
   redisUrl?: string,
 ): Promise<{ url: string; child: ChildProcess }> {
-  const args = ['--import', 'tsx', join(import.meta.dirname, 'http-server.ts'), configFile, BASE_URL];
+  // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the gateway process.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const args = [
+    ...nodeArgs,
+    '--import',
+    'tsx',
+    join(import.meta.dirname, 'http-server.ts'),
+    configFile,
+    BASE_URL,
+  ];
   const child = spawn(process.execPath, redisUrl ? [...args, redisUrl] : args, {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
