@@ -186,9 +186,9 @@ describe('role-based SSO through SimpleSAMLphp (SP-initiated)', () => {
     expect(textOfId((await consoleOf(browser)).html, 'role-name')).toBe('Admin');
   });
 
-  it('refuses an IdP-initiated response that claims to answer a request the gateway never sent', async () => {
-    // SimpleSAMLphp answers a forged AuthnRequest ID only if the SP signs it, so take a real
-    // one, let it be used up, and answer it again.
+  it('refuses a second answer to an AuthnRequest already used (in-response-to)', async () => {
+    // SimpleSAMLphp (validate.authnrequest) answers only AuthnRequests the gateway signed, so
+    // replay a real one: the IdP answers it twice, the gateway takes the first answer only.
     const browser = new WebSession();
     const start = await browser.request(`${gatewayUrl}/login?provider=${ACCOUNT}:${PROVIDER}`);
     const first = await completeSpInitiatedLogin(env.idp, start.location ?? '', BOB);
