@@ -1,16 +1,19 @@
 /**
  * `ramgate diagnose <file|->`: run exactly the verification pipeline the ACS runs, offline, and print
- * every check in order with its result and the values it compared. Exit 0 accepted, 1 rejected,
- * 2 usage error.
+ * every check in order with its result and the values it compared; with --provider-arn (and
+ * --mapping rules) also what the role mapping makes of it. Exit 0 accepted, 1 rejected (or no
+ * role / no session name by the mapping), 2 usage error.
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { parse as parseYaml } from 'yaml';
 import { RESPONSE_CHECKS } from '../saml/checks.js';
 import { loadIdpMetadata, trustedIdpFromCertificates } from '../saml/metadata.js';
 import { DEFAULT_ROLE_SP_ENTITY_ID } from '../saml/sp-metadata.js';
 import type { TrustedIdp, VerifyOptions, VerifyResult } from '../saml/types.js';
 import { verifyResponse } from '../saml/verify.js';
+import { explainMapping } from '../sso/role-mapping.js';
 
 const DEFAULT_ACS = 'https://signin.aliyun.com/saml-role/sso';
 
@@ -27,6 +30,8 @@ interface DiagnoseFlags {
   spKey: string[];
   skew?: string;
   json?: boolean;
+  mapping?: string;
+  providerArn?: string;
 }
 
 class UsageError extends Error {}
@@ -140,14 +145,59 @@ function asText(result: VerifyResult): string {
   return lines.join('\n');
 }
 
+type Mapping = ReturnType<typeof explainMapping>;
+
+/** `--mapping`: inline JSON, or a JSON/YAML file holding the provider's `mapping:` rules. */
+function mappingRules(flags: DiagnoseFlags): unknown {
+  if (flags.mapping === undefined) return undefined;
+  if (!flags.providerArn)
+    throw new UsageError("--mapping needs --provider-arn (rules map to roles of that provider's account)");
+  const text = flags.mapping.trimStart().startsWith('{') ? flags.mapping : readText(flags.mapping, 'mapping');
+  try {
+    return parseYaml(text) as unknown;
+  } catch (err) {
+    throw new UsageError(`--mapping is neither JSON nor YAML: ${(err as Error).message}`);
+  }
+}
+
+function mappingOf(result: VerifyResult, flags: DiagnoseFlags, rules: unknown): Mapping | undefined {
+  if (!result.ok || !flags.providerArn) return undefined;
+  try {
+    return explainMapping(result.assertion, flags.providerArn, rules);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function mappingText(m: Mapping): string {
+  const lines = ['', '', `mapping       through ${m.provider}`];
+  lines.push(`  received    ${m.attributesReceived.join(', ') || '(no attributes)'}`);
+  for (const line of m.explanation) lines.push(`  rule        ${line}`);
+  for (const r of m.roles) lines.push(`  offers      ${r.roleArn}`);
+  lines.push(
+    `  session     ${m.sessionName ?? '(none)'}`,
+    `  duration    ${m.sessionDuration ?? '(default 3600)'}`,
+  );
+  if (m.loginError) lines.push(`  NO LOGIN    ${m.loginError}`);
+  return lines.join('\n');
+}
+
 async function run(file: string, flags: DiagnoseFlags): Promise<number> {
   const input = readText(file, 'response')
     .replace(/^\uFEFF/, '')
     .trim();
   if (input === '') throw new UsageError('the response file is empty');
+  const rules = mappingRules(flags);
   const result = await verifyResponse(input, diagnoseOptions(flags, input));
-  process.stdout.write(`${flags.json ? asJson(result) : asText(result)}\n`);
-  return result.ok ? 0 : 1;
+  const mapping = mappingOf(result, flags, rules);
+  if (flags.json) {
+    const body = JSON.parse(asJson(result)) as Record<string, unknown>;
+    if (mapping) body.mapping = mapping;
+    process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+  } else {
+    process.stdout.write(`${asText(result)}${mapping ? mappingText(mapping) : ''}\n`);
+  }
+  return result.ok && !mapping?.loginError ? 0 : 1;
 }
 
 export function diagnoseCommand(): Command {
@@ -170,7 +220,12 @@ export function diagnoseCommand(): Command {
     .option('--allow-bare-assertion', 'accept a bare saml:Assertion document (WS-Fed token)')
     .option('--sp-key <pem>', 'SP private key for EncryptedAssertion (repeatable)', collect, [])
     .option('--skew <seconds>', 'allowed clock skew (default 180)')
-    .option('--json', 'print JSON: {valid, checks, assertion}')
+    .option('--json', 'print JSON: {valid, checks, assertion, mapping}')
+    .option('--provider-arn <arn>', 'show the roles offered through this SAML provider (and why none)')
+    .option(
+      '--mapping <json|file>',
+      "the provider's mapping rules (JSON, or a JSON/YAML file); needs --provider-arn",
+    )
     .exitOverride((err: CommanderError) => {
       process.exit(err.exitCode === 0 ? 0 : 2);
     })

@@ -4,7 +4,9 @@
  * the offered (role, provider) pairs. Session name and duration follow the rules of the first
  * provider that offers a role (the verifying one first). AssumeRoleWithSAML's trust check stays the gate.
  */
+import { parseArn } from '../core/arn.js';
 import { ApiError } from '../core/errors.js';
+import { compileRoleMapping } from '../core/mapping/rules.js';
 import {
   mapRoles,
   requireMappedLogin,
@@ -95,4 +97,37 @@ export function mapAssertion(
 /** The providers whose roles a response verified with `verifiedWith`'s keys may grant. */
 export function trustedProviders(verifiedWith: ProviderTrust, candidates: ProviderTrust[]): ProviderTrust[] {
   return [verifiedWith, ...candidates.filter((c) => c !== verifiedWith && sameSigningKeys(c, verifiedWith))];
+}
+
+/**
+ * What a provider's rules make of a verified assertion, without a directory (`ramgate diagnose`,
+ * recipe tests): the same engine and the same Alibaba-attribute parsing as the ACS.
+ */
+export function explainMapping(
+  assertion: Pick<VerifiedAssertion, 'attributes' | 'nameId'>,
+  providerArn: string,
+  rules?: unknown,
+): RoleMappingResult & { loginError?: string } {
+  const arn = parseArn(providerArn, 'saml-provider', 'InvalidParameter.SAMLProviderArn');
+  if (arn.kind !== 'saml-provider') throw new Error('unreachable: parseArn checked the kind');
+  const mapping = rules === undefined ? undefined : compileRoleMapping(rules, arn.accountId);
+  const accept = mapping?.acceptAlibaba !== false;
+  const result = mapRoles(mapping, {
+    provider: { accountId: arn.accountId, name: arn.name },
+    attributes: assertion.attributes,
+    nameId: assertion.nameId,
+    alibaba: accept
+      ? {
+          roles: offeredRoles(assertion.attributes),
+          sessionName: roleSessionName(assertion.attributes),
+          sessionDuration: sessionDuration(assertion.attributes),
+        }
+      : { roles: [] },
+  });
+  try {
+    requireMappedLogin(result);
+    return result;
+  } catch (err) {
+    return { ...result, loginError: (err as Error).message };
+  }
 }

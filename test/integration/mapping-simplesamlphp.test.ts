@@ -14,6 +14,7 @@ import {
   startSimpleSamlPhpGateway,
   type SimpleSamlPhpGateway,
 } from '../support/simplesamlphp-gateway.js';
+import { recipes } from '../support/recipes.js';
 import { idpInitiatedLogin, type IdpUser } from '../support/simplesamlphp.js';
 
 const GROUPS = 'groups';
@@ -33,6 +34,13 @@ const ERIN = groupUser('erin', ['/cloud/admins', `Aliyun-${ACCOUNT}-ReadOnly`], 
 const FRANK = groupUser('frank', ['Aliyun-999999-Admin', 'staff'], 'frank@corp.example');
 const GRACE = groupUser('grace', [`Aliyun-${ACCOUNT}-Untrusted`], 'grace@corp.example');
 const HEIDI = groupUser('heidi', [`Aliyun-${ACCOUNT}-ReadOnly`]);
+// Users shaped as the Keycloak and SimpleSAMLphp recipes of docs/idp-recipes.md say.
+const KC_USER = groupUser('ivan', ['/aliyun/Admin', '/staff'], 'ivan@kc.example');
+const LDAP_USER: IdpUser = {
+  username: 'judy',
+  password: 'judy-pw',
+  attributes: { memberOf: ['cn=aliyun-ReadOnly,ou=groups,dc=example,dc=org'], mail: 'judy@example.org' },
+};
 
 const RULES = {
   roles: { attribute: GROUPS, map: { '/cloud/admins': 'Admin' }, patterns: ['Aliyun-{account}-{role}'] },
@@ -43,7 +51,7 @@ const RULES = {
 let env: SimpleSamlPhpGateway;
 
 beforeAll(async () => {
-  env = await startSimpleSamlPhpGateway({ users: [DAVE, ERIN, FRANK, GRACE, HEIDI] });
+  env = await startSimpleSamlPhpGateway({ users: [DAVE, ERIN, FRANK, GRACE, HEIDI, KC_USER, LDAP_USER] });
   await env.registerRoleSp();
   const d = env.gateway.gw.directory;
   await d.UpdateSAMLProvider(ACCOUNT, { SAMLProviderName: PROVIDER, MappingRules: JSON.stringify(RULES) });
@@ -130,4 +138,38 @@ describe('role mapping with SimpleSAMLphp group attributes', () => {
       /session name from attribute &quot;email&quot;|session name from attribute "email"/,
     );
   });
+});
+
+describe('the Keycloak and SimpleSAMLphp recipes through the gateway', () => {
+  const useRecipe = (name: string) =>
+    env.gateway.gw.directory.UpdateSAMLProvider(ACCOUNT, {
+      SAMLProviderName: PROVIDER,
+      MappingRules: JSON.stringify(recipes()[name]),
+    });
+
+  const cases = [
+    {
+      recipe: 'keycloak',
+      shape: 'a /aliyun/<role> group path',
+      user: KC_USER,
+      role: 'Admin',
+      session: 'ivan@kc.example',
+    },
+    {
+      recipe: 'simplesamlphp',
+      shape: 'a memberOf DN',
+      user: LDAP_USER,
+      role: 'ReadOnly',
+      session: 'judy@example.org',
+    },
+  ];
+  for (const c of cases)
+    it(`${c.recipe}: ${c.shape} signs in as that role`, async () => {
+      await useRecipe(c.recipe);
+      const { browser, answer } = await login(c.user);
+      expect(answer.status).toBe(303);
+      const page = await browser.request(`${env.gateway.url}/console`);
+      expect(textOfId(page.html, 'role-name')).toBe(c.role);
+      expect(textOfId(page.html, 'session-name')).toBe(c.session);
+    });
 });

@@ -197,7 +197,7 @@ function loginError(message: string): ApiError {
 /** The clear login error when a mapping produced no role, or no session name where rules asked for one. */
 export function requireMappedLogin(result: RoleMappingResult): void {
   if (result.roles.length === 0) {
-    const why = result.explanation.filter((l) => !l.startsWith('  ')).join('; ');
+    const why = result.explanation.filter((l) => /^(roles|alibaba):/.test(l)).join('; ');
     throw loginError(
       `No role is offered through ${result.provider}: ${why || 'the assertion has no https://www.aliyun.com/SAML-Role/Attributes/Role value and the provider has no mapping rules'}.`,
     );
