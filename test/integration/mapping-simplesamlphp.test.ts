@@ -173,3 +173,44 @@ describe('the Keycloak and SimpleSAMLphp recipes through the gateway', () => {
       expect(textOfId(page.html, 'session-name')).toBe(c.session);
     });
 });
+
+describe('user-based SSO mapping: the RAM user from an attribute', () => {
+  const TRANSIENT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient';
+  const userLogin = async (user: IdpUser) => {
+    const result = await idpInitiatedLogin(env.idp, { spEntityId: env.userAcs, ...user });
+    const browser = new WebSession();
+    return { browser, answer: await browser.request(result.acsUrl, { SAMLResponse: result.samlResponse }) };
+  };
+  const setUserMapping = (rules: unknown) =>
+    env.gateway.gw.directory.SetUserSsoSettings(ACCOUNT, { MappingRules: JSON.stringify(rules) });
+
+  beforeAll(() => env.registerUserSp({ nameIdFormat: TRANSIENT, nameIdAttribute: undefined }));
+
+  it('a transient NameID names no RAM user by Alibaba’s rule', async () => {
+    await setUserMapping({});
+    const { answer } = await userLogin(ERIN);
+    expect(answer.status).toBe(401);
+    expect(answer.html).toContain('AuthenticationFail.User.NotFound');
+  });
+
+  it('with user: {attribute: email} the UPN rules apply to the email (domain alias)', async () => {
+    await setUserMapping({ user: { attribute: EMAIL } });
+    expect((await env.gateway.gw.directory.GetUserSsoSettings(ACCOUNT)).UserSsoSettings).toMatchObject({
+      MappingRules: JSON.stringify({ user: { attribute: EMAIL } }),
+    });
+    const { browser, answer } = await userLogin(ERIN);
+    expect(answer.status).toBe(303);
+    const page = await browser.request(`${env.gateway.url}/console`);
+    expect(textOfId(page.html, 'user-name')).toBe('erin');
+    const other = await userLogin(KC_USER); // ivan@kc.example: a domain the account does not own
+    expect(other.answer.status).toBe(401);
+    expect(other.answer.html).toMatch(/the domain must be/);
+  });
+
+  it('refuses a missing attribute clearly', async () => {
+    await setUserMapping({ user: { attribute: 'urn:not:sent' } });
+    const { answer } = await userLogin(ERIN);
+    expect(answer.status).toBe(401);
+    expect(answer.html).toMatch(/reads attribute &quot;urn:not:sent&quot;|reads attribute "urn:not:sent"/);
+  });
+});
