@@ -74,6 +74,12 @@ describe('Redis stopped mid-run', () => {
     const forAcs = await demoIdpResponse(gateway.url, 'bob', 'role');
     const forSts = await demoIdpResponse(gateway.url, 'bob', 'role');
 
+    const signedInBefore = new WebSession();
+    const before = await demoIdpResponse(gateway.url, 'bob', 'role');
+    expect((await signedInBefore.request(before.acsUrl, { SAMLResponse: before.samlResponse })).status).toBe(
+      303,
+    );
+
     await redis.stop();
     const browser = new WebSession();
     const page = await browser.request(forAcs.acsUrl, { SAMLResponse: forAcs.samlResponse });
@@ -86,6 +92,12 @@ describe('Redis stopped mid-run', () => {
     const body = (await api.json()) as Record<string, unknown>;
     expect(body.Code).toBe('ServiceUnavailable');
     expect(body.RequestId).toMatch(/^[0-9A-F-]{36}$/);
+    // Pages past the rate limiter fail the same way: starting a login, opening the console.
+    for (const path of [`/login?provider=${ACCOUNT}:demo-idp`, '/console']) {
+      const failed = await signedInBefore.request(`${gateway.url}${path}`);
+      expect(failed.status).toBe(503);
+      expect(failed.html).toContain('ServiceUnavailable');
+    }
     const ready = await fetch(`${gateway.url}/readyz`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ status: 'not ready', store: 'redis' });
@@ -97,6 +109,7 @@ describe('Redis stopped mid-run', () => {
     const signedIn = await browser.request(forAcs.acsUrl, { SAMLResponse: forAcs.samlResponse });
     expect(signedIn.status).toBe(303);
     expect((await browser.request(`${gateway.url}/console`)).status).toBe(200);
+    expect((await signedInBefore.request(`${gateway.url}/console`)).status).toBe(200);
     const minted = await assumeRoleWithSaml(gateway.url, forSts.samlResponse);
     expect(minted.status).toBe(200);
     expect(
