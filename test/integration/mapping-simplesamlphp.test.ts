@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonLinesAuditSink } from '../../src/core/audit.js';
+import { assumeRoleWithSamlApi } from '../../src/sso/sts-api.js';
 import { WebSession, textOfId } from '../support/gateway-client.js';
 import {
   ACCOUNT,
@@ -212,5 +213,43 @@ describe('user-based SSO mapping: the RAM user from an attribute', () => {
     const { answer } = await userLogin(ERIN);
     expect(answer.status).toBe(401);
     expect(answer.html).toMatch(/reads attribute &quot;urn:not:sent&quot;|reads attribute "urn:not:sent"/);
+  });
+});
+
+describe('the STS API (AssumeRoleWithSAML) applies the same rules', () => {
+  const call = async (user: IdpUser, params: Record<string, string>) => {
+    const { samlResponse } = await idpInitiatedLogin(env.idp, { spEntityId: ROLE_SP_ENTITY_ID, ...user });
+    return assumeRoleWithSamlApi(env.gateway.gw, {
+      SAMLAssertion: samlResponse,
+      SAMLProviderArn: `acs:ram::${ACCOUNT}:saml-provider/${PROVIDER}`,
+      ...params,
+    });
+  };
+  beforeAll(() =>
+    env.gateway.gw.directory.UpdateSAMLProvider(ACCOUNT, {
+      SAMLProviderName: PROVIDER,
+      MappingRules: JSON.stringify(RULES),
+    }),
+  );
+
+  it('grants a mapped role with the rules’ default duration and session name', async () => {
+    const before = Date.now();
+    const result = await call(DAVE, { RoleArn: `acs:ram::${ACCOUNT}:role/ReadOnly` });
+    expect(result.AssumedRoleUser.Arn).toBe(
+      `acs:ram::${ACCOUNT}:assumed-role/ReadOnly/Dave.O-Brien@corp.example`,
+    );
+    const seconds = (Date.parse(result.Credentials.Expiration) - before) / 1000;
+    expect(seconds).toBeGreaterThan(1790);
+    expect(seconds).toBeLessThan(1810);
+  });
+
+  it('refuses a DurationSeconds above the rules’ cap and a role the rules do not offer', async () => {
+    await expect(
+      call(DAVE, { RoleArn: `acs:ram::${ACCOUNT}:role/ReadOnly`, DurationSeconds: '7200' }),
+    ).rejects.toMatchObject({ code: 'InvalidParameter.DurationSeconds' });
+    await expect(call(DAVE, { RoleArn: `acs:ram::${ACCOUNT}:role/Admin` })).rejects.toMatchObject({
+      code: 'AuthenticationFail.SAMLAssertion.Invalid',
+      check: 'role-offered',
+    });
   });
 });
