@@ -62,7 +62,7 @@ export function serveCommand(): Command {
     .option('--sp-cert <file>', 'SP certificate published in the SP metadata', env.RAMGATE_SP_CERT)
     .option(
       '--allow-aes-cbc <arns>',
-      'SAML provider ARNs allowed to send AES-CBC encrypted assertions',
+      'SAML provider ARNs or IdP entityIDs allowed to send AES-CBC encrypted assertions',
       env.RAMGATE_ALLOW_AES_CBC,
     )
     .option('--role-sp-entity-id <id>', 'role-based SSO SP entityID', env.RAMGATE_ROLE_SP_ENTITY_ID)

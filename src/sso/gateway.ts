@@ -31,7 +31,7 @@ export interface GatewayOptions {
   roleSpEntityId?: string;
   skewSeconds?: number;
   sp?: SpKeys;
-  /** SAML provider ARNs allowed to send AES-CBC encrypted assertions. */
+  /** SAML provider ARNs or IdP entityIDs allowed to send AES-CBC encrypted assertions (AES-GCM otherwise). */
   allowAesCbcProviders?: string[];
   /** Fixed SecurityToken keys (config); otherwise keys are made and rotated through the store. */
   tokenKeys?: TokenKey[];
@@ -60,6 +60,7 @@ export class Gateway {
   readonly sp: SpKeys;
   readonly now: () => number;
   readonly userSessionSeconds: number;
+  private readonly aesCbcAllowed: Set<string>;
   /** Per-role session revocation watermarks, shared by all instances through the ephemeral store. */
   readonly revocations: RoleRevocations;
   metrics: VerifyMetrics | undefined;
@@ -81,8 +82,10 @@ export class Gateway {
     });
     this.stsDirectory = new CachedStsDirectory(this.directory);
     this.revocations = new RoleRevocations(options.store.ephemeral, this.now);
-    const cbc = new Set((options.allowAesCbcProviders ?? []).map((a) => a.toLowerCase()));
-    this.providers = new ProviderRegistry(this.directory, { allowAesCbc: (arn) => cbc.has(arn) });
+    this.aesCbcAllowed = new Set((options.allowAesCbcProviders ?? []).map((a) => a.toLowerCase()));
+    this.providers = new ProviderRegistry(this.directory, {
+      allowAesCbc: (arn, entityId) => this.allowsAesCbc(arn, entityId),
+    });
     const fixed = options.tokenKeys?.length ? new TokenKeyring(options.tokenKeys) : undefined;
     const stored = fixed ? undefined : new StoredTokenKeys(options.store.directory, { now: this.now });
     this.sts = {
@@ -100,6 +103,11 @@ export class Gateway {
   /** User-based SSO of one account: its own entityID and ACS URL. */
   userSp(accountId: string): SpDescription {
     return userSsoSp(this.baseUrl, accountId);
+  }
+
+  /** May this IdP (named by a provider ARN or its entityID) send AES-CBC encrypted assertions? */
+  allowsAesCbc(...names: string[]): boolean {
+    return names.some((n) => this.aesCbcAllowed.has(n.toLowerCase()));
   }
 
   /** After a management write: this instance forgets its short caches at once. */

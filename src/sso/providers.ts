@@ -23,7 +23,7 @@ export interface ProviderTrust {
 
 export interface ProviderPolicy {
   /** Providers (ARN, lower-case) allowed to send AES-CBC encrypted assertions (e.g. SimpleSAMLphp 1.19). */
-  allowAesCbc?: (arn: string) => boolean;
+  allowAesCbc?: (arn: string, entityId: string) => boolean;
 }
 
 const INDEX_MIN_REFRESH_MS = 5_000;
@@ -49,7 +49,7 @@ export class ProviderRegistry {
       entityId: provider.entityId,
       metadata: loadIdpMetadata(provider.metadataXml),
       allowSha1: provider.authnSignAlgo === 'rsa-sha1',
-      allowAesCbc: this.policy.allowAesCbc?.(provider.arn.toLowerCase()) ?? false,
+      allowAesCbc: this.policy.allowAesCbc?.(provider.arn, provider.entityId) ?? false,
       mapping: provider.mappingRules ? compileRoleMapping(provider.mappingRules, accountId) : undefined,
     };
   }

@@ -40,7 +40,7 @@ export async function acceptUserSsoResponse(
     sp: gw.userSp(accountId),
     idp: loadIdpMetadata(settings.metadataXml),
     allowSha1: settings.authnSignAlgo === 'rsa-sha1',
-    allowAesCbc: false,
+    allowAesCbc: gw.allowsAesCbc(settings.entityId),
     maxInputLength: ACS_MAX_RESPONSE_LENGTH,
     pending: pending?.context?.account === accountId ? pending : undefined,
   });

@@ -354,13 +354,20 @@ describe('user-based SSO through SimpleSAMLphp', () => {
     expect(textOfId((await consoleOf(browser)).html, 'user-name')).toBe('bob');
   });
 
-  it('refuses an encrypted (AES-128-CBC) user-SSO response: the AES-CBC allowance is per role provider only', async () => {
+  it('decrypts an AES-128-CBC user-SSO response only where the IdP entityID is on the AES-CBC allowance', async () => {
     await env.registerUserSp({ encryptionCertPem: env.spCerts.encryptionCertPem });
     try {
       const { answer, login } = await idpInitiated(ALICE, env.userAcs);
       expect(decode(login.samlResponse).getElementsByTagNameNS(SAML, 'EncryptedAssertion')).toHaveLength(1);
-      expect(answer.status).toBe(401);
+      expect(answer.status).toBe(401); // the allowance names the role provider's ARN only
       expect(answer.html).toContain('<code>decryption</code>');
+      const allowing = await env.startTwin({ allowAesCbcProviders: [env.idp.entityId] });
+      const twin = new WebSession();
+      const accepted = await twin.request(`${allowing}/${ACCOUNT}/saml/SSO`, {
+        SAMLResponse: login.samlResponse,
+      });
+      expect(accepted.status).toBe(303);
+      expect(textOfId((await twin.request(`${allowing}/console`)).html, 'user-name')).toBe('alice');
     } finally {
       await env.registerUserSp();
     }

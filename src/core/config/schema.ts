@@ -126,10 +126,8 @@ const gateway = z.strictObject({
       decryptionKeyFiles: z.array(z.string().min(1)).max(2).optional(),
     })
     .optional(),
-  /** SAML provider ARNs allowed to send AES-CBC encrypted assertions. */
-  allowAesCbcProviders: z
-    .array(z.string().regex(/^acs:ram::[0-9]+:saml-provider\/.+$/, 'must be a SAML provider ARN'))
-    .optional(),
+  /** SAML provider ARNs, or IdP entityIDs (user-based SSO), allowed to send AES-CBC encrypted assertions. */
+  allowAesCbcProviders: z.array(z.string().min(1).max(1024)).optional(),
   /** Clock skew allowed in assertion time checks, seconds. */
   skewSeconds: z.number().int().min(0).max(600).optional(),
 });
