@@ -135,11 +135,11 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
     if (!ACCOUNT.test(accountId)) return next();
     try {
       const form = await readForm(ctx);
-      const { session, returnTo } = await acceptUserSsoResponse(gw, accountId, {
+      const { session, returnTo, mapping } = await acceptUserSsoResponse(gw, accountId, {
         samlResponse: requiredField(form, 'SAMLResponse'),
         relayState: form.get('RelayState'),
       });
-      await signedIn(ctx, 'user', { kind: 'signed-in', session, returnTo });
+      await signedIn(ctx, 'user', { kind: 'signed-in', session, returnTo, mapping });
     } catch (error) {
       failed(ctx, 'user', error);
     }

@@ -8,6 +8,7 @@ import { userIdentity } from '../core/mapping/user.js';
 import { userSsoSession } from '../core/sts/operations.js';
 import { loadIdpMetadata } from '../saml/metadata.js';
 import type { Gateway } from './gateway.js';
+import type { MappingAudit } from './role-mapping.js';
 import { safeReturnPath } from './role-sso.js';
 import { newOpaqueId, type ConsoleSession } from './sessions.js';
 import { ACS_MAX_RESPONSE_LENGTH, findPendingRequest, verifyOrThrow } from './verify.js';
@@ -16,7 +17,7 @@ export async function acceptUserSsoResponse(
   gw: Gateway,
   accountId: string,
   input: { samlResponse: string; relayState?: string | undefined },
-): Promise<{ session: ConsoleSession; returnTo?: string | undefined }> {
+): Promise<{ session: ConsoleSession; returnTo?: string | undefined; mapping: MappingAudit }> {
   const settings = await gw.directory.userSsoConfig(accountId).catch((err: unknown) => {
     if (err instanceof ApiError && err.code === 'EntityNotExist.Account') return undefined;
     throw err;
@@ -44,7 +45,7 @@ export async function acceptUserSsoResponse(
     maxInputLength: ACS_MAX_RESPONSE_LENGTH,
     pending: pending?.context?.account === accountId ? pending : undefined,
   });
-  const { upn } = userIdentity(settings.mapping, assertion);
+  const { upn, explanation } = userIdentity(settings.mapping, assertion);
   const user = await gw.directory.resolveSsoUser(accountId, upn).catch((err: unknown) => {
     if (err instanceof ApiError) throw new ApiError(err.code, err.message, { check: 'user-mapping' });
     throw err;
@@ -61,6 +62,7 @@ export async function acceptUserSsoResponse(
   );
   return {
     returnTo: pending?.returnTo ?? safeReturnPath(input.relayState),
+    mapping: { attributes: Object.keys(assertion.attributes), rules: [explanation], roles: [] },
     session: {
       id: newOpaqueId(),
       kind: 'user',

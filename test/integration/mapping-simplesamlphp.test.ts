@@ -203,6 +203,11 @@ describe('user-based SSO mapping: the RAM user from an attribute', () => {
     expect(answer.status).toBe(303);
     const page = await browser.request(`${env.gateway.url}/console`);
     expect(textOfId(page.html, 'user-name')).toBe('erin');
+    expect(lastAudit()).toMatchObject({
+      event: 'sso.user',
+      outcome: 'success',
+      detail: { mapping: { rules: [`user: from attribute "${EMAIL}"`] } },
+    });
     const other = await userLogin(KC_USER); // ivan@kc.example: a domain the account does not own
     expect(other.answer.status).toBe(401);
     expect(other.answer.html).toMatch(/the domain must be/);
