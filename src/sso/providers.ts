@@ -5,7 +5,7 @@
  * every few seconds, and only when asked for an entityID it does not know.
  */
 import { parseArn } from '../core/arn.js';
-import { compileRoleMapping, type CompiledRoleMapping } from '../core/mapping/rules.js';
+import { compiledRoleMapping, type CompiledRoleMapping } from '../core/mapping/rules.js';
 import type { Directory } from '../core/ram/index.js';
 import { loadIdpMetadata, type IdpMetadata } from '../saml/metadata.js';
 
@@ -50,7 +50,7 @@ export class ProviderRegistry {
       metadata: loadIdpMetadata(provider.metadataXml),
       allowSha1: provider.authnSignAlgo === 'rsa-sha1',
       allowAesCbc: this.policy.allowAesCbc?.(provider.arn, provider.entityId) ?? false,
-      mapping: provider.mappingRules ? compileRoleMapping(provider.mappingRules, accountId) : undefined,
+      mapping: provider.mappingRules ? compiledRoleMapping(provider.mappingRules, accountId) : undefined,
     };
   }
 

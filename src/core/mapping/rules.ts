@@ -163,3 +163,21 @@ export function compileRoleMapping(raw: unknown, accountId: string): CompiledRol
 export function normalizeRoleMapping(raw: unknown, accountId: string): string {
   return JSON.stringify(compileRoleMapping(raw, accountId).rules);
 }
+
+const COMPILED_CACHE_SIZE = 256;
+const compiledCache = new Map<string, CompiledRoleMapping>();
+
+/**
+ * Stored (already validated) rules, compiled once per distinct text: logins re-read providers, and
+ * compiling 500 map entries costs about a millisecond. The regexes are stateless (no `g` flag).
+ */
+export function compiledRoleMapping(json: string, accountId: string): CompiledRoleMapping {
+  const key = `${accountId}\n${json}`;
+  const hit = compiledCache.get(key);
+  if (hit) return hit;
+  const compiled = compileRoleMapping(json, accountId);
+  if (compiledCache.size >= COMPILED_CACHE_SIZE)
+    compiledCache.delete(compiledCache.keys().next().value as string);
+  compiledCache.set(key, compiled);
+  return compiled;
+}

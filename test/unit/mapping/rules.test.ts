@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { compilePattern, matchPattern } from '../../../src/core/mapping/pattern.js';
-import { compileRoleMapping, normalizeRoleMapping } from '../../../src/core/mapping/rules.js';
+import {
+  compiledRoleMapping,
+  compileRoleMapping,
+  normalizeRoleMapping,
+} from '../../../src/core/mapping/rules.js';
 import { sanitizeSessionName } from '../../../src/core/mapping/session-name.js';
 import { parseUserMapping } from '../../../src/core/mapping/user.js';
 import { ApiError } from '../../../src/core/errors.js';
@@ -124,5 +128,15 @@ describe('session name sanitising', () => {
   it('refuses what becomes shorter than two characters', () => {
     expect(sanitizeSessionName('DOMAIN\\x')).toMatchObject({ ok: false });
     expect(sanitizeSessionName('')).toMatchObject({ ok: false });
+  });
+});
+
+describe('compiledRoleMapping', () => {
+  it('compiles stored rules once per text and account', () => {
+    const json = '{"roles":{"attribute":"g","map":{"a":"A"}}}';
+    const first = compiledRoleMapping(json, ACCOUNT);
+    expect(compiledRoleMapping(json, ACCOUNT)).toBe(first);
+    expect(compiledRoleMapping(json, '42')).not.toBe(first);
+    expect(first.exact.get('a')).toEqual(['A']);
   });
 });
