@@ -48,9 +48,8 @@ async function verifiedFixture(name: string) {
 }
 
 interface Case {
-  fixture?: string;
-  sessionName: string;
-  missing: string;
+  /** The genuine response of this IdP, the session name the recipe gives it and the attribute it lacks. */
+  fixture?: { name: string; sessionName: string; missing: string };
   /** Attributes (and NameID) of this IdP's shape once set up as the recipe says. */
   configured: { attributes: Record<string, string[]>; nameId?: string };
   roles: string[];
@@ -59,9 +58,7 @@ interface Case {
 
 const CASES: Record<string, Case> = {
   adfs: {
-    fixture: 'adfs-1',
-    sessionName: 'paul@spstest2.com',
-    missing: GROUP_CLAIM,
+    fixture: { name: 'adfs-1', sessionName: 'paul@spstest2.com', missing: GROUP_CLAIM },
     configured: {
       attributes: { [GROUP_CLAIM]: [`Aliyun-${RECIPE_ACCOUNT}-Admin`, 'Aliyun-999-Admin', 'Domain Users'] },
       nameId: 'SPSTEST2\\paul',
@@ -70,9 +67,7 @@ const CASES: Record<string, Case> = {
     configuredSession: 'paul',
   },
   okta: {
-    fixture: 'okta-1',
-    sessionName: 'russell.haering@scaleft.com',
-    missing: 'groups',
+    fixture: { name: 'okta-1', sessionName: 'russell.haering@scaleft.com', missing: 'groups' },
     configured: {
       attributes: {
         username: ['alice@example.com'],
@@ -83,9 +78,7 @@ const CASES: Record<string, Case> = {
     configuredSession: 'alice@example.com',
   },
   entra: {
-    fixture: 'azure-1',
-    sessionName: 'sam.kaufman.socialflow@outlook.com',
-    missing: GROUP_CLAIM,
+    fixture: { name: 'azure-1', sessionName: 'sam.kaufman.socialflow@outlook.com', missing: GROUP_CLAIM },
     configured: {
       attributes: {
         [GROUP_CLAIM]: ['5e2f5b6a-0000-4000-8000-00000000a002', 'ffffffff-0000-4000-8000-000000000000'],
@@ -96,9 +89,7 @@ const CASES: Record<string, Case> = {
     configuredSession: 'alice@contoso.com',
   },
   google: {
-    fixture: 'google-1',
-    sessionName: 'ross@octolabs.io',
-    missing: 'groups',
+    fixture: { name: 'google-1', sessionName: 'ross@octolabs.io', missing: 'groups' },
     configured: {
       attributes: { groups: ['aliyun-admin@example.com', 'all@example.com'] },
       nameId: 'ross@example.com',
@@ -107,16 +98,12 @@ const CASES: Record<string, Case> = {
     configuredSession: 'ross@example.com',
   },
   keycloak: {
-    sessionName: '',
-    missing: 'groups',
     configured: { attributes: { groups: ['/aliyun/ReadOnly', '/staff'], email: ['kc.user@example.com'] } },
     roles: ['ReadOnly'],
     configuredSession: 'kc.user@example.com',
   },
   simplesamlphp: {
-    fixture: 'simplesamlphp-2',
-    sessionName: 'matiasw@gmail.com',
-    missing: 'memberOf',
+    fixture: { name: 'simplesamlphp-2', sessionName: 'matiasw@gmail.com', missing: 'memberOf' },
     configured: {
       attributes: {
         memberOf: [
@@ -149,15 +136,16 @@ describe('docs/idp-recipes.md', () => {
       expect(m.sessionName).toBe(c.configuredSession);
     });
 
-    if (c.fixture)
+    const fixture = c.fixture;
+    if (fixture)
       it.skipIf(!present)(
-        `${name}: genuine ${c.fixture} verifies; the recipe gives its session name and says why no role`,
+        `${name}: genuine ${fixture.name} verifies; the recipe gives its session name and says why no role`,
         async () => {
-          const assertion = await verifiedFixture(c.fixture as string);
+          const assertion = await verifiedFixture(fixture.name);
           const m = explainMapping(assertion, providerArn(name), RECIPES[name]);
-          expect(m.sessionName).toBe(c.sessionName);
+          expect(m.sessionName).toBe(fixture.sessionName);
           expect(m.roles).toEqual([]);
-          expect(m.loginError).toContain(`attribute "${c.missing}" was not received`);
+          expect(m.loginError).toContain(`attribute "${fixture.missing}" was not received`);
         },
       );
   }
