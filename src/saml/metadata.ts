@@ -107,9 +107,11 @@ function theIdpDescriptor(entity: Element): Element {
 function parseCertificate(base64: string, warnings: string[], now: number): IdpCertificate {
   const body = base64.replace(/\s+/g, '');
   let cert: X509Certificate;
+  let key: KeyObject;
   try {
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw new Error('not base64');
     cert = new X509Certificate(Buffer.from(body, 'base64'));
+    key = cert.publicKey; // a corrupted key algorithm fails here, not at parse time
   } catch {
     throw invalid('an X509Certificate cannot be parsed');
   }
@@ -121,7 +123,7 @@ function parseCertificate(base64: string, warnings: string[], now: number): IdpC
   }
   return {
     pem,
-    key: cert.publicKey,
+    key,
     subject: cert.subject.replace(/\n/g, ', '),
     fingerprint256: cert.fingerprint256,
     notBefore: cert.validFrom,

@@ -251,16 +251,6 @@ export function parseWithXmldom(xml: string): Document {
   }).parseFromString(xml.startsWith('\uFEFF') ? xml.slice(1) : xml, 'text/xml');
 }
 
-/**
- * KNOWN HOLE (see xml-parser.test.ts, "QNames whose prefix or local part is not an NCName"): parseXml
- * accepts element/attribute names such as p:0a and xmlns:0p that xmldom refuses. The differential
- * checks skip documents holding such a name, so the known difference does not make the suite flaky;
- * remove this together with the `it.fails` cases once the parser is fixed.
- */
-export function hasNonNcNameQName(xml: string): boolean {
-  return /[<\s][^\s<>="':]*:[-.0-9\u00B7\u203F\u2040]|[<\s][-.0-9][^\s<>="':]*:/u.test(xml);
-}
-
 /** Tree edits; a document xmldom cannot parse, or an edit with no valid target, is left as it is. */
 function applyToTree(xml: string, m: Mutation): string {
   const doc = parseWithXmldom(xml);

@@ -38,11 +38,15 @@ function resolvePrefix(prefix: string, own: readonly XmlNsDecl[], scope: Namespa
   return scope.get(prefix) ?? null;
 }
 
+/** NCName of Namespaces in XML 1.0: a Name without colons (letters, '_' first; then also digits, '.', '-', combining marks). */
+const NCNAME = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}._\-\u00B7\u203F\u2040]*$/u;
+
 function splitQName(name: string): { prefix: string | null; local: string } | null {
   const colon = name.indexOf(':');
-  if (colon < 0) return { prefix: null, local: name };
-  if (colon === 0 || colon === name.length - 1 || name.indexOf(':', colon + 1) >= 0) return null;
-  return { prefix: name.slice(0, colon), local: name.slice(colon + 1) };
+  if (colon < 0) return NCNAME.test(name) ? { prefix: null, local: name } : null;
+  const prefix = name.slice(0, colon);
+  const local = name.slice(colon + 1);
+  return NCNAME.test(prefix) && NCNAME.test(local) ? { prefix, local } : null;
 }
 
 function checkDeclaration(prefix: string, uri: string): string | null {
@@ -66,8 +70,7 @@ export function resolveNamespaces(
   for (const a of raw) {
     if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) {
       const prefix = a.name === 'xmlns' ? '' : a.name.slice(6);
-      if (prefix.indexOf(':') >= 0 || (prefix === '' && a.name !== 'xmlns'))
-        return `bad namespace declaration ${a.name}`;
+      if (a.name !== 'xmlns' && !NCNAME.test(prefix)) return `bad namespace declaration ${a.name}`;
       const error = checkDeclaration(prefix, a.value);
       if (error) return error;
       namespaces.push({ prefix, uri: a.value });
