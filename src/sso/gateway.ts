@@ -79,6 +79,7 @@ export class Gateway {
       store: options.store.directory,
       validateIdpMetadata,
       now: () => new Date(this.now()),
+      onChange: () => this.directoryChanged(),
     });
     this.stsDirectory = new CachedStsDirectory(this.directory);
     this.revocations = new RoleRevocations(options.store.ephemeral, this.now);

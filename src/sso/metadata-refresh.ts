@@ -173,7 +173,6 @@ export class MetadataRefresher {
         SAMLProviderName: providerName,
         NewEncodedSAMLMetadataDocument: encoded,
       });
-      this.gw.directoryChanged();
       audit('success', { before: fingerprints(before), after: fingerprints(next) });
       this.logger?.info({ provider, certificates: fingerprints(next) }, 'IdP metadata refreshed');
       return 'updated';

@@ -7,6 +7,7 @@
 import { parseArn } from '../core/arn.js';
 import { compiledRoleMapping, type CompiledRoleMapping } from '../core/mapping/rules.js';
 import type { Directory } from '../core/ram/index.js';
+import { TtlCache } from './ttl-cache.js';
 import { loadIdpMetadata, type IdpMetadata } from '../saml/metadata.js';
 
 export interface ProviderTrust {
@@ -27,19 +28,27 @@ export interface ProviderPolicy {
 }
 
 const INDEX_MIN_REFRESH_MS = 5_000;
+/** How long a provider read is reused: the staleness another instance may see after a change. */
+const PROVIDER_TTL_MS = 2_000;
 const INDEX_MAX_AGE_MS = 60_000;
 
 export class ProviderRegistry {
   private index = new Map<string, Array<{ accountId: string; name: string }>>();
   private indexedAt = 0;
   private rebuilding: Promise<void> | undefined;
+  private readonly cache = new TtlCache<ProviderTrust | undefined>(PROVIDER_TTL_MS, 1000);
 
   constructor(
     private readonly directory: Directory,
     private readonly policy: ProviderPolicy = {},
   ) {}
 
-  async byName(accountId: string, name: string): Promise<ProviderTrust | undefined> {
+  /** A provider by account and name; cached for PROVIDER_TTL_MS (other instances see changes within it). */
+  byName(accountId: string, name: string): Promise<ProviderTrust | undefined> {
+    return this.cache.get(`${accountId}:${name.toLowerCase()}`, () => this.load(accountId, name));
+  }
+
+  private async load(accountId: string, name: string): Promise<ProviderTrust | undefined> {
     const provider = await this.directory.samlProviderForSso(accountId, name);
     if (!provider) return undefined;
     return {
@@ -70,9 +79,10 @@ export class ProviderRegistry {
     return found.filter((p): p is ProviderTrust => p !== undefined && p.entityId === entityId);
   }
 
-  /** Forget the index (after a provider was created, updated or deleted here). */
+  /** Forget the index and the cached providers (after a provider was created, updated or deleted here). */
   invalidate(): void {
     this.indexedAt = 0;
+    this.cache.clear();
   }
 
   private rebuild(): Promise<void> {

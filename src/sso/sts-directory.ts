@@ -8,31 +8,9 @@ import { compileCached } from '../core/policy-cache.js';
 import type { CompiledPolicy } from '../core/policy/index.js';
 import type { Directory } from '../core/ram/index.js';
 import type { RoleView, StsDirectory } from '../core/sts/ports.js';
+import { TtlCache } from './ttl-cache.js';
 
 const DEFAULT_TTL_MS = 5_000;
-
-class TtlCache<V> {
-  private readonly entries = new Map<string, { value: Promise<V>; expires: number }>();
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
-  ) {}
-
-  get(key: string, load: () => Promise<V>): Promise<V> {
-    const now = Date.now();
-    const hit = this.entries.get(key);
-    if (hit && hit.expires > now) return hit.value;
-    const value = load();
-    if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(key, { value, expires: now + this.ttlMs });
-    value.catch(() => this.entries.delete(key));
-    return value;
-  }
-
-  clear(): void {
-    this.entries.clear();
-  }
-}
 
 async function orUndefined<T>(promise: Promise<T>, missing: string[]): Promise<T | undefined> {
   try {

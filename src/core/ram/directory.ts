@@ -30,6 +30,8 @@ export interface DirectoryOptions {
   /** The SAML engine's metadata check. Without one, every metadata upload is refused (fail closed). */
   validateIdpMetadata?: IdpMetadataValidator;
   now?: () => Date;
+  /** Called after every successful mutation (callers drop their read caches). */
+  onChange?: () => void;
 }
 
 type Operation<T> = (ctx: DirectoryContext, accountId: string, params: Params) => Promise<T>;
@@ -41,8 +43,10 @@ const noValidator: IdpMetadataValidator = () => {
 export class Directory {
   readonly ctx: DirectoryContext;
   private readonly locks = new AccountLocks();
+  private readonly onChange: (() => void) | undefined;
 
   constructor(options: DirectoryOptions) {
+    this.onChange = options.onChange;
     this.ctx = {
       store: options.store,
       validateIdpMetadata: options.validateIdpMetadata ?? noValidator,
@@ -52,8 +56,11 @@ export class Directory {
 
   /** A mutation: runs after the account's earlier mutations in this process. */
   private write<T>(op: Operation<T>) {
-    return (accountId: string, params: Params = {}): Promise<T> =>
-      this.locks.run(accountId, () => op(this.ctx, accountId, params));
+    return async (accountId: string, params: Params = {}): Promise<T> => {
+      const result = await this.locks.run(accountId, () => op(this.ctx, accountId, params));
+      this.onChange?.();
+      return result;
+    };
   }
 
   private read<T>(op: Operation<T>) {

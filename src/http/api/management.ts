@@ -86,9 +86,6 @@ const RAM_ACTIONS: DirectoryAction[] = [
   'SetAccountAlias',
 ];
 
-/** Read-only actions leave the caches alone; every other one is a write. */
-const READ = /^(Get|List)/;
-
 const ACCESS_KEY_ACTIONS = new Set<string>([
   'CreateAccessKey',
   'ListAccessKeys',
@@ -175,7 +172,6 @@ function managementAction(
         params: Record<string, unknown>,
       ) => Promise<Record<string, unknown>>;
       const result = await operation(principal.accountId, params);
-      if (!READ.test(action)) gw.directoryChanged();
       return result ?? {};
     },
   };
