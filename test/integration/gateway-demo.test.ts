@@ -190,7 +190,9 @@ describe('SP-initiated login', () => {
     const start = await browser.request(`${gateway.url}/login?provider=${ACCOUNT}:demo-idp&duration=900`);
     const idpPage = await browser.request(start.location ?? '');
     const requestId = inputValue(idpPage.html, 'request') ?? '';
-    const { acsUrl, samlResponse } = await demoIdpResponse(gateway.url, 'bob', 'role', { request: requestId });
+    const { acsUrl, samlResponse } = await demoIdpResponse(gateway.url, 'bob', 'role', {
+      request: requestId,
+    });
     const before = Date.now();
     await browser.request(acsUrl, { SAMLResponse: samlResponse });
     const console = await browser.request(`${gateway.url}/console`);
