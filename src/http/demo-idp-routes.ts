@@ -2,8 +2,8 @@
  * Routes of the built-in DEVELOPMENT IdP (demo mode only): its metadata, a sign-in form listing
  * the demo users, and the auto-submitting POST of the signed response to this gateway's ACS.
  */
+import { constantTimeEqual } from '../core/constant-time.js';
 import Router from '@koa/router';
-import { timingSafeEqual } from 'node:crypto';
 import { ApiError } from '../core/errors.js';
 import type { DemoIdp } from '../saml/demo-idp.js';
 import { parseRedirectMessage } from '../saml/redirect-binding.js';
@@ -31,12 +31,6 @@ export interface DemoIdpSetup {
 
 const ASSERTION_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
 const AUTO_SUBMIT = "document.getElementById('saml-post').submit();";
-
-function sameText(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
-}
 
 export function demoIdpRoutes(gw: Gateway, setup: DemoIdpSetup): Router {
   const router = new Router({ prefix: '/demo-idp' });
@@ -86,7 +80,7 @@ export function demoIdpRoutes(gw: Gateway, setup: DemoIdpSetup): Router {
     try {
       const form = await readForm(ctx);
       const user = setup.users.find((u) => u.username === form.get('username'));
-      if (!user || !sameText(user.password, form.get('password') ?? '')) {
+      if (!user || !constantTimeEqual(user.password, form.get('password') ?? '')) {
         throw new ApiError('AuthenticationFail.Session', 'Unknown demo user or wrong password.');
       }
       const target =

@@ -1,14 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual } from '../core/constant-time.js';
 import { ApiError } from '../core/errors.js';
 import type { Gateway } from './gateway.js';
 import { signInWithRole, type RoleSsoOutcome } from './role-sso.js';
 import { takePendingChoice } from './sessions.js';
-
-function sameToken(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
-}
 
 /**
  * The role picker's POST: the pending choice is taken (single use), its CSRF token must match the
@@ -28,7 +22,11 @@ export async function chooseRole(
       },
     );
   }
-  if (!form.cookieCsrf || !sameToken(form.csrf, pending.csrf) || !sameToken(form.cookieCsrf, pending.csrf)) {
+  if (
+    !form.cookieCsrf ||
+    !constantTimeEqual(form.csrf, pending.csrf) ||
+    !constantTimeEqual(form.cookieCsrf, pending.csrf)
+  ) {
     throw new ApiError(
       'Forbidden.CSRF',
       'The role choice did not come from the page this gateway showed you.',

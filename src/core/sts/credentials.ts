@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual } from '../constant-time.js';
 import { ApiError } from '../errors.js';
 import { decryptCompact, encryptCompact, parseCompact } from './jwe.js';
 import type { TokenKeyring } from './keyring.js';
@@ -107,7 +107,7 @@ export function decodeSecurityToken(
   if (claims.v !== 1 || typeof claims.ak !== 'string' || typeof claims.exp !== 'number') {
     throw new ApiError('InvalidSecurityToken.Malformed', 'The SecurityToken has an unknown layout.');
   }
-  if (!sameString(claims.ak, accessKeyId)) {
+  if (!constantTimeEqual(claims.ak, accessKeyId)) {
     throw new ApiError(
       'InvalidSecurityToken.MismatchWithAccessKey',
       'The SecurityToken was not issued for this AccessKeyId.',
@@ -120,10 +120,4 @@ export function decodeSecurityToken(
     );
   }
   return claims;
-}
-
-function sameString(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
 }

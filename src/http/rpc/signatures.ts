@@ -2,7 +2,8 @@
  * The two signature schemes of Alibaba's official SDKs, computed exactly as they compute them
  * (`@alicloud/openapi-core` utils `getRPCSignature` / `getAuthorization`, `@alicloud/pop-core`).
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { constantTimeEqual } from '../../core/constant-time.js';
 
 /** RFC 3986 percent-encoding as the SDKs do it: encodeURIComponent plus `!'()*`. */
 export function percentEncode(text: string): string {
@@ -18,9 +19,7 @@ export function sha256Hex(data: Buffer | string): string {
 
 /** Constant-time comparison of two signature strings. */
 export function signaturesEqual(expected: string, received: string): boolean {
-  const a = Buffer.from(expected);
-  const b = Buffer.from(received);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return constantTimeEqual(expected, received);
 }
 
 /** Names sorted as the SDKs sort them: JavaScript's default UTF-16 code unit order. */
