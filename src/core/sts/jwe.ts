@@ -17,13 +17,27 @@ export interface JweHeader {
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
+/** The protected header of each key id, encoded once (a keyring holds a handful of keys). */
+const encodedHeaders = new Map<string, { b64: string; aad: Buffer }>();
+
+function protectedHeader(kid: string): { b64: string; aad: Buffer } {
+  let header = encodedHeaders.get(kid);
+  if (!header) {
+    const b64 = Buffer.from(JSON.stringify({ alg: 'dir', enc: 'A256GCM', kid } satisfies JweHeader)).toString(
+      'base64url',
+    );
+    header = { b64, aad: Buffer.from(b64, 'ascii') };
+    if (encodedHeaders.size > 64) encodedHeaders.clear();
+    encodedHeaders.set(kid, header);
+  }
+  return header;
+}
+
 export function encryptCompact(plaintext: Buffer, key: Buffer, kid: string): string {
-  const header = Buffer.from(
-    JSON.stringify({ alg: 'dir', enc: 'A256GCM', kid } satisfies JweHeader),
-  ).toString('base64url');
+  const { b64: header, aad } = protectedHeader(kid);
   const iv = randomChunk(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(header, 'ascii'));
+  cipher.setAAD(aad);
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return `${header}..${iv.toString('base64url')}.${ciphertext.toString('base64url')}.${cipher
     .getAuthTag()

@@ -9,29 +9,50 @@ export const DEFAULT_LIMITS: RpcLimits = {
 };
 
 /** Reads the whole body, refusing more than `limit` bytes (by Content-Length first, then while streaming). */
-export async function readBodyWithinLimit(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBodyWithinLimit(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) {
-    throw new ApiError(
-      'RequestTooLarge',
-      `The request body (${declared} bytes) exceeds the limit of ${limit} bytes.`,
+    return Promise.reject(
+      new ApiError(
+        'RequestTooLarge',
+        `The request body (${declared} bytes) exceeds the limit of ${limit} bytes.`,
+      ),
     );
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      throw new ApiError('RequestTooLarge', `The request body exceeds the limit of ${limit} bytes.`);
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
+  if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  // Plain listeners rather than `for await`: the async iterator costs more than the copy on small bodies.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        done();
+        reject(new ApiError('RequestTooLarge', `The request body exceeds the limit of ${limit} bytes.`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      done();
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    const onClose = () => onError(new Error('the connection closed before the body was complete'));
+    const done = () => {
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      req.pause();
+    };
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
 }
 
 function decodeComponent(text: string, where: string): string {
   try {
-    return decodeURIComponent(text.replace(/\+/g, ' '));
+    return decodeURIComponent(text.indexOf('+') < 0 ? text : text.replace(/\+/g, ' '));
   } catch {
     throw new ApiError(
       'InvalidParameter',
