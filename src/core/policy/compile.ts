@@ -8,7 +8,7 @@ import { JsonSyntaxError, parseStrictJson, type JsonValue } from './json.js';
 import { checkPolicySize } from './limits.js';
 import { element, grammarError, hasControlCharacter, member, type Where } from './location.js';
 import { compilePrincipal } from './principal.js';
-import { buildStatementIndex } from './statement-index.js';
+import { StatementIndex } from './statement-index.js';
 import type { CompiledPolicy, CompiledStatement, PatternList, PolicyKind } from './types.js';
 import { compileWildcard } from './wildcard.js';
 
@@ -39,7 +39,7 @@ export function compilePolicy(text: string, kind: PolicyKind, options: CompileOp
     throw grammarError('', 'The policy document must be a JSON object.');
   const name = options.name ?? `<${kind}>`;
   const statements = compileDocument(document, kind, name);
-  return Object.freeze({ kind, name, text, statements, index: buildStatementIndex(statements) });
+  return Object.freeze({ kind, name, text, statements, index: new StatementIndex(statements) });
 }
 
 function readJson(text: string): JsonValue {

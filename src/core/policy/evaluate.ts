@@ -6,8 +6,8 @@
 import { conditionsHold } from './conditions.js';
 import { principalMatches, type TrustPrincipal } from './principal.js';
 import { prepareRequest, type AccessRequest, type PreparedRequest } from './request.js';
-import { buildStatementIndex, listsFor } from './statement-index.js';
-import type { CompiledPolicy, CompiledStatement, EvaluationResult, PatternList, PolicySet } from './types.js';
+import { listMatches, StatementIndex } from './statement-index.js';
+import type { CompiledPolicy, CompiledStatement, EvaluationResult, PolicySet } from './types.js';
 
 export const IMPLICIT_DENY: EvaluationResult = Object.freeze({ decision: 'ImplicitDeny' });
 
@@ -19,29 +19,26 @@ export interface TrustRequest {
   readonly action?: string;
 }
 
-function listMatches(list: PatternList, input: string): boolean {
-  const matchers = list.matchers;
-  for (let i = 0; i < matchers.length; i++) {
-    if ((matchers[i] as (s: string) => boolean)(input)) return !list.negated;
-  }
-  return list.negated;
-}
-
-function statementApplies(s: CompiledStatement, request: PreparedRequest): boolean {
+/** Does the statement apply, given that its Action already matched? */
+function appliesBeyondAction(s: CompiledStatement, request: PreparedRequest): boolean {
   return (
-    listMatches(s.actions, request.action) &&
     (s.resources === undefined || listMatches(s.resources, request.resource)) &&
     (s.conditions.length === 0 || conditionsHold(s.conditions, request))
   );
 }
 
+function statementApplies(s: CompiledStatement, request: PreparedRequest): boolean {
+  return listMatches(s.actions, request.action) && appliesBeyondAction(s, request);
+}
+
+/** The first of these candidates (whose Action matched) that applies. */
 function firstApplicable(
   statements: readonly CompiledStatement[],
   request: PreparedRequest,
 ): CompiledStatement | undefined {
   for (let i = 0; i < statements.length; i++) {
     const s = statements[i] as CompiledStatement;
-    if (statementApplies(s, request)) return s;
+    if (appliesBeyondAction(s, request)) return s;
   }
   return undefined;
 }
@@ -58,7 +55,7 @@ export function compilePolicySet(policies: readonly CompiledPolicy[]): PolicySet
   return Object.freeze({
     kind: 'set',
     policies: frozen,
-    index: buildStatementIndex(frozen.flatMap((p) => p.statements)),
+    index: new StatementIndex(frozen.flatMap((p) => p.statements)),
   });
 }
 
@@ -80,7 +77,7 @@ export function evaluate(
   const prepared = prepareRequest(request);
   if (isIndexed(policies)) {
     if (policies.kind !== 'set') checkIdentity(policies);
-    const lists = listsFor(policies.index, prepared.service);
+    const lists = policies.index.candidates(prepared);
     return (
       (firstApplicable(lists.denies, prepared) ?? firstApplicable(lists.allows, prepared))?.result ??
       IMPLICIT_DENY
@@ -89,12 +86,12 @@ export function evaluate(
   for (let p = 0; p < policies.length; p++) {
     const policy = policies[p] as CompiledPolicy;
     checkIdentity(policy);
-    const deny = firstApplicable(listsFor(policy.index, prepared.service).denies, prepared);
+    const deny = firstApplicable(policy.index.candidates(prepared).denies, prepared);
     if (deny) return deny.result;
   }
   for (let p = 0; p < policies.length; p++) {
     const allow = firstApplicable(
-      listsFor((policies[p] as CompiledPolicy).index, prepared.service).allows,
+      (policies[p] as CompiledPolicy).index.candidates(prepared).allows,
       prepared,
     );
     if (allow) return allow.result;

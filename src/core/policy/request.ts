@@ -1,4 +1,5 @@
 import { parseIp, type IpAddr } from './ip.js';
+import { resourceHead } from './statement-index.js';
 import { toBoolString, toEpochMillis, toNumber } from './values.js';
 
 /** A value of a request context key. Dates may be given as Date objects or ISO 8601 strings. */
@@ -50,50 +51,77 @@ export class ContextEntry {
   }
 }
 
-/** A request with its action lower-cased and its context keys folded, ready for many evaluations. */
+/** Lower-case spellings of the context keys met so far (a small vocabulary), bounded. */
+const foldedKeys = new Map<string, string>();
+const MAX_FOLDED_KEYS = 4096;
+
+function foldKey(key: string): string {
+  let lower = foldedKeys.get(key);
+  if (lower === undefined) {
+    lower = key.toLowerCase();
+    if (foldedKeys.size < MAX_FOLDED_KEYS) foldedKeys.set(key, lower);
+  }
+  return lower;
+}
+
+type RawValue = ContextValue | readonly ContextValue[] | undefined;
+
+/**
+ * A request ready for many evaluations: its action lower-cased, its resource head and each
+ * context key read by a condition worked out on first use and kept.
+ */
 export class PreparedRequest {
-  readonly action: string;
-  /** The service part of the action (before the first ":"). */
-  readonly service: string;
+  /** The action as given (the statement index remembers actions in this spelling). */
+  readonly rawAction: string;
   readonly resource: string;
-  private keys: Map<string, ContextEntry | ContextValue | readonly ContextValue[]> | undefined;
+  private lowerAction: string | undefined;
+  private head: string | undefined | null = null;
+  private keys: readonly string[] | undefined;
+  private folded: string[] | undefined;
+  private entries: (ContextEntry | undefined)[] | undefined;
 
   constructor(private readonly request: AccessRequest) {
-    this.action = request.action.toLowerCase();
-    const colon = this.action.indexOf(':');
-    this.service = colon < 0 ? this.action : this.action.slice(0, colon);
+    this.rawAction = request.action;
     this.resource = request.resource;
   }
 
-  /** The values of a condition key (already lower-case), or undefined when the request lacks it. */
+  /** The action, lower-case. */
+  get action(): string {
+    return (this.lowerAction ??= this.rawAction.toLowerCase());
+  }
+
+  /** See resourceHead() in statement-index.ts. */
+  get resourceHead(): string | undefined {
+    if (this.head === null) this.head = resourceHead(this.resource);
+    return this.head;
+  }
+
+  /**
+   * The values of a condition key (already lower-case), or undefined when the request lacks it.
+   * A key given twice in different case is a programming error of the caller.
+   */
   lookup(lowerKey: string): ContextEntry | undefined {
-    const keys = (this.keys ??= foldKeys(this.request.context));
-    const value = keys.get(lowerKey);
-    if (value === undefined || value instanceof ContextEntry) return value;
-    // Typed views are built only for keys a condition actually reads.
-    const list = Array.isArray(value) ? (value as readonly ContextValue[]) : [value as ContextValue];
-    // An empty list means the key is absent, as it is for a missing key.
-    const entry = list.length > 0 ? new ContextEntry(list) : undefined;
-    if (entry) keys.set(lowerKey, entry);
-    else keys.delete(lowerKey);
-    return entry;
+    const context = this.request.context;
+    if (!context) return undefined;
+    const keys = (this.keys ??= Object.keys(context));
+    const folded = (this.folded ??= keys.map(foldKey));
+    let found = -1;
+    for (let i = 0; i < folded.length; i++) {
+      if (folded[i] !== lowerKey || context[keys[i] as string] === undefined) continue;
+      if (found >= 0)
+        throw new TypeError(`request context has the key "${lowerKey}" twice (keys are case-insensitive)`);
+      found = i;
+    }
+    if (found < 0) return undefined;
+    const entries = (this.entries ??= []);
+    return (entries[found] ??= toEntry(context[keys[found] as string]));
   }
 }
 
-function foldKeys(
-  context: AccessRequest['context'],
-): Map<string, ContextEntry | ContextValue | readonly ContextValue[]> {
-  const keys = new Map<string, ContextEntry | ContextValue | readonly ContextValue[]>();
-  if (!context) return keys;
-  for (const key of Object.keys(context)) {
-    const value = context[key];
-    if (value === undefined) continue;
-    const lower = key.toLowerCase();
-    if (keys.has(lower))
-      throw new TypeError(`request context has the key "${lower}" twice (keys are case-insensitive)`);
-    keys.set(lower, value);
-  }
-  return keys;
+/** Typed views are built only for keys a condition actually reads; an empty list is an absent key. */
+function toEntry(value: RawValue): ContextEntry | undefined {
+  const list = Array.isArray(value) ? (value as readonly ContextValue[]) : [value as ContextValue];
+  return list.length > 0 ? new ContextEntry(list) : undefined;
 }
 
 export function prepareRequest(request: AccessRequest | PreparedRequest): PreparedRequest {

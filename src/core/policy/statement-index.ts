@@ -1,58 +1,138 @@
 /**
- * Statements indexed by the service part of their actions, Deny statements before Allow
- * statements. A request for `ecs:StartInstance` then looks only at statements that can match an
- * `ecs:` action (plus those whose service is a wildcard or that use NotAction), and can stop at
- * the first Allow that applies once no Deny applied.
+ * The statements a decision has to look at. Whether a statement's Action list matches depends on
+ * the action alone, so for each action seen the statements it selects are found once and kept
+ * (a bounded memo per policy or policy set). Those are further split by the head of the
+ * resource's relative id (`team-1-bucket` in `acs:oss:*:1234:team-1-bucket/*`), so a request
+ * touches only the statements that can apply to it, Deny statements first. Every list keeps
+ * evaluation order (policy order, then statement order), so the deciding statement is the same
+ * as in a full scan.
+ *
+ * Why the resource split is sound: a pattern with exactly four literal colons can only match a
+ * resource with exactly four colons field by field (each literal colon consumes one colon of the
+ * resource, so no wildcard can match one). A statement is filed under a head only when every one
+ * of its Resource patterns has that shape and a literal head; every other statement (`*`,
+ * NotResource, wildcard heads…) is in every list. Resources of another shape look at all.
  */
-import type { CompiledStatement } from './types.js';
+import type { PreparedRequest } from './request.js';
+import type { CompiledStatement, PatternList } from './types.js';
 
 export interface StatementLists {
-  /** Deny statements that can apply, in document order. */
+  /** Deny statements whose Action matches, in evaluation order. */
   readonly denies: readonly CompiledStatement[];
-  /** Allow statements that can apply, in document order. */
+  /** Allow statements whose Action matches, in evaluation order. */
   readonly allows: readonly CompiledStatement[];
 }
 
-export interface StatementIndex {
-  readonly byService: ReadonlyMap<string, StatementLists>;
-  /** For services no statement names: the statements whose actions match any service. */
-  readonly generic: StatementLists;
+interface ActionEntry {
+  /** For resources that are not `acs:<service>:<region>:<account>:<relative-id>` without further colons. */
+  readonly all: StatementLists;
+  /** Statements that can apply to a resource with this relative-id head (plus the unfiled ones). */
+  readonly byHead: ReadonlyMap<string, StatementLists>;
+  /** For a resource whose head no statement names: the unfiled statements only. */
+  readonly unfiled: StatementLists;
 }
 
-/** The literal services a statement is limited to, or undefined when it can match any service. */
-function servicesOf(s: CompiledStatement): string[] | undefined {
-  if (s.actions.negated) return undefined;
-  const services: string[] = [];
-  for (const pattern of s.actions.patterns) {
-    const colon = pattern.indexOf(':');
-    const service = colon < 0 ? pattern : pattern.slice(0, colon);
-    if (colon < 0 || service.includes('*') || service.includes('?')) return undefined;
-    services.push(service);
+/** Memo budget, in statement references kept, per index (a new action beyond it starts the memo afresh). */
+const MEMO_BUDGET = 1 << 16;
+
+export function listMatches(list: PatternList, input: string): boolean {
+  const matchers = list.matchers;
+  for (let i = 0; i < matchers.length; i++) {
+    if ((matchers[i] as (s: string) => boolean)(input)) return !list.negated;
   }
-  return services;
+  return list.negated;
 }
 
-function lists(statements: readonly CompiledStatement[]): StatementLists {
+export class StatementIndex {
+  private readonly byAction = new Map<string, ActionEntry>();
+  private kept = 0;
+
+  /** `statements` in evaluation order (policy order, then statement order). */
+  constructor(readonly statements: readonly CompiledStatement[]) {}
+
+  /** The statements that may apply to this request; their Action is already known to match. */
+  candidates(request: PreparedRequest): StatementLists {
+    const entry = this.byAction.get(request.rawAction) ?? this.remember(request);
+    if (entry.byHead.size === 0) return entry.all;
+    const head = request.resourceHead;
+    if (head === undefined) return entry.all;
+    return entry.byHead.get(head) ?? entry.unfiled;
+  }
+
+  private remember(request: PreparedRequest): ActionEntry {
+    const selected = this.statements.filter((s) => listMatches(s.actions, request.action));
+    const entry = entryFor(selected);
+    const size = selected.length * (entry.byHead.size + 2);
+    if (this.kept + size > MEMO_BUDGET) {
+      this.byAction.clear();
+      this.kept = 0;
+    }
+    this.byAction.set(request.rawAction, entry);
+    this.kept += size;
+    return entry;
+  }
+}
+
+function split(statements: readonly CompiledStatement[]): StatementLists {
   return Object.freeze({
     denies: Object.freeze(statements.filter((s) => s.effect === 'Deny')),
     allows: Object.freeze(statements.filter((s) => s.effect === 'Allow')),
   });
 }
 
-/** `statements` in evaluation order (policy order, then statement order). */
-export function buildStatementIndex(statements: readonly CompiledStatement[]): StatementIndex {
-  const scoped = statements.map(servicesOf);
-  const named = new Set(scoped.flatMap((s) => s ?? []));
-  const byService = new Map<string, StatementLists>();
-  for (const service of named) {
-    byService.set(
-      service,
-      lists(statements.filter((_, i) => scoped[i] === undefined || scoped[i]?.includes(service))),
-    );
-  }
-  return Object.freeze({ byService, generic: lists(statements.filter((_, i) => scoped[i] === undefined)) });
+function entryFor(statements: readonly CompiledStatement[]): ActionEntry {
+  const heads = statements.map(headsOf);
+  const named = new Set(heads.flatMap((h) => h ?? []));
+  const byHead = new Map<string, StatementLists>();
+  for (const head of named)
+    byHead.set(head, split(statements.filter((_, i) => heads[i] === undefined || heads[i]?.includes(head))));
+  return {
+    all: split(statements),
+    byHead,
+    unfiled: split(statements.filter((_, i) => heads[i] === undefined)),
+  };
 }
 
-export function listsFor(index: StatementIndex, service: string): StatementLists {
-  return index.byService.get(service) ?? index.generic;
+/** The relative-id heads a statement is limited to, or undefined when it may apply to any resource. */
+function headsOf(s: CompiledStatement): string[] | undefined {
+  if (s.resources === undefined || s.resources.negated) return undefined;
+  const heads: string[] = [];
+  for (const pattern of s.resources.patterns) {
+    const head = patternHead(pattern);
+    if (head === undefined) return undefined;
+    heads.push(head);
+  }
+  return heads;
+}
+
+function isWildcard(c: string): boolean {
+  return c === '*' || c === '?';
+}
+
+/** The literal head of a pattern's relative id, when the pattern has exactly four colons and one. */
+function patternHead(pattern: string): string | undefined {
+  const fields = pattern.split(':');
+  if (fields.length !== 5) return undefined;
+  const relative = fields[4] as string;
+  for (let i = 0; i < relative.length; i++) {
+    const c = relative[i] as string;
+    if (isWildcard(c)) return undefined;
+    if (c === '/') return relative.slice(0, i);
+  }
+  return relative;
+}
+
+/**
+ * The head of a resource's relative id (up to the first "/"), or undefined when the resource does
+ * not have exactly four colons.
+ */
+export function resourceHead(resource: string): string | undefined {
+  let colon = -1;
+  for (let n = 0; n < 4; n++) {
+    colon = resource.indexOf(':', colon + 1);
+    if (colon < 0) return undefined;
+  }
+  if (resource.indexOf(':', colon + 1) >= 0) return undefined;
+  const slash = resource.indexOf('/', colon + 1);
+  return resource.slice(colon + 1, slash < 0 ? resource.length : slash);
 }

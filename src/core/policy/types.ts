@@ -44,7 +44,7 @@ export interface CompiledPolicy {
   /** The document as given. */
   readonly text: string;
   readonly statements: readonly CompiledStatement[];
-  /** The statements indexed by action service, built at compile time. */
+  /** The statements a request can meet, by action and resource head (statement-index.ts). */
   readonly index: StatementIndex;
 }
 

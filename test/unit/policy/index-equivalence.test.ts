@@ -33,14 +33,47 @@ const RESOURCES = [
   'acs:ecs:cn-hangzhou:1:instance/i-1',
   'acs:oss:*:1:bucket/a.txt',
   'acs:oss:*:1:other/b.txt',
+  'acs:oss:*:1:bucket',
+  'acs:oss:*:1:bucket/x:y',
+  'acs:oss:cn:1:x:1:bucket/z',
+  'acs:oss:*:1:/a.txt',
+  'acs:oss::1:bucket/a.txt',
 ];
-const RESOURCE_PATTERNS = ['*', 'acs:ecs:*:*:instance/*', 'acs:oss:*:*:bucket/*', 'acs:oss:*:1:*.txt'];
+const RESOURCE_PATTERNS = [
+  '*',
+  'acs:ecs:*:*:instance/*',
+  'acs:oss:*:*:bucket/*',
+  'acs:oss:*:1:*.txt',
+  'acs:oss:*:1:bucket',
+  'acs:oss:*:1:b?cket/*',
+  'acs:oss:*:1:bucket/x:*',
+  'acs:oss:*:1:/*',
+  'acs:*:*:*:bucket/*',
+  'acs:oss:*:1:other/b.txt',
+];
+
+/** A resource-shaped text from a tiny alphabet, so that colons, slashes and heads collide often. */
+const pieceArb = (alphabet: string[], minLength: number) =>
+  fc.array(fc.constantFrom(...alphabet), { minLength, maxLength: 6 }).map((c) => c.join(''));
+const randomResourceArb = fc
+  .tuple(pieceArb(['a', 'b'], 0), pieceArb(['a', '1'], 0), pieceArb(['a', 'b', ':', '/', '.'], 1))
+  .map(([service, account, relative]) => `acs:${service}::${account}:${relative}`);
+const randomPatternArb = fc
+  .tuple(
+    pieceArb(['a', 'b', '*'], 0),
+    pieceArb(['a', '1', '*', '?'], 0),
+    pieceArb(['a', 'b', ':', '/', '.', '*', '?'], 1),
+  )
+  .map(([service, account, relative]) => `acs:${service}:*:${account}:${relative}`);
 
 const statementArb = fc.record({
   Effect: fc.constantFrom('Allow', 'Deny'),
   actions: fc.subarray(ACTION_PATTERNS, { minLength: 1, maxLength: 3 }),
   notAction: fc.boolean(),
-  resources: fc.subarray(RESOURCE_PATTERNS, { minLength: 1, maxLength: 2 }),
+  resources: fc.array(fc.oneof(fc.constantFrom(...RESOURCE_PATTERNS), randomPatternArb), {
+    minLength: 1,
+    maxLength: 2,
+  }),
   notResource: fc.boolean(),
   ipCondition: fc.boolean(),
 });
@@ -89,25 +122,50 @@ function reference(
     : { decision: 'ImplicitDeny' };
 }
 
+const requestArb = fc.record({
+  action: fc.constantFrom(...ACTIONS),
+  resource: fc.oneof(fc.constantFrom(...RESOURCES), randomResourceArb),
+  ip: fc.constantFrom('10.1.1.1', '8.8.8.8', undefined),
+});
+
 describe('the statement index decides as a plain scan would', () => {
   it('for random policies and requests, with arrays and with policy sets', () => {
     fc.assert(
       fc.property(
         fc.array(fc.array(statementArb, { minLength: 1, maxLength: 4 }), { minLength: 0, maxLength: 4 }),
-        fc.constantFrom(...ACTIONS),
-        fc.constantFrom(...RESOURCES),
-        fc.constantFrom('10.1.1.1', '8.8.8.8', undefined),
-        (specs, action, resource, ip) => {
+        fc.array(requestArb, { minLength: 1, maxLength: 12 }),
+        (specs, requests) => {
           const policies: CompiledPolicy[] = specs.map((statements, p) =>
             compilePolicy(doc(...statements.map(toStatement)), 'identity', { name: `P${p}` }),
           );
-          const request = { action, resource, context: { 'acs:SourceIp': ip } };
-          const expected = reference(specs, { action, resource, ip });
-          expect(evaluate(policies, request)).toEqual(expected);
-          expect(evaluate(compilePolicySet(policies), request)).toEqual(expected);
+          const set = compilePolicySet(policies);
+          // Several requests per policy set: later ones meet the memo the earlier ones filled.
+          for (const { action, resource, ip } of requests) {
+            const request = { action, resource, context: { 'acs:SourceIp': ip } };
+            const expected = reference(specs, { action, resource, ip });
+            expect(evaluate(policies, request)).toEqual(expected);
+            expect(evaluate(set, request)).toEqual(expected);
+          }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
+  });
+
+  it('still decides right after more distinct actions than the memo keeps', () => {
+    const policy = compilePolicy(
+      doc(
+        { Effect: 'Allow', Action: 'ecs:Describe*', Resource: 'acs:ecs:*:*:instance/*' },
+        { Effect: 'Deny', Action: 'ecs:DescribeSecret*', Resource: '*' },
+      ),
+      'identity',
+    );
+    const decide = (action: string, resource = 'acs:ecs:cn:1:instance/i-1') =>
+      evaluate(policy, { action, resource }).decision;
+    for (let i = 0; i < 40_000; i++) expect(decide(`ecs:Describe${i}`)).toBe('Allow');
+    expect(decide('ecs:DescribeSecretThing')).toBe('ExplicitDeny');
+    expect(decide('ecs:Describe7', 'acs:ecs:cn:1:disk/d-1')).toBe('ImplicitDeny');
+    expect(decide('ecs:Describe7')).toBe('Allow');
+    expect(decide('ecs:Start7')).toBe('ImplicitDeny');
   });
 });
