@@ -15,49 +15,87 @@ export interface Cidr {
   readonly masks: readonly [number, number, number, number];
 }
 
-const IPV4 =
-  /^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
-const HEXTET = /^[0-9a-fA-F]{1,4}$/;
+const COLON = 0x3a;
+const DOT = 0x2e;
 
-function parseIpv4(text: string): number | undefined {
-  const m = IPV4.exec(text);
-  if (!m) return undefined;
-  return ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
+/** Value of a hex digit, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const l = c | 0x20;
+  return l >= 0x61 && l <= 0x66 ? l - 0x61 + 10 : -1;
 }
 
-/** Hextets of one side of "::" (the right side may end in a dotted IPv4 address); false when malformed. */
-function pushHextets(part: string, allowV4Tail: boolean, out: number[]): boolean {
-  if (part === '') return true;
-  const groups = part.split(':');
-  for (let i = 0; i < groups.length; i++) {
-    const g = groups[i] as string;
-    if (allowV4Tail && i === groups.length - 1 && g.includes('.')) {
-      const v4 = parseIpv4(g);
-      if (v4 === undefined) return false;
-      out.push(v4 >>> 16, v4 & 0xffff);
-    } else if (HEXTET.test(g)) {
-      out.push(parseInt(g, 16));
+/** Dotted quad `a.b.c.d` in text[from, to): four decimals 0–255 without leading zeros; -1 when malformed. */
+function parseIpv4(text: string, from: number, to: number): number {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i = from; i <= to; i++) {
+    const c = i < to ? text.charCodeAt(i) : DOT;
+    if (c === DOT) {
+      if (digits === 0 || parts === 4) return -1;
+      value = (value << 8) | part;
+      parts++;
+      part = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      if (digits > 0 && part === 0) return -1; // leading zero
+      part = part * 10 + (c - 0x30);
+      if (part > 255) return -1;
+      digits++;
     } else {
-      return false;
+      return -1;
     }
   }
-  return true;
+  return parts === 4 ? value >>> 0 : -1;
 }
 
+/**
+ * The eight hextets of an IPv6 address: groups of 1–4 hex digits, at most one "::" standing for
+ * at least one zero group, optionally ending in a dotted IPv4 address (two groups).
+ */
 function parseIpv6Hextets(text: string): number[] | undefined {
-  const gap = text.indexOf('::');
-  if (gap < 0) {
-    const all: number[] = [];
-    return pushHextets(text, true, all) && all.length === 8 ? all : undefined;
+  const end = text.length;
+  const out: number[] = [];
+  let gap = -1;
+  let i = 0;
+  if (text.charCodeAt(0) === COLON) {
+    if (text.charCodeAt(1) !== COLON) return undefined;
+    gap = 0;
+    i = 2;
   }
-  if (text.indexOf('::', gap + 1) >= 0) return undefined;
-  const head: number[] = [];
-  const tail: number[] = [];
-  if (!pushHextets(text.slice(0, gap), false, head) || !pushHextets(text.slice(gap + 2), true, tail))
-    return undefined;
-  if (head.length + tail.length > 7) return undefined;
-  while (head.length + tail.length < 8) head.push(0);
-  return head.concat(tail);
+  while (i < end) {
+    if (out.length >= 8) return undefined;
+    let value = 0;
+    let j = i;
+    for (let d = hexDigit(text.charCodeAt(j)); d >= 0 && j - i < 5; d = hexDigit(text.charCodeAt(j))) {
+      value = value * 16 + d;
+      j++;
+    }
+    if (j < end && text.charCodeAt(j) === DOT) {
+      const v4 = parseIpv4(text, i, end);
+      if (v4 < 0 || out.length > 6) return undefined;
+      out.push(v4 >>> 16, v4 & 0xffff);
+      break;
+    }
+    if (j === i || j - i > 4) return undefined;
+    out.push(value);
+    if (j === end) break;
+    if (text.charCodeAt(j) !== COLON) return undefined;
+    i = j + 1;
+    if (text.charCodeAt(i) === COLON) {
+      if (gap >= 0) return undefined;
+      gap = out.length;
+      i++;
+    } else if (i === end) {
+      return undefined;
+    }
+  }
+  if (gap < 0) return out.length === 8 ? out : undefined;
+  if (out.length > 7) return undefined;
+  out.splice(gap, 0, ...new Array<number>(8 - out.length).fill(0));
+  return out;
 }
 
 function word(h: readonly number[], i: number): number {
@@ -65,9 +103,9 @@ function word(h: readonly number[], i: number): number {
 }
 
 export function parseIp(text: string): IpAddr | undefined {
-  const v4 = parseIpv4(text);
-  if (v4 !== undefined) return { v4: true, words: [0, 0, 0, v4] };
-  if (!text.includes(':') || text.length > 45) return undefined;
+  const v4 = parseIpv4(text, 0, text.length);
+  if (v4 >= 0) return { v4: true, words: [0, 0, 0, v4] };
+  if (text.length > 45) return undefined;
   const h = parseIpv6Hextets(text);
   if (!h) return undefined;
   const words = [word(h, 0), word(h, 2), word(h, 4), word(h, 6)] as const;
