@@ -1,7 +1,9 @@
 /**
  * Policy decisions per second on one core (target ≥ 1,000,000/s): 20 realistic identity
  * policies with conditions (source IP, time window, tags, string patterns) and a mix of
- * requests that end in Allow, ExplicitDeny and ImplicitDeny. Prints, never asserts.
+ * requests that end in Allow, ExplicitDeny and ImplicitDeny. Prints, never asserts. Each rate is
+ * also scaled to the reference machine of perf-baseline.md by an RSA-verify yardstick measured in
+ * the same run (bench/reference-machine.ts): an estimate, printed next to what was measured.
  * Run: npm run bench:policy   (BENCH_SECONDS=… to change the duration of each run)
  */
 import {
@@ -12,7 +14,9 @@ import {
   prepareRequest,
   type AccessRequest,
   type CompiledPolicy,
+  type PreparedRequest,
 } from '../src/core/policy/index.js';
+import { describeMachine, measureMachineSpeed } from './reference-machine.js';
 
 const ACCOUNT = '1234567890123456';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
@@ -94,11 +98,18 @@ function requests(count: number): AccessRequest[] {
   return out;
 }
 
+interface Result {
+  name: string;
+  rate: number;
+  wallRate: number;
+  checksum: number;
+}
+
 /**
  * Rates are per CPU second of this process (process.cpuUsage), so other work on a shared machine
  * does not distort them; the wall-clock rate is printed beside it.
  */
-function run(name: string, batch: () => number, perBatch: number): void {
+function run(name: string, batch: () => number, perBatch: number): Result {
   for (let i = 0; i < 20; i++) batch(); // warm-up
   let decisions = 0;
   let sink = 0;
@@ -109,23 +120,20 @@ function run(name: string, batch: () => number, perBatch: number): void {
     decisions += perBatch;
   }
   const cpu = process.cpuUsage(cpuStart);
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const wallSeconds = (performance.now() - wallStart) / 1000;
-  const rate = decisions / cpuSeconds;
-  const fmt = (n: number) => Math.round(n).toLocaleString('en');
-  console.log(
-    `${name.padEnd(48)} ${fmt(rate).padStart(11)} /s per CPU s ${`${(1e9 / rate).toFixed(0)} ns each`.padStart(14)}   wall ${fmt(decisions / wallSeconds)}/s  (checksum ${sink % 1000})`,
-  );
+  const rate = decisions / ((cpu.user + cpu.system) / 1e6);
+  return { name, rate, wallRate: decisions / wallSeconds, checksum: sink % 1000 };
 }
 
-/** A yardstick for shared machines: the CPU cost of one short String.startsWith here. */
-function startsWithNanos(): number {
-  const words = Array.from({ length: 4096 }, (_, i) => `ecs:describe${i}instances`);
-  let hits = 0;
-  const cpuStart = process.cpuUsage();
-  for (let k = 0; k < 500; k++) for (const w of words) if (w.startsWith('ecs:desc')) hits++;
-  const cpu = process.cpuUsage(cpuStart);
-  return ((cpu.user + cpu.system) * 1000) / hits;
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+
+function print(results: readonly Result[], slowdown: number): void {
+  for (const r of results) {
+    console.log(
+      `${r.name.padEnd(50)} ${fmt(r.rate).padStart(11)} /CPU-s ${`${(1e9 / r.rate).toFixed(0)} ns`.padStart(8)}` +
+        `   ref≈ ${fmt(r.rate * slowdown).padStart(10)} /s   wall ${fmt(r.wallRate)}/s  (checksum ${r.checksum})`,
+    );
+  }
 }
 
 const set = policies();
@@ -141,43 +149,53 @@ const countAllows = (decide: (r: AccessRequest) => string) => () => {
   for (let i = 0; i < reqs.length; i++) if (decide(reqs[i] as AccessRequest) === 'Allow') allows++;
   return allows;
 };
-run(
-  'evaluate(20 policies, plain request)',
-  countAllows((r) => evaluate(set, r).decision),
-  reqs.length,
-);
 const merged = compilePolicySet(set);
-run(
-  'evaluate(policy set of the 20, plain request)',
-  countAllows((r) => evaluate(merged, r).decision),
-  reqs.length,
-);
 const session = compilePolicy(
   JSON.stringify({ Version: '1', Statement: [statement('Allow', ['ecs:*', 'oss:*', 'rds:Describe*'], '*')] }),
   'session',
 );
-run(
-  'evaluateSession(policy set + session policy)',
-  countAllows((r) => evaluateSession(merged, session, r).decision),
-  reqs.length,
-);
 const prepared = reqs.map(prepareRequest);
-run(
-  'evaluate(policy set, prepared request reused)',
-  () => {
-    let allows = 0;
-    for (let i = 0; i < prepared.length; i++)
-      if (evaluate(merged, prepared[i] as ReturnType<typeof prepareRequest>).decision === 'Allow') allows++;
-    return allows;
-  },
-  prepared.length,
-);
 const compileText = set[0]?.text ?? '';
+
+// The yardstick is measured before and after the runs; the estimate uses their mean.
+const before = measureMachineSpeed();
+const results = [
+  run(
+    'evaluate(20 policies, plain request)',
+    countAllows((r) => evaluate(set, r).decision),
+    reqs.length,
+  ),
+  run(
+    'evaluate(policy set of the 20, plain request)',
+    countAllows((r) => evaluate(merged, r).decision),
+    reqs.length,
+  ),
+  run(
+    'evaluateSession(policy set + session policy)',
+    countAllows((r) => evaluateSession(merged, session, r).decision),
+    reqs.length,
+  ),
+  run(
+    'evaluate(policy set, prepared request reused)',
+    () => {
+      let allows = 0;
+      for (let i = 0; i < prepared.length; i++)
+        if (evaluate(merged, prepared[i] as PreparedRequest).decision === 'Allow') allows++;
+      return allows;
+    },
+    prepared.length,
+  ),
+  run(
+    'compilePolicy (one 3-statement policy, for scale)',
+    () => (compilePolicy(compileText, 'identity').statements.length > 0 ? 1 : 0),
+    1,
+  ),
+];
+const after = measureMachineSpeed();
+const slowdown = (before.slowdown + after.slowdown) / 2;
 console.log(
-  `yardstick: one String.startsWith costs ${startsWithNanos().toFixed(1)} ns of CPU on this machine now`,
+  `${describeMachine({ rsaVerifyPerSecond: (before.rsaVerifyPerSecond + after.rsaVerifyPerSecond) / 2, slowdown })}` +
+    ` (before the runs ${fmt(before.rsaVerifyPerSecond)}/CPU-s, after ${fmt(after.rsaVerifyPerSecond)}/CPU-s)`,
 );
-run(
-  'compilePolicy (one 3-statement policy, for scale)',
-  () => (compilePolicy(compileText, 'identity').statements.length > 0 ? 1 : 0),
-  1,
-);
+print(results, slowdown);
+console.log('target: ≥ 1,000,000 decisions/s on one core of the reference machine (compare the ref≈ column)');
