@@ -29,7 +29,11 @@ export interface AuditSink {
 /** Appends JSON lines to a file (created with its directory), or keeps them in memory without one. */
 export class JsonLinesAuditSink implements AuditSink {
   private readonly stream: WriteStream | undefined;
-  readonly recent: Array<AuditEvent & { time: string }> = [];
+  /**
+   * The latest records as JSON lines: a serialised copy shares no memory with the request that
+   * produced it (a NameID sliced from a SAMLResponse would keep the whole document alive).
+   */
+  private readonly lines: string[] = [];
 
   constructor(
     file?: string,
@@ -42,10 +46,15 @@ export class JsonLinesAuditSink implements AuditSink {
   }
 
   write(event: AuditEvent): void {
-    const record = { time: new Date().toISOString(), ...withoutUndefined(event) };
-    this.recent.push(record);
-    if (this.recent.length > this.keepRecent) this.recent.shift();
-    this.stream?.write(`${JSON.stringify(record)}\n`);
+    const line = JSON.stringify({ time: new Date().toISOString(), ...withoutUndefined(event) });
+    this.lines.push(line);
+    if (this.lines.length > this.keepRecent) this.lines.shift();
+    this.stream?.write(`${line}\n`);
+  }
+
+  /** The latest records (at most `keepRecent`), oldest first. */
+  get recent(): Array<AuditEvent & { time: string }> {
+    return this.lines.map((line) => JSON.parse(line) as AuditEvent & { time: string });
   }
 
   close(): Promise<void> {

@@ -137,7 +137,7 @@ export class MemoryEphemeral implements EphemeralStore {
       }
     }
     this.remove(key);
-    this.entries.set(key, { value, expiresAt: now() + ttlMs });
+    this.entries.set(detached(key), { value: detached(value), expiresAt: now() + ttlMs });
     this.heldChars += key.length + value.length;
   }
 
@@ -147,6 +147,15 @@ export class MemoryEphemeral implements EphemeralStore {
     this.entries.delete(key);
     this.heldChars -= key.length + entry.value.length;
   }
+}
+
+/**
+ * A copy of `text` that shares no memory with the string it came from. V8 keeps substrings as
+ * slices of their parent: a replay key cut from a decoded SAMLResponse would otherwise hold the
+ * whole document (and its base64) alive for the entry's lifetime, ~13 KB per login instead of ~80 B.
+ */
+function detached(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
 }
 
 function checkEntry(key: string, value: string, ttlMs: number): void {
