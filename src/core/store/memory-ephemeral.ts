@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { StoreUnavailableError, StoreUsageError, type EphemeralStore } from './types.js';
+import { detached } from '../detached.js';
 import { checkKey, checkTtl, checkValue } from './validate.js';
 
 export type MemoryEphemeralOptions = {
@@ -147,15 +148,6 @@ export class MemoryEphemeral implements EphemeralStore {
     this.entries.delete(key);
     this.heldChars -= key.length + entry.value.length;
   }
-}
-
-/**
- * A copy of `text` that shares no memory with the string it came from. V8 keeps substrings as
- * slices of their parent: a replay key cut from a decoded SAMLResponse would otherwise hold the
- * whole document (and its base64) alive for the entry's lifetime, ~13 KB per login instead of ~80 B.
- */
-function detached(text: string): string {
-  return JSON.parse(JSON.stringify(text)) as string;
 }
 
 function checkEntry(key: string, value: string, ttlMs: number): void {
