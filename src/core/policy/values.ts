@@ -1,8 +1,6 @@
 /** Scalar forms used by condition operators: strict numbers, ISO 8601 dates, booleans. */
 
 const DECIMAL = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
-const ISO_DATE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 /** A finite number from a JSON number or a plain decimal string; NaN otherwise. */
 export function toNumber(value: unknown): number {
@@ -22,30 +20,78 @@ export function toNumber(value: unknown): number {
 export function toEpochMillis(value: unknown): number {
   if (value instanceof Date) return value.getTime();
   if (typeof value !== 'string') return NaN;
-  const m = ISO_DATE.exec(value);
-  if (!m) return NaN;
-  const [, y, mo, d, h, mi, s, frac, zone] = m;
-  if (h !== undefined && zone === undefined) return NaN;
-  const year = Number(y);
-  const month = Number(mo) - 1;
-  const day = Number(d);
-  const hour = Number(h ?? 0);
-  const minute = Number(mi ?? 0);
-  const second = Number(s ?? 0);
-  if (hour > 23 || minute > 59 || second > 59) return NaN;
-  const local = Date.UTC(year, month, day, hour, minute, second, Number(`0.${frac ?? '0'}`) * 1000);
-  const check = new Date(local);
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month || check.getUTCDate() !== day)
-    return NaN;
-  let offset = 0;
-  if (zone !== undefined && zone !== 'Z') {
-    const sign = zone[0] === '-' ? -1 : 1;
-    const zh = Number(zone.slice(1, 3));
-    const zm = Number(zone.slice(4, 6));
-    if (zh > 23 || zm > 59) return NaN;
-    offset = sign * (zh * 60 + zm) * 60_000;
+  return parseIsoDate(value);
+}
+
+const DAY_MS = 86_400_000;
+
+/** Digits text[at, at + count) as a number; -1 when any is not a digit. */
+function digits(text: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (!(d >= 0 && d <= 9)) return -1;
+    n = n * 10 + d;
   }
-  return local - offset;
+  return n;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/** `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS[.f{1,9}]](Z|±HH:MM)`, scanned by char codes. */
+function parseIsoDate(text: string): number {
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || text[4] !== '-' || text[7] !== '-') return NaN;
+  if (day > daysInMonth(year, month)) return NaN;
+  const date = daysFromCivil(year, month, day) * DAY_MS;
+  if (text.length === 10) return date;
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  if (text[10] !== 'T' || text[13] !== ':' || hour < 0 || hour > 23 || minute < 0 || minute > 59) return NaN;
+  let at = 16;
+  let second = 0;
+  let millis = 0;
+  if (text[at] === ':') {
+    second = digits(text, at + 1, 2);
+    if (second < 0 || second > 59) return NaN;
+    at += 3;
+    if (text[at] === '.') {
+      const from = ++at;
+      while (at < text.length && at - from < 10 && digits(text, at, 1) >= 0) at++;
+      if (at === from || at - from > 9) return NaN;
+      // Milliseconds are the first three fraction digits; finer digits are dropped.
+      for (let i = 0; i < 3; i++) millis = millis * 10 + (from + i < at ? digits(text, from + i, 1) : 0);
+    }
+  }
+  const offset = zoneOffset(text, at);
+  if (Number.isNaN(offset)) return NaN;
+  return date + hour * 3_600_000 + minute * 60_000 + second * 1000 + millis - offset;
+}
+
+/** The zone at text[at…] to the end: `Z` or `±HH:MM`, in milliseconds east of UTC; NaN otherwise. */
+function zoneOffset(text: string, at: number): number {
+  if (text[at] === 'Z') return at + 1 === text.length ? 0 : NaN;
+  const sign = text[at] === '+' ? 1 : text[at] === '-' ? -1 : 0;
+  const hours = digits(text, at + 1, 2);
+  const minutes = digits(text, at + 4, 2);
+  if (sign === 0 || text[at + 3] !== ':' || at + 6 !== text.length) return NaN;
+  if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return NaN;
+  return sign * (hours * 60 + minutes) * 60_000;
 }
 
 /** 'true' / 'false' (any case) from a boolean or a string; undefined otherwise. */
