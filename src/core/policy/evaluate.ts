@@ -59,10 +59,53 @@ export function compilePolicySet(policies: readonly CompiledPolicy[]): PolicySet
   });
 }
 
-function isIndexed(
-  value: readonly CompiledPolicy[] | PolicySet | CompiledPolicy,
-): value is PolicySet | CompiledPolicy {
-  return !Array.isArray(value);
+/**
+ * Lists of policies met again (a principal's policies kept by a directory cache) are evaluated
+ * through a PolicySet built on the second meeting and reused while the list still holds the same
+ * policies; a list met once is scanned policy by policy.
+ */
+const setsOfLists = new WeakMap<readonly CompiledPolicy[], PolicySet | null>();
+
+function samePolicies(a: readonly CompiledPolicy[], b: readonly CompiledPolicy[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function setFor(policies: readonly CompiledPolicy[]): PolicySet | undefined {
+  const known = setsOfLists.get(policies);
+  if (known === undefined) {
+    setsOfLists.set(policies, null);
+    return undefined;
+  }
+  if (known !== null && samePolicies(known.policies, policies)) return known;
+  const set = compilePolicySet(policies);
+  setsOfLists.set(policies, set);
+  return set;
+}
+
+function decideIndexed(indexed: PolicySet | CompiledPolicy, prepared: PreparedRequest): EvaluationResult {
+  const lists = indexed.index.candidates(prepared);
+  return (
+    (firstApplicable(lists.denies, prepared) ?? firstApplicable(lists.allows, prepared))?.result ??
+    IMPLICIT_DENY
+  );
+}
+
+function decideEach(policies: readonly CompiledPolicy[], prepared: PreparedRequest): EvaluationResult {
+  policies.forEach(checkIdentity);
+  for (let p = 0; p < policies.length; p++) {
+    const deny = firstApplicable((policies[p] as CompiledPolicy).index.candidates(prepared).denies, prepared);
+    if (deny) return deny.result;
+  }
+  for (let p = 0; p < policies.length; p++) {
+    const allow = firstApplicable(
+      (policies[p] as CompiledPolicy).index.candidates(prepared).allows,
+      prepared,
+    );
+    if (allow) return allow.result;
+  }
+  return IMPLICIT_DENY;
 }
 
 /**
@@ -75,28 +118,14 @@ export function evaluate(
   request: AccessRequest | PreparedRequest,
 ): EvaluationResult {
   const prepared = prepareRequest(request);
-  if (isIndexed(policies)) {
-    if (policies.kind !== 'set') checkIdentity(policies);
-    const lists = policies.index.candidates(prepared);
-    return (
-      (firstApplicable(lists.denies, prepared) ?? firstApplicable(lists.allows, prepared))?.result ??
-      IMPLICIT_DENY
-    );
+  if (!Array.isArray(policies)) {
+    const indexed = policies as PolicySet | CompiledPolicy;
+    if (indexed.kind !== 'set') checkIdentity(indexed);
+    return decideIndexed(indexed, prepared);
   }
-  for (let p = 0; p < policies.length; p++) {
-    const policy = policies[p] as CompiledPolicy;
-    checkIdentity(policy);
-    const deny = firstApplicable(policy.index.candidates(prepared).denies, prepared);
-    if (deny) return deny.result;
-  }
-  for (let p = 0; p < policies.length; p++) {
-    const allow = firstApplicable(
-      (policies[p] as CompiledPolicy).index.candidates(prepared).allows,
-      prepared,
-    );
-    if (allow) return allow.result;
-  }
-  return IMPLICIT_DENY;
+  const list = policies as readonly CompiledPolicy[];
+  const set = setFor(list);
+  return set ? decideIndexed(set, prepared) : decideEach(list, prepared);
 }
 
 /**

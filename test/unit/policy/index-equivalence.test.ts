@@ -169,3 +169,24 @@ describe('the statement index decides as a plain scan would', () => {
     expect(decide('ecs:Start7')).toBe('ImplicitDeny');
   });
 });
+
+describe('a list of policies met again', () => {
+  it('is decided from what the list holds now, even after it was changed in place', () => {
+    const allow = compilePolicy(doc({ Effect: 'Allow', Action: '*', Resource: '*' }), 'identity', {
+      name: 'A',
+    });
+    const deny = compilePolicy(doc({ Effect: 'Deny', Action: 'ecs:*', Resource: '*' }), 'identity', {
+      name: 'D',
+    });
+    const request = { action: 'ecs:StartInstance', resource: 'acs:ecs:cn:1:instance/i-1' };
+    const list: CompiledPolicy[] = [allow];
+    for (let i = 0; i < 3; i++)
+      expect(evaluate(list, request)).toEqual({ decision: 'Allow', policy: 'A', statement: 0 });
+    list.push(deny);
+    expect(evaluate(list, request)).toEqual({ decision: 'ExplicitDeny', policy: 'D', statement: 0 });
+    list[1] = allow;
+    expect(evaluate(list, request)).toEqual({ decision: 'Allow', policy: 'A', statement: 0 });
+    list.length = 0;
+    expect(evaluate(list, request)).toEqual({ decision: 'ImplicitDeny' });
+  });
+});
