@@ -8,6 +8,7 @@ import { DOMParser, type CDATASection, type Comment, type Element, type Text } f
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseXml, XmlRejection, type XmlElement, type XmlNode } from '../../src/saml/xml/index.js';
+import { isNcName, isNcNameAt, NCNAME_RE } from '../../src/saml/xml/names.js';
 import { loadFixtures } from '../support/xml-fixtures.js';
 
 type Shape = unknown[];
@@ -110,10 +111,47 @@ describe('parseXml builds the same tree as xmldom', () => {
     '<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n<!-- before --><a/><!-- after -->\n',
     '<a  \n b = "1" ></a  >',
     '<é:ñ xmlns:é="urn:x">\u00e9\u4e2d</é:ñ>',
+    // Names off the ASCII fast path (names.ts): combining marks, astral letters, the extra NameChars.
+    '<a\u0300b/>',
+    '<a\u{10000} xmlns:\u{10000}p="urn:x" \u{10000}p:b="1"/>',
+    '<a\u{10000}\u0301/>',
+    '<_\u00B7\u203F\u2040 a\u00B7="1"/>',
+    '<\u4e2d:\u6587 xmlns:\u4e2d="urn:zh" \u4e2d:\u5c5e="v">t</\u4e2d:\u6587>',
+    '<a xmlns:p="urn:p" p:x="1" p:\u00e9="2" x="3"/>',
+    '<a-\u0660/>',
+    '<\u2160x/>',
+    '<\u3007/>',
+    '<a.b-c_d9 e.f-g_h9="1" _="2"/>',
+    // Attribute values: literal tabs/newlines become spaces, those from references stay.
+    '<a b="x&#9;y&#xA;z&#13;" c="\t\n\r\nq" d="&lt;&amp;&gt;&quot;&apos;"/>',
   ])('valid: %j', (xml) => {
     const a = ours(xml);
     expect(a).toMatchObject({ ok: true });
     expect(a).toEqual(xmldom(xml));
+  });
+});
+
+describe('the ASCII NCName loop agrees with the exact NCName production', () => {
+  const unit = fc.oneof(
+    {
+      arbitrary: fc.constantFrom('a', 'Z', '_', '0', '9', '-', '.', ':', ' ', '\u00B7', '\u0300'),
+      weight: 4,
+    },
+    {
+      arbitrary: fc.constantFrom('é', '\u0660', '\u2160', '\u200C', '\u{10000}', '\u{1F600}', '\uD800'),
+      weight: 1,
+    },
+    { arbitrary: fc.string({ unit: 'binary', maxLength: 1 }), weight: 1 },
+  );
+  it('on generated strings, whole and as a range of a longer string', () => {
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 8 }), fc.string({ unit, maxLength: 3 }), (name, pad) => {
+        const expected = NCNAME_RE.test(name);
+        expect(isNcName(name)).toBe(expected);
+        expect(isNcNameAt(pad + name + pad, pad.length, pad.length + name.length)).toBe(expected);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 
@@ -133,6 +171,12 @@ describe('parseXml refuses malformed XML that xmldom refuses', () => {
     '',
     '<a x="1/>',
     '</a>',
+    '<a\u00D7/>',
+    '<p:\u0300a xmlns:p="urn:p"/>',
+    '<a xmlns:\u0300p="urn:p"/>',
+    '<ab:c:d xmlns:ab="urn:x"/>',
+    '<a b:="1"/>',
+    '<:a/>',
   ])('%j', (xml) => {
     expect(xmldom(xml)).toMatchObject({ ok: false });
     expect(ours(xml)).toMatchObject({ ok: false });
@@ -158,6 +202,12 @@ describe('parseXml is stricter than xmldom on purpose', () => {
     ['<a xmlns:xml="u:x"/>', 'xml-wellformed'],
     ['<a xmlns:x="http://example.com\u0080"/>', 'xml-wellformed'],
     ['<a xmlns:x="relative"/>', 'xml-wellformed'],
+    // NCNames start with a letter or '_' (Namespaces in XML 1.0); xmldom takes any XML 1.0 5th-edition Name.
+    ['<\u{1F600}/>', 'xml-wellformed'],
+    ['<a \u{1F600}="1"/>', 'xml-wellformed'],
+    ['<\u0660a/>', 'xml-wellformed'],
+    ['<a\u200Cb/>', 'xml-wellformed'],
+    ['<A\u037E/>', 'xml-wellformed'],
   ])('%j → %s', (xml, check) => {
     expect(ours(xml)).toMatchObject({ ok: false, reason: expect.stringMatching(new RegExp(`^${check}:`)) });
   });

@@ -1,4 +1,5 @@
 /** Namespaces in XML 1.0 for one start tag: declarations, prefix resolution and the reserved names. */
+import { isNcName, isNcNameAt } from './names.js';
 import type { XmlAttr, XmlElement, XmlNsDecl } from './types.js';
 
 export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
@@ -6,11 +7,6 @@ export const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 /** Namespace names must be absolute, printable-ASCII URIs: odd ones trigger c14n differentials (saml-attacks §1.8). */
 const NAMESPACE_URI_RE = /^[A-Za-z][A-Za-z0-9+.-]*:[\x21-\x7E]*$/;
-
-export interface RawAttr {
-  readonly name: string;
-  readonly value: string;
-}
 
 export interface ResolvedStartTag {
   readonly localName: string;
@@ -38,17 +34,6 @@ function resolvePrefix(prefix: string, own: readonly XmlNsDecl[], scope: Namespa
   return scope.get(prefix) ?? null;
 }
 
-/** NCName of Namespaces in XML 1.0: a Name without colons (letters, '_' first; then also digits, '.', '-', combining marks). */
-const NCNAME = /^[\p{L}\p{Nl}_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}._\-\u00B7\u203F\u2040]*$/u;
-
-function splitQName(name: string): { prefix: string | null; local: string } | null {
-  const colon = name.indexOf(':');
-  if (colon < 0) return NCNAME.test(name) ? { prefix: null, local: name } : null;
-  const prefix = name.slice(0, colon);
-  const local = name.slice(colon + 1);
-  return NCNAME.test(prefix) && NCNAME.test(local) ? { prefix, local } : null;
-}
-
 function checkDeclaration(prefix: string, uri: string): string | null {
   if (prefix === 'xmlns') return 'the prefix xmlns must not be declared';
   if (prefix === 'xml') return uri === XML_NS ? null : 'the prefix xml must not be rebound';
@@ -59,44 +44,91 @@ function checkDeclaration(prefix: string, uri: string): string | null {
   return null;
 }
 
-/** Resolve one start tag; a string is the well-formedness error. */
+/** Shared by every element that declares no namespace or carries no attribute (the tree is read-only). */
+const NO_NAMESPACES: readonly XmlNsDecl[] = Object.freeze([]);
+const NO_ATTRIBUTES: readonly XmlAttr[] = Object.freeze([]);
+
+const isDeclaration = (name: string): boolean =>
+  name.charCodeAt(0) === 0x78 /* x */ && (name === 'xmlns' || name.startsWith('xmlns:'));
+
+/**
+ * Resolve one start tag whose attributes are `names[i]`, `values[i]` for i < count (the parser's
+ * reused buffers); a string is the well-formedness error. Declarations are checked first, then the
+ * element name, then each attribute in document order.
+ */
 export function resolveNamespaces(
   name: string,
-  raw: readonly RawAttr[],
+  names: readonly string[],
+  values: readonly string[],
+  count: number,
   scope: NamespaceScope,
 ): ResolvedStartTag | string {
-  const namespaces: XmlNsDecl[] = [];
-  const plain: RawAttr[] = [];
-  for (const a of raw) {
-    if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) {
-      const prefix = a.name === 'xmlns' ? '' : a.name.slice(6);
-      if (a.name !== 'xmlns' && !NCNAME.test(prefix)) return `bad namespace declaration ${a.name}`;
-      const error = checkDeclaration(prefix, a.value);
+  let namespaces = NO_NAMESPACES as XmlNsDecl[];
+  let plainCount = 0;
+  for (let i = 0; i < count; i++) {
+    const attrName = names[i] as string;
+    if (!isDeclaration(attrName)) {
+      plainCount++;
+      continue;
+    }
+    const prefix = attrName.length === 5 ? '' : attrName.slice(6);
+    if (attrName.length !== 5 && !isNcName(prefix)) return `bad namespace declaration ${attrName}`;
+    const uri = values[i] as string;
+    const error = checkDeclaration(prefix, uri);
+    if (error) return error;
+    if (namespaces === NO_NAMESPACES) namespaces = [];
+    namespaces.push({ prefix, uri });
+  }
+  const colon = name.indexOf(':');
+  let prefix: string | null = null;
+  let localName = name;
+  if (colon < 0) {
+    if (!isNcNameAt(name, 0, name.length)) return `element name ${name} is not a valid QName`;
+  } else {
+    if (!isNcNameAt(name, 0, colon) || !isNcNameAt(name, colon + 1, name.length))
+      return `element name ${name} is not a valid QName`;
+    prefix = name.slice(0, colon);
+    localName = name.slice(colon + 1);
+  }
+  const elementNs = resolvePrefix(prefix ?? '', namespaces, scope);
+  if (prefix !== null && elementNs === null) return `prefix ${prefix} of <${name}> is not declared`;
+  let attributes = NO_ATTRIBUTES as XmlAttr[];
+  if (plainCount > 0) {
+    attributes = [];
+    for (let i = 0; i < count; i++) {
+      const attrName = names[i] as string;
+      if (isDeclaration(attrName)) continue;
+      const error = qualifyAttribute(attrName, values[i] as string, namespaces, scope, attributes);
       if (error) return error;
-      namespaces.push({ prefix, uri: a.value });
-    } else {
-      plain.push(a);
     }
   }
-  const qname = splitQName(name);
-  if (!qname) return `element name ${name} is not a valid QName`;
-  const elementNs = resolvePrefix(qname.prefix ?? '', namespaces, scope);
-  if (qname.prefix !== null && elementNs === null)
-    return `prefix ${qname.prefix} of <${name}> is not declared`;
-  const attributes: XmlAttr[] = [];
-  for (const a of plain) {
-    const q = splitQName(a.name);
-    if (!q) return `attribute name ${a.name} is not a valid QName`;
-    let ns: string | null = null;
-    if (q.prefix !== null) {
-      ns = resolvePrefix(q.prefix, namespaces, scope);
-      if (ns === null) return `prefix ${q.prefix} of attribute ${a.name} is not declared`;
-      for (const b of attributes) {
-        if (b.namespaceURI === ns && b.localName === q.local)
-          return `attribute {${ns}}${q.local} is repeated`;
-      }
-    }
-    attributes.push({ localName: q.local, namespaceURI: ns, prefix: q.prefix, name: a.name, value: a.value });
+  return { localName, namespaceURI: elementNs, prefix, attributes, namespaces };
+}
+
+/** Append one attribute to `attributes`, or return why it is refused. */
+function qualifyAttribute(
+  name: string,
+  value: string,
+  own: readonly XmlNsDecl[],
+  scope: NamespaceScope,
+  attributes: XmlAttr[],
+): string | null {
+  const colon = name.indexOf(':');
+  if (colon < 0) {
+    if (!isNcNameAt(name, 0, name.length)) return `attribute name ${name} is not a valid QName`;
+    attributes.push({ localName: name, namespaceURI: null, prefix: null, name, value });
+    return null;
   }
-  return { localName: qname.local, namespaceURI: elementNs, prefix: qname.prefix, attributes, namespaces };
+  if (!isNcNameAt(name, 0, colon) || !isNcNameAt(name, colon + 1, name.length))
+    return `attribute name ${name} is not a valid QName`;
+  const prefix = name.slice(0, colon);
+  const localName = name.slice(colon + 1);
+  const ns = resolvePrefix(prefix, own, scope);
+  if (ns === null) return `prefix ${prefix} of attribute ${name} is not declared`;
+  for (const b of attributes) {
+    if (b.namespaceURI === ns && b.localName === localName)
+      return `attribute {${ns}}${localName} is repeated`;
+  }
+  attributes.push({ localName, namespaceURI: ns, prefix, name, value });
+  return null;
 }

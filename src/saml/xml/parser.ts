@@ -8,7 +8,8 @@
  * namespace names must be absolute ASCII URIs, and every size is capped (XmlLimits).
  */
 import { decodeReferences } from './entities.js';
-import { resolveNamespaces, type RawAttr } from './namespaces.js';
+import { nameEnd } from './names.js';
+import { resolveNamespaces } from './namespaces.js';
 import {
   DEFAULT_XML_LIMITS,
   XmlRejection,
@@ -20,14 +21,6 @@ import {
   type XmlText,
 } from './types.js';
 
-const NAME_START =
-  ':A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D' +
-  '\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD';
-const NAME_CHAR = NAME_START + '\\-.0-9\\u00B7\\u0300-\\u036F\\u203F\\u2040';
-const ASTRAL = '[\\uD800-\\uDB7F][\\uDC00-\\uDFFF]';
-// The XML 1.0 NameChar ranges include combining marks and ZWJ by design (they are code point ranges, not glyphs).
-// eslint-disable-next-line no-misleading-character-class
-const NAME_RE = new RegExp(`(?:[${NAME_START}]|${ASTRAL})(?:[${NAME_CHAR}]|${ASTRAL})*`, 'y');
 /** Characters outside the XML 1.0 Char production, or unpaired surrogates. */
 const BAD_CHAR_RE =
   /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/; // eslint-disable-line no-control-regex
@@ -36,6 +29,7 @@ const XML_DECL_RE =
 const ACCEPTED_ENCODINGS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
 
 const LT = 0x3c;
+const NOTHING_SHADOWED: readonly [string, string | null | undefined][] = Object.freeze([]);
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 
 interface MutableElement {
@@ -71,7 +65,12 @@ class Parser {
   private namespaceCount = 0;
   /** Bindings in scope at the current position, and per open element the bindings it shadowed. */
   private readonly scope = new Map<string, string | null>();
-  private readonly shadowed: [string, string | null | undefined][][] = [];
+  private readonly shadowed: (readonly [string, string | null | undefined][])[] = [];
+  /** The current start tag's attributes, reused from tag to tag (no per-tag arrays or pairs). */
+  private readonly attrNames: string[] = [];
+  private readonly attrValues: string[] = [];
+  /** Set by parseStartTag: whether the tag just read was `<…/>`. */
+  private selfClosing = false;
 
   constructor(
     text: string,
@@ -155,11 +154,11 @@ class Parser {
   }
 
   private parseName(): string {
-    NAME_RE.lastIndex = this.pos;
-    const m = NAME_RE.exec(this.s);
-    if (!m) this.fail('a name was expected');
-    this.pos = NAME_RE.lastIndex;
-    return m[0];
+    const start = this.pos;
+    const end = nameEnd(this.s, start);
+    if (end < 0) this.fail('a name was expected');
+    this.pos = end;
+    return this.s.slice(start, end);
   }
 
   private skipSpaces(): boolean {
@@ -200,9 +199,9 @@ class Parser {
         if (++depth > this.lim.maxDepth) {
           throw new XmlRejection('xml-limits', `elements are nested deeper than ${this.lim.maxDepth}`);
         }
-        const { element, selfClosing } = this.parseStartTag(current);
+        const element = this.parseStartTag(current);
         if (current) current.children.push(element);
-        if (selfClosing) {
+        if (this.selfClosing) {
           depth--;
           if (current === null) root = element;
         } else {
@@ -214,39 +213,45 @@ class Parser {
     return root;
   }
 
-  private parseStartTag(parent: MutableElement | null): { element: MutableElement; selfClosing: boolean } {
+  private parseStartTag(parent: MutableElement | null): MutableElement {
     const s = this.s;
     if (++this.elementCount > this.lim.maxElements) {
       throw new XmlRejection('xml-limits', `the document has more than ${this.lim.maxElements} elements`);
     }
     this.pos++; // <
     const name = this.parseName();
-    const raw: RawAttr[] = [];
+    const names = this.attrNames;
+    const values = this.attrValues;
+    let count = 0;
     for (;;) {
       const hadSpace = this.skipSpaces();
       const c = s.charCodeAt(this.pos);
       if (c === 0x3e /* > */) {
         this.pos++;
-        return { element: this.makeElement(name, raw, parent), selfClosing: false };
+        this.selfClosing = false;
+        return this.makeElement(name, count, parent);
       }
       if (c === 0x2f /* / */) {
         if (s.charCodeAt(this.pos + 1) !== 0x3e) this.fail('"/" must be followed by ">"');
         this.pos += 2;
-        return { element: this.makeElement(name, raw, parent), selfClosing: true };
+        this.selfClosing = true;
+        return this.makeElement(name, count, parent);
       }
       if (this.pos >= s.length) this.fail(`start tag <${name}> is not closed`);
       if (!hadSpace) this.fail(`whitespace is required between attributes of <${name}>`);
-      if (raw.length >= this.lim.maxAttributes) {
+      if (count >= this.lim.maxAttributes) {
         throw new XmlRejection('xml-limits', `<${name}> has more than ${this.lim.maxAttributes} attributes`);
       }
       const attrName = this.parseName();
-      for (const a of raw)
-        if (a.name === attrName) this.fail(`attribute ${attrName} is repeated on <${name}>`);
+      for (let i = 0; i < count; i++)
+        if (names[i] === attrName) this.fail(`attribute ${attrName} is repeated on <${name}>`);
       this.skipSpaces();
       if (s.charCodeAt(this.pos) !== 0x3d /* = */) this.fail(`"=" expected after attribute ${attrName}`);
       this.pos++;
       this.skipSpaces();
-      raw.push({ name: attrName, value: this.parseAttrValue() });
+      names[count] = attrName;
+      values[count] = this.parseAttrValue();
+      count++;
     }
   }
 
@@ -265,7 +270,10 @@ class Parser {
     }
     if (rawValue.indexOf('<') >= 0) this.fail('"<" is not allowed in an attribute value');
     // §3.3.3: literal whitespace becomes a space; whitespace from character references is kept.
-    const spaced = /[\t\n]/.test(rawValue) ? rawValue.replace(/[\t\n]/g, ' ') : rawValue;
+    const spaced =
+      rawValue.indexOf('\n') >= 0 || rawValue.indexOf('\t') >= 0
+        ? rawValue.replace(/[\t\n]/g, ' ')
+        : rawValue;
     const value = this.decode(spaced);
     this.pos = end + 1;
     return value;
@@ -278,8 +286,8 @@ class Parser {
     return decoded;
   }
 
-  private makeElement(name: string, raw: RawAttr[], parent: MutableElement | null): MutableElement {
-    const resolved = resolveNamespaces(name, raw, this.scope);
+  private makeElement(name: string, count: number, parent: MutableElement | null): MutableElement {
+    const resolved = resolveNamespaces(name, this.attrNames, this.attrValues, count, this.scope);
     if (typeof resolved === 'string') this.fail(resolved);
     this.namespaceCount += resolved.namespaces.length;
     if (this.namespaceCount > this.lim.maxNamespaceDeclarations) {
@@ -302,6 +310,10 @@ class Parser {
   }
 
   private enterScope(element: XmlElement): void {
+    if (element.namespaces.length === 0) {
+      this.shadowed.push(NOTHING_SHADOWED);
+      return;
+    }
     const saved: [string, string | null | undefined][] = [];
     for (const d of element.namespaces) {
       saved.push([d.prefix, this.scope.get(d.prefix)]);
