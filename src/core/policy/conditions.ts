@@ -7,7 +7,7 @@
  * multi-valued key they hold only when no request value matches any policy value.
  */
 import type { JsonValue } from './json.js';
-import { cidrContains, parseCidr, type Cidr } from './ip.js';
+import { cidrContains, parseCidr, type Cidr, type IpAddr } from './ip.js';
 import { grammarError, hasControlCharacter, member, type Where } from './location.js';
 import type { ContextEntry, PreparedRequest } from './request.js';
 import { toBoolString, toEpochMillis, toNumber } from './values.js';
@@ -138,13 +138,15 @@ function valueList(value: JsonValue, family: Family, where: Where): readonly (st
   return list as (string | number | boolean)[];
 }
 
+type Test = (entry: ContextEntry) => boolean;
+
 function compileTest(
   family: Family,
   comparison: Comparison,
   key: string,
   values: readonly (string | number | boolean)[],
   where: Where,
-): (entry: ContextEntry) => boolean {
+): Test {
   const invalid = (): never => {
     throw grammarError(where, `value must be ${EXPECTED[family]}`);
   };
@@ -152,16 +154,16 @@ function compileTest(
     case 'string':
       return compileStringTest(comparison, CASE_FOLDED_KEYS.has(key), values as readonly string[]);
     case 'numeric':
-      return compileOrderedTest(comparison, parseAll(values, toNumber, invalid), (e) => e.numbers);
+      return compileOrderedTest(comparison, parseAll(values, toNumber, invalid), 'numbers');
     case 'date':
-      return compileOrderedTest(comparison, parseAll(values, toEpochMillis, invalid), (e) => e.dates);
+      return compileOrderedTest(comparison, parseAll(values, toEpochMillis, invalid), 'dates');
     case 'bool': {
-      const wanted: readonly string[] = values.map((v) => toBoolString(v) ?? invalid());
-      return (e) => e.bools.some((b) => b !== undefined && wanted.includes(b));
+      const wanted = values.map((v) => toBoolString(v) ?? invalid());
+      return (e) => anyOf(e.bools, wanted);
     }
     case 'ip': {
-      const blocks: Cidr[] = values.map((v) => parseCidr(String(v)) ?? invalid());
-      return (e) => e.ips.some((ip) => ip !== undefined && blocks.some((b) => cidrContains(b, ip)));
+      const blocks = values.map((v) => parseCidr(String(v)) ?? invalid());
+      return (e) => anyAddressIn(e.ips, blocks);
     }
   }
 }
@@ -177,41 +179,71 @@ function parseAll(
   });
 }
 
-function compileStringTest(
-  comparison: Comparison,
-  caseFolded: boolean,
-  values: readonly string[],
-): (e: ContextEntry) => boolean {
-  const fold = caseFolded || comparison === 'eqIgnoreCase';
-  const wanted = fold ? values.map((v) => v.toLowerCase()) : values;
-  const side = fold ? (e: ContextEntry) => e.lower : (e: ContextEntry) => e.strings;
-  if (comparison === 'like') {
-    const matchers: readonly Matcher[] = wanted.map(compileWildcard);
-    return (e) => side(e).some((s) => matchers.some((m) => m(s)));
+/** Does any request value equal any policy value? (Plain loops: both lists are short.) */
+function anyOf<T>(request: readonly (T | undefined)[], policy: readonly T[]): boolean {
+  for (let i = 0; i < request.length; i++) {
+    const r = request[i];
+    if (r === undefined) continue;
+    for (let j = 0; j < policy.length; j++) if (r === policy[j]) return true;
   }
-  if (wanted.length === 1) {
-    const only = wanted[0];
-    return (e) => side(e).includes(only as string);
-  }
-  const set = new Set(wanted);
-  return (e) => side(e).some((s) => set.has(s));
+  return false;
 }
 
+function anyAddressIn(request: readonly (IpAddr | undefined)[], blocks: readonly Cidr[]): boolean {
+  for (let i = 0; i < request.length; i++) {
+    const ip = request[i];
+    if (ip === undefined) continue;
+    for (let j = 0; j < blocks.length; j++) if (cidrContains(blocks[j] as Cidr, ip)) return true;
+  }
+  return false;
+}
+
+function anyMatch(request: readonly string[], matchers: readonly Matcher[]): boolean {
+  for (let i = 0; i < request.length; i++) {
+    const s = request[i] as string;
+    for (let j = 0; j < matchers.length; j++) if ((matchers[j] as Matcher)(s)) return true;
+  }
+  return false;
+}
+
+function compileStringTest(comparison: Comparison, caseFolded: boolean, values: readonly string[]): Test {
+  const fold = caseFolded || comparison === 'eqIgnoreCase';
+  const wanted = fold ? values.map((v) => v.toLowerCase()) : values;
+  if (comparison === 'like') {
+    const matchers = wanted.map(compileWildcard);
+    return fold ? (e) => anyMatch(e.lower, matchers) : (e) => anyMatch(e.strings, matchers);
+  }
+  if (wanted.length > 8) {
+    const set = new Set(wanted);
+    return fold ? (e) => e.lower.some((s) => set.has(s)) : (e) => e.strings.some((s) => set.has(s));
+  }
+  return fold ? (e) => anyOf(e.lower, wanted) : (e) => anyOf(e.strings, wanted);
+}
+
+/**
+ * Numbers and dates. "Some request value r and some policy value w with r < w" is r < max(w), and
+ * likewise for the other orders, so each request value costs one comparison. NaN (a request value
+ * that is not a number or date) compares false with everything and is in no list of policy values.
+ */
 function compileOrderedTest(
   comparison: Comparison,
   wanted: readonly number[],
-  side: (e: ContextEntry) => readonly number[],
-): (e: ContextEntry) => boolean {
-  const holds = COMPARE[comparison];
-  if (!holds) throw new Error(`no ordered comparison ${comparison}`);
-  // NaN (a request value that is not a number or date) compares false with everything.
-  return (e) => side(e).some((r) => wanted.some((w) => holds(r, w)));
+  view: 'numbers' | 'dates',
+): Test {
+  const min = Math.min(...wanted);
+  const max = Math.max(...wanted);
+  switch (comparison) {
+    case 'eq':
+      return (e) => anyOf(e[view], wanted);
+    case 'lt':
+      return (e) => e[view].some((r) => r < max);
+    case 'le':
+      return (e) => e[view].some((r) => r <= max);
+    case 'gt':
+      return (e) => e[view].some((r) => r > min);
+    case 'ge':
+      return (e) => e[view].some((r) => r >= min);
+    default:
+      throw new Error(`no ordered comparison ${comparison}`);
+  }
 }
-
-const COMPARE: Partial<Record<Comparison, (request: number, policy: number) => boolean>> = {
-  eq: (r, p) => r === p,
-  lt: (r, p) => r < p,
-  le: (r, p) => r <= p,
-  gt: (r, p) => r > p,
-  ge: (r, p) => r >= p,
-};
