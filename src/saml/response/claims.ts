@@ -3,19 +3,11 @@ import { createHash } from 'node:crypto';
 import { attr, childElements, ownId } from '../xml/index.js';
 import { STORE_LIMITS } from '../../core/store/types.js';
 import type { VerifiedAssertion } from '../types.js';
-import { established, SAML_NS, type Context } from './context.js';
+import { established, SAML_NS, type Claims, type Context } from './context.js';
 import { CheckFailure, type Detail, ensure } from './pipeline.js';
 import { instant, iso, oneChild, wholeText } from './values.js';
 
 const MAX_ATTRIBUTE_NAME = 1024;
-
-export interface Claims {
-  nameId?: string;
-  nameIdFormat?: string;
-  attributes: Record<string, string[]>;
-}
-
-const claimsOf = new WeakMap<Context, Claims>();
 
 function readAttributes(ctx: Context): Record<string, string[]> {
   const attributes: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
@@ -62,7 +54,7 @@ export function checkSubject(ctx: Context): Detail {
     ctx.warnings.push('the Subject has no NameID');
     detail = 'no NameID (Subject carries only a confirmation)';
   }
-  claimsOf.set(ctx, claims);
+  ctx.claims = claims;
   return () => `${detail}; ${Object.keys(claims.attributes).length} attribute(s), values whole`;
 }
 
@@ -118,7 +110,7 @@ export async function checkReplay(ctx: Context): Promise<Detail> {
 
 export function buildVerifiedAssertion(ctx: Context): VerifiedAssertion {
   const assertion = established(ctx.assertion, 'the assertion');
-  const claims = claimsOf.get(ctx);
+  const claims = ctx.claims;
   if (!claims) throw new Error('internal: claims were not read');
   const statement = childElements(assertion, SAML_NS, 'AuthnStatement')[0]!;
   const sessionIndex = attr(statement, 'SessionIndex');

@@ -1,7 +1,7 @@
 /** The state the verification steps share: options resolved once, then what each step established. */
 import type { KeyObject } from 'node:crypto';
 import type { EphemeralStore } from '../../core/store/types.js';
-import type { XmlDocument, XmlElement } from '../xml/index.js';
+import type { SignatureResult, XmlDocument, XmlElement } from '../xml/index.js';
 import type { TrustedIdp, VerifyOptions } from '../types.js';
 import { DEFAULT_MAX_INPUT_LENGTH } from './decode.js';
 
@@ -57,6 +57,23 @@ export interface Confirmation {
   inResponseTo: string | null;
 }
 
+/** One plain signature's verification, done once at the first signature step. */
+export interface SignatureOutcome {
+  label: 'Response' | 'Assertion';
+  result: SignatureResult;
+}
+
+/** NameID and attributes read by the 'subject' step for the verified assertion. */
+export interface Claims {
+  nameId?: string;
+  nameIdFormat?: string;
+  attributes: Record<string, string[]>;
+}
+
+/**
+ * Everything lives on the context, not in WeakMaps keyed by it: measured, V8's scavenger keeps WeakMap
+ * entries alive until a full GC, so each verification's tree was promoted to old space.
+ */
 export interface Context {
   input: string;
   opts: ResolvedOptions;
@@ -74,6 +91,8 @@ export interface Context {
   responseSigned: boolean;
   assertionSigned: boolean;
   confirmation: Confirmation | null;
+  signatureOutcomes: SignatureOutcome[] | null;
+  claims: Claims | null;
   warnings: string[];
 }
 
@@ -92,6 +111,8 @@ export function newContext(input: string, opts: ResolvedOptions): Context {
     responseSigned: false,
     assertionSigned: false,
     confirmation: null,
+    signatureOutcomes: null,
+    claims: null,
     warnings: [...(opts.idp.warnings ?? [])],
   };
 }

@@ -13,10 +13,9 @@ import {
   walkElements,
   XmlRejection,
   type SignatureCheck,
-  type SignatureResult,
   type XmlElement,
 } from '../xml/index.js';
-import { DSIG_NS, SAML_NS, established, type Context } from './context.js';
+import { DSIG_NS, SAML_NS, established, type Context, type SignatureOutcome } from './context.js';
 import { CheckFailure, type Detail, ensure } from './pipeline.js';
 
 const SIGNATURE_CHECKS: readonly SignatureCheck[] = [
@@ -26,18 +25,11 @@ const SIGNATURE_CHECKS: readonly SignatureCheck[] = [
   'signature-value',
 ];
 
-interface Outcome {
-  label: 'Response' | 'Assertion';
-  result: SignatureResult;
-}
-
-const outcomes = new WeakMap<Context, Outcome[]>();
-
 function shortAlg(uri: string): string {
   return uri.slice(uri.lastIndexOf('#') + 1);
 }
 
-function verifyOne(ctx: Context, label: Outcome['label'], signature: XmlElement): Outcome {
+function verifyOne(ctx: Context, label: SignatureOutcome['label'], signature: XmlElement): SignatureOutcome {
   return {
     label,
     result: verifySignature(signature, { keys: ctx.opts.idp.signingKeys, allowSha1: ctx.opts.allowSha1 }),
@@ -45,8 +37,8 @@ function verifyOne(ctx: Context, label: Outcome['label'], signature: XmlElement)
 }
 
 /** Verify every signature once (at the first signature step), in document order: Response, then Assertion. */
-function outcomesOf(ctx: Context): Outcome[] {
-  let list = outcomes.get(ctx);
+function outcomesOf(ctx: Context): SignatureOutcome[] {
+  let list = ctx.signatureOutcomes;
   if (!list) {
     ensure(
       ctx.opts.idp.signingKeys.length > 0,
@@ -56,12 +48,12 @@ function outcomesOf(ctx: Context): Outcome[] {
     list = [];
     if (ctx.responseSignature) list.push(verifyOne(ctx, 'Response', ctx.responseSignature));
     if (ctx.assertionSignature) list.push(verifyOne(ctx, 'Assertion', ctx.assertionSignature));
-    outcomes.set(ctx, list);
+    ctx.signatureOutcomes = list;
   }
   return list;
 }
 
-function describeOk(o: Outcome, check: SignatureCheck): string {
+function describeOk(o: SignatureOutcome, check: SignatureCheck): string {
   if (!o.result.ok) return `${o.label}: ok`;
   const r = o.result;
   switch (check) {

@@ -50,6 +50,19 @@ describe('verifyResponse', () => {
     ).toHaveLength(1);
   });
 
+  it('check records are plain {name, ok, detail} whatever builds the detail (JSON, spread, keys)', async () => {
+    const r = await verify({ inResponseTo: null });
+    expect(outcome(r)).toBe('accepted');
+    for (const c of r.checks) {
+      expect(Object.keys(c)).toEqual(['name', 'ok', 'detail']);
+      expect(typeof c.detail).toBe('string');
+      expect(c.detail).not.toBe('');
+      expect(JSON.parse(JSON.stringify(c))).toEqual({ ...c });
+    }
+    const value = r.checks.find((c) => c.name === 'signature-value');
+    expect(value?.detail).toBe('Assertion: verifies with metadata key #1');
+  });
+
   it('reports who signed: response, assertion or both', async () => {
     const by = async (sign: 'response' | 'both') => {
       const r = await verify({ sign, inResponseTo: null });
