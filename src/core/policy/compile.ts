@@ -9,6 +9,7 @@ import { checkPolicySize } from './limits.js';
 import { element, grammarError, hasControlCharacter, member, type Where } from './location.js';
 import { compilePrincipal } from './principal.js';
 import { StatementIndex } from './statement-index.js';
+import { compileStatementTest } from './statement-test.js';
 import type { CompiledPolicy, CompiledStatement, PatternList, PolicyKind } from './types.js';
 import { compileWildcard } from './wildcard.js';
 
@@ -94,7 +95,8 @@ function compileStatement(
     policy: name,
     statement: index,
   });
-  return Object.freeze({ index, effect, actions, resources, principal, conditions, result });
+  const applies = compileStatementTest(resources, conditions);
+  return Object.freeze({ index, effect, actions, resources, principal, conditions, applies, result });
 }
 
 function unknownMemberReason(key: string, kind: PolicyKind, allowed: readonly string[]): string {

@@ -3,10 +3,10 @@
  * Statements were compiled and indexed once; a request is prepared once (action lower-cased,
  * context keys folded) and each candidate statement costs a few matcher calls.
  */
-import { conditionsHold } from './conditions.js';
 import { principalMatches, type TrustPrincipal } from './principal.js';
 import { prepareRequest, type AccessRequest, type PreparedRequest } from './request.js';
-import { listMatches, StatementIndex } from './statement-index.js';
+import { StatementIndex } from './statement-index.js';
+import { listMatches } from './statement-test.js';
 import type { CompiledPolicy, CompiledStatement, EvaluationResult, PolicySet } from './types.js';
 
 export const IMPLICIT_DENY: EvaluationResult = Object.freeze({ decision: 'ImplicitDeny' });
@@ -17,30 +17,6 @@ export interface TrustRequest {
   readonly context?: AccessRequest['context'];
   /** Defaults to `sts:AssumeRole`. */
   readonly action?: string;
-}
-
-/** Does the statement apply, given that its Action already matched? */
-function appliesBeyondAction(s: CompiledStatement, request: PreparedRequest): boolean {
-  return (
-    (s.resources === undefined || listMatches(s.resources, request.resource)) &&
-    (s.conditions.length === 0 || conditionsHold(s.conditions, request))
-  );
-}
-
-function statementApplies(s: CompiledStatement, request: PreparedRequest): boolean {
-  return listMatches(s.actions, request.action) && appliesBeyondAction(s, request);
-}
-
-/** The first of these candidates (whose Action matched) that applies. */
-function firstApplicable(
-  statements: readonly CompiledStatement[],
-  request: PreparedRequest,
-): CompiledStatement | undefined {
-  for (let i = 0; i < statements.length; i++) {
-    const s = statements[i] as CompiledStatement;
-    if (appliesBeyondAction(s, request)) return s;
-  }
-  return undefined;
 }
 
 function checkIdentity(policy: CompiledPolicy): void {
@@ -64,7 +40,13 @@ export function compilePolicySet(policies: readonly CompiledPolicy[]): PolicySet
  * through a PolicySet built on the second meeting and reused while the list still holds the same
  * policies; a list met once is scanned policy by policy.
  */
-const setsOfLists = new WeakMap<readonly CompiledPolicy[], PolicySet | null>();
+const setsOfLists = new WeakMap<readonly CompiledPolicy[], ListSet | null>();
+
+/** A set and a plain copy of the list it was built from (frozen arrays are slow to read). */
+interface ListSet {
+  readonly set: PolicySet;
+  readonly policies: readonly CompiledPolicy[];
+}
 
 function samePolicies(a: readonly CompiledPolicy[], b: readonly CompiledPolicy[]): boolean {
   if (a.length !== b.length) return false;
@@ -78,31 +60,24 @@ function setFor(policies: readonly CompiledPolicy[]): PolicySet | undefined {
     setsOfLists.set(policies, null);
     return undefined;
   }
-  if (known !== null && samePolicies(known.policies, policies)) return known;
+  if (known !== null && samePolicies(known.policies, policies)) return known.set;
   const set = compilePolicySet(policies);
-  setsOfLists.set(policies, set);
+  setsOfLists.set(policies, { set, policies: [...policies] });
   return set;
 }
 
 function decideIndexed(indexed: PolicySet | CompiledPolicy, prepared: PreparedRequest): EvaluationResult {
-  const lists = indexed.index.candidates(prepared);
-  return (
-    (firstApplicable(lists.denies, prepared) ?? firstApplicable(lists.allows, prepared))?.result ??
-    IMPLICIT_DENY
-  );
+  return indexed.index.decide(prepared)?.result ?? IMPLICIT_DENY;
 }
 
 function decideEach(policies: readonly CompiledPolicy[], prepared: PreparedRequest): EvaluationResult {
   policies.forEach(checkIdentity);
   for (let p = 0; p < policies.length; p++) {
-    const deny = firstApplicable((policies[p] as CompiledPolicy).index.candidates(prepared).denies, prepared);
+    const deny = (policies[p] as CompiledPolicy).index.firstDeny(prepared);
     if (deny) return deny.result;
   }
   for (let p = 0; p < policies.length; p++) {
-    const allow = firstApplicable(
-      (policies[p] as CompiledPolicy).index.candidates(prepared).allows,
-      prepared,
-    );
+    const allow = (policies[p] as CompiledPolicy).index.firstAllow(prepared);
     if (allow) return allow.result;
   }
   return IMPLICIT_DENY;
@@ -158,7 +133,8 @@ export function evaluateTrust(trustPolicy: CompiledPolicy, request: TrustRequest
   const applies = (s: CompiledStatement) =>
     s.principal !== undefined &&
     principalMatches(s.principal, request.principal) &&
-    statementApplies(s, prepared);
+    listMatches(s.actions, prepared.action) &&
+    s.applies(prepared);
   const decided =
     trustPolicy.statements.find((s) => s.effect === 'Deny' && applies(s)) ??
     trustPolicy.statements.find((s) => s.effect === 'Allow' && applies(s));

@@ -14,9 +14,10 @@
  * NotResource, wildcard heads…) is in every list. Resources of another shape look at all.
  */
 import type { PreparedRequest } from './request.js';
-import type { CompiledStatement, PatternList } from './types.js';
+import { listMatches } from './statement-test.js';
+import type { CompiledStatement } from './types.js';
 
-export interface StatementLists {
+interface StatementLists {
   /** Deny statements whose Action matches, in evaluation order. */
   readonly denies: readonly CompiledStatement[];
   /** Allow statements whose Action matches, in evaluation order. */
@@ -35,12 +36,16 @@ interface ActionEntry {
 /** Memo budget, in statement references kept, per index (a new action beyond it starts the memo afresh). */
 const MEMO_BUDGET = 1 << 16;
 
-export function listMatches(list: PatternList, input: string): boolean {
-  const matchers = list.matchers;
-  for (let i = 0; i < matchers.length; i++) {
-    if ((matchers[i] as (s: string) => boolean)(input)) return !list.negated;
+/** The first of these statements (whose Action matched) that applies. */
+function firstApplicable(
+  statements: readonly CompiledStatement[],
+  request: PreparedRequest,
+): CompiledStatement | undefined {
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i] as CompiledStatement;
+    if (s.applies(request)) return s;
   }
-  return list.negated;
+  return undefined;
 }
 
 export class StatementIndex {
@@ -48,10 +53,24 @@ export class StatementIndex {
   private kept = 0;
 
   /** `statements` in evaluation order (policy order, then statement order). */
-  constructor(readonly statements: readonly CompiledStatement[]) {}
+  constructor(private readonly statements: readonly CompiledStatement[]) {}
+
+  /** The first Deny statement that applies to the request, else the first Allow statement. */
+  decide(request: PreparedRequest): CompiledStatement | undefined {
+    const lists = this.candidates(request);
+    return firstApplicable(lists.denies, request) ?? firstApplicable(lists.allows, request);
+  }
+
+  firstDeny(request: PreparedRequest): CompiledStatement | undefined {
+    return firstApplicable(this.candidates(request).denies, request);
+  }
+
+  firstAllow(request: PreparedRequest): CompiledStatement | undefined {
+    return firstApplicable(this.candidates(request).allows, request);
+  }
 
   /** The statements that may apply to this request; their Action is already known to match. */
-  candidates(request: PreparedRequest): StatementLists {
+  private candidates(request: PreparedRequest): StatementLists {
     const entry = this.byAction.get(request.rawAction) ?? this.remember(request);
     if (entry.byHead.size === 0) return entry.all;
     const head = request.resourceHead;
@@ -73,11 +92,12 @@ export class StatementIndex {
   }
 }
 
+/** Plain arrays (see statement-test.ts on frozen ones), never handed out of this module. */
 function split(statements: readonly CompiledStatement[]): StatementLists {
-  return Object.freeze({
-    denies: Object.freeze(statements.filter((s) => s.effect === 'Deny')),
-    allows: Object.freeze(statements.filter((s) => s.effect === 'Allow')),
-  });
+  return {
+    denies: statements.filter((s) => s.effect === 'Deny'),
+    allows: statements.filter((s) => s.effect === 'Allow'),
+  };
 }
 
 function entryFor(statements: readonly CompiledStatement[]): ActionEntry {

@@ -1,5 +1,6 @@
 import type { CompiledCondition } from './conditions.js';
 import type { CompiledPrincipal } from './principal.js';
+import type { PreparedRequest } from './request.js';
 import type { StatementIndex } from './statement-index.js';
 import type { Matcher } from './wildcard.js';
 
@@ -34,6 +35,8 @@ export interface CompiledStatement {
   /** Present in trust policies only. */
   readonly principal: CompiledPrincipal | undefined;
   readonly conditions: readonly CompiledCondition[];
+  /** Resource and Condition against a request whose action the Action list matched (statement-test.ts). */
+  readonly applies: (request: PreparedRequest) => boolean;
   /** The result this statement yields when it decides (allocated once). */
   readonly result: EvaluationResult;
 }
