@@ -56,42 +56,65 @@ function want(wanted: [string, string][], prefix: string, uri: string): void {
   wanted.push([prefix, uri]);
 }
 
+const NO_DECLS: readonly [string, string][] = Object.freeze([]);
+
 /** The namespace declarations this element must render, sorted by prefix, and the updated rendered list. */
 function namespaceAxis(
   el: XmlElement,
   rendered: Rendered | null,
   inclusive: readonly string[],
-): { decls: [string, string][]; next: Rendered | null } {
-  const wanted: [string, string][] = [[el.prefix ?? '', el.namespaceURI ?? '']];
+): { decls: readonly [string, string][]; next: Rendered | null } {
+  const prefix = el.prefix ?? '';
+  const uri = el.namespaceURI ?? '';
+  if (inclusive.length === 0 && !hasPrefixedAttribute(el)) {
+    // The common case: only the element's own binding is visibly utilized.
+    const before = renderedUri(rendered, prefix);
+    if (before === uri || (before === undefined && uri === '')) return { decls: NO_DECLS, next: rendered };
+    return { decls: [[prefix, uri]], next: { prefix, uri, next: rendered } };
+  }
+  const wanted: [string, string][] = [[prefix, uri]];
   for (const a of el.attributes) {
     if (a.prefix !== null && a.prefix !== 'xml') want(wanted, a.prefix, a.namespaceURI ?? '');
   }
   for (const token of inclusive) {
-    const prefix = token === '#default' ? '' : token;
-    if (prefix === 'xml') continue;
-    const uri = lookupNamespace(el, prefix);
-    if (uri !== null) want(wanted, prefix, uri);
-    else if (prefix === '') want(wanted, '', '');
+    const p = token === '#default' ? '' : token;
+    if (p === 'xml') continue;
+    const bound = lookupNamespace(el, p);
+    if (bound !== null) want(wanted, p, bound);
+    else if (p === '') want(wanted, '', '');
   }
   const decls: [string, string][] = [];
   let next = rendered;
-  for (const [prefix, uri] of wanted) {
-    const before = renderedUri(rendered, prefix);
+  for (const [p, u] of wanted) {
+    const before = renderedUri(rendered, p);
     // An empty default namespace needs xmlns="" only to undo a non-empty one rendered above.
-    if (before === uri || (before === undefined && uri === '')) continue;
-    decls.push([prefix, uri]);
-    next = { prefix, uri, next };
+    if (before === u || (before === undefined && u === '')) continue;
+    decls.push([p, u]);
+    next = { prefix: p, uri: u, next };
   }
   if (decls.length > 1) decls.sort((a, b) => compareCodeUnits(a[0], b[0]));
   return { decls, next };
+}
+
+function hasPrefixedAttribute(el: XmlElement): boolean {
+  for (const a of el.attributes) if (a.prefix !== null && a.prefix !== 'xml') return true;
+  return false;
+}
+
+/** Attributes in canonical order; most producers already write them so, and then no copy is made. */
+function sortedAttributes(attributes: readonly XmlAttr[]): readonly XmlAttr[] {
+  for (let i = 1; i < attributes.length; i++) {
+    if (compareAttrs(attributes[i - 1] as XmlAttr, attributes[i] as XmlAttr) > 0)
+      return [...attributes].sort(compareAttrs);
+  }
+  return attributes;
 }
 
 function startTag(el: XmlElement, decls: readonly [string, string][]): string {
   let out = '<' + el.name;
   for (const [prefix, uri] of decls)
     out += (prefix === '' ? ' xmlns="' : ` xmlns:${prefix}="`) + escapeAttr(uri) + '"';
-  const attrs = el.attributes.length > 1 ? [...el.attributes].sort(compareAttrs) : el.attributes;
-  for (const a of attrs) out += ' ' + a.name + '="' + escapeAttr(a.value) + '"';
+  for (const a of sortedAttributes(el.attributes)) out += ' ' + a.name + '="' + escapeAttr(a.value) + '"';
   return out + '>';
 }
 
