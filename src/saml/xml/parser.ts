@@ -333,6 +333,12 @@ class Parser {
 
   private parseEndTag(current: MutableElement): void {
     this.pos += 2;
+    const end = this.pos + current.name.length;
+    // `</name>` exactly: '>' is no NameChar, so parsing the name would have stopped there too.
+    if (this.s.charCodeAt(end) === 0x3e && this.s.startsWith(current.name, this.pos)) {
+      this.pos = end + 1;
+      return;
+    }
     const name = this.parseName();
     if (name !== current.name) this.fail(`end tag </${name}> does not match <${current.name}>`);
     this.skipSpaces();
