@@ -81,7 +81,8 @@ export class StatementIndex {
   private remember(request: PreparedRequest): ActionEntry {
     const selected = this.statements.filter((s) => listMatches(s.actions, request.action));
     const entry = entryFor(selected);
-    const size = selected.length * (entry.byHead.size + 2);
+    // Statement references kept, plus the action text itself (in 8-character words).
+    const size = selected.length * (entry.byHead.size + 2) + Math.ceil(request.rawAction.length / 8);
     if (this.kept + size > MEMO_BUDGET) {
       this.byAction.clear();
       this.kept = 0;
@@ -100,17 +101,27 @@ function split(statements: readonly CompiledStatement[]): StatementLists {
   };
 }
 
+/** Most statement references one action's head lists may hold; past it the action is not split by head. */
+const HEAD_SPLIT_BUDGET = 1 << 16;
+
 function entryFor(statements: readonly CompiledStatement[]): ActionEntry {
+  const all = split(statements);
   const heads = statements.map(headsOf);
-  const named = new Set(heads.flatMap((h) => h ?? []));
+  const unfiled = statements.filter((_, i) => heads[i] === undefined);
+  const lists = new Map<string, CompiledStatement[]>();
+  for (const h of heads) for (const head of h ?? []) lists.set(head, []);
+  const filedRefs = heads.reduce((n, h) => n + (h?.length ?? 0), 0);
+  if (lists.size === 0 || lists.size * unfiled.length + filedRefs > HEAD_SPLIT_BUDGET)
+    return { all, byHead: new Map(), unfiled: all };
+  // One pass in evaluation order: an unfiled statement joins every head's list.
+  statements.forEach((s, i) => {
+    const own = heads[i];
+    if (own === undefined) for (const list of lists.values()) list.push(s);
+    else for (const head of own) if (lists.get(head)?.at(-1) !== s) lists.get(head)?.push(s);
+  });
   const byHead = new Map<string, StatementLists>();
-  for (const head of named)
-    byHead.set(head, split(statements.filter((_, i) => heads[i] === undefined || heads[i]?.includes(head))));
-  return {
-    all: split(statements),
-    byHead,
-    unfiled: split(statements.filter((_, i) => heads[i] === undefined)),
-  };
+  for (const [head, list] of lists) byHead.set(head, split(list));
+  return { all, byHead, unfiled: split(unfiled) };
 }
 
 /** The relative-id heads a statement is limited to, or undefined when it may apply to any resource. */

@@ -190,3 +190,36 @@ describe('a list of policies met again', () => {
     expect(evaluate(list, request)).toEqual({ decision: 'ImplicitDeny' });
   });
 });
+
+describe('an action whose statements name too many resource heads to split by head', () => {
+  it('is decided from all its statements, as a plain scan would', () => {
+    // 270 statements filed under 270 heads and 270 unfiled ones: past the head-split budget.
+    const specs: StatementSpec[][] = Array.from({ length: 12 }, (_, p) =>
+      Array.from({ length: 45 }, (_, i) => {
+        const k = p * 45 + i;
+        const filed = k % 2 === 0;
+        return {
+          Effect: k % 10 === 0 ? 'Deny' : 'Allow',
+          actions: [filed ? 'oss:*' : 'oss:Get*'],
+          notAction: false,
+          resources: [filed ? `acs:oss:*:1:b${k}/*` : `acs:oss:*:1:b${k + 1}*.txt`],
+          notResource: false,
+          ipCondition: k % 4 === 0,
+        };
+      }),
+    );
+    const policies = specs.map((statements, p) =>
+      compilePolicy(doc(...statements.map(toStatement)), 'identity', { name: `P${p}` }),
+    );
+    const set = compilePolicySet(policies);
+    for (const k of [0, 2, 10, 11, 12, 99, 100, 538, 539, 540])
+      for (const ip of ['10.1.1.1', '8.8.8.8'])
+        for (const action of ['oss:GetObject', 'oss:PutObject']) {
+          const resource = `acs:oss:*:1:b${k}/a.txt`;
+          const request = { action, resource, context: { 'acs:SourceIp': ip } };
+          const expected = reference(specs, { action, resource, ip });
+          expect(evaluate(set, request)).toEqual(expected);
+          expect(evaluate(policies, request)).toEqual(expected);
+        }
+  });
+});
