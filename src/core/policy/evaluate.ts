@@ -1,7 +1,8 @@
 /**
  * Evaluation (reference §4): an explicit Deny anywhere wins, else an Allow, else implicit deny.
- * Statements were compiled and indexed once; a request is prepared once (action lower-cased,
- * context keys folded) and each candidate statement costs a few matcher calls.
+ * Statements were compiled and indexed once (statement-index.ts); a request is prepared once
+ * (request.ts: each context key read is folded and typed on first use) and each candidate
+ * statement costs a resource match and its conditions.
  */
 import { principalMatches, type TrustPrincipal } from './principal.js';
 import { prepareRequest, type AccessRequest, type PreparedRequest } from './request.js';

@@ -5,7 +5,11 @@
  * - compilePolicy(text, 'identity' | 'trust' | 'session', { name }) → frozen CompiledPolicy, or an
  *   ApiError InvalidParameter.PolicySize / InvalidParameter.PolicyGrammar whose message starts with
  *   the location (`Statement[0].Condition.StringEquals["ecs:tag/env"]: …`, indices 0-based).
- * - evaluate(policy | policies | PolicySet, request) → { decision, policy?, statement? }.
+ * - evaluate(policy | policies | PolicySet, request) → { decision, policy?, statement? }. A list
+ *   of policies met again (the same array) is decided through a PolicySet built for it and
+ *   reused while the array holds the same policies; compilePolicySet(policies) builds one upfront.
+ *   Each index remembers, per action, the statements it selects (bounded), so a decision looks
+ *   only at statements whose Action matches and whose resource head can match.
  * - evaluateSession(rolePolicies, sessionPolicy?, request): role policies ∩ session policy.
  * - evaluateTrust(trustPolicy, { principal, context }): may this principal assume the role?
  * Case rules: actions and condition keys case-insensitive; resources and values case-sensitive
