@@ -51,17 +51,22 @@ export class ContextEntry {
   }
 }
 
-/** Lower-case spellings of the context keys met so far (a small vocabulary), bounded. */
-const foldedKeys = new Map<string, string>();
-const MAX_FOLDED_KEYS = 4096;
-
-function foldKey(key: string): string {
-  let lower = foldedKeys.get(key);
-  if (lower === undefined) {
-    lower = key.toLowerCase();
-    if (foldedKeys.size < MAX_FOLDED_KEYS) foldedKeys.set(key, lower);
+/**
+ * Does `key` lower-case to `lower` (itself a lower-cased text)? ASCII is compared char by char;
+ * anything else is lower-cased for real. Lower-casing never shortens a text and lengthens it only
+ * for U+0130 (İ → i̇), so a key of another length can match only through that letter.
+ */
+function foldsTo(key: string, lower: string): boolean {
+  const n = key.length;
+  if (n !== lower.length) return n < lower.length && key.includes('\u0130') && key.toLowerCase() === lower;
+  for (let i = 0; i < n; i++) {
+    const a = key.charCodeAt(i);
+    const b = lower.charCodeAt(i);
+    if (a === b) continue;
+    if (a >= 0x80 || b >= 0x80) return key.toLowerCase() === lower;
+    if (a < 0x41 || a > 0x5a || a + 0x20 !== b) return false;
   }
-  return lower;
+  return true;
 }
 
 type RawValue = ContextValue | readonly ContextValue[] | undefined;
@@ -77,7 +82,6 @@ export class PreparedRequest {
   private lowerAction: string | undefined;
   private head: string | undefined | null = null;
   private keys: readonly string[] | undefined;
-  private folded: string[] | undefined;
   private entries: (ContextEntry | undefined)[] | undefined;
 
   constructor(private readonly request: AccessRequest) {
@@ -104,10 +108,9 @@ export class PreparedRequest {
     const context = this.request.context;
     if (!context) return undefined;
     const keys = (this.keys ??= Object.keys(context));
-    const folded = (this.folded ??= keys.map(foldKey));
     let found = -1;
-    for (let i = 0; i < folded.length; i++) {
-      if (folded[i] !== lowerKey || context[keys[i] as string] === undefined) continue;
+    for (let i = 0; i < keys.length; i++) {
+      if (!foldsTo(keys[i] as string, lowerKey) || context[keys[i] as string] === undefined) continue;
       if (found >= 0)
         throw new TypeError(`request context has the key "${lowerKey}" twice (keys are case-insensitive)`);
       found = i;

@@ -87,3 +87,49 @@ describe('condition operators agree with their definition on random value lists'
     );
   });
 });
+
+describe('condition keys are found in the request context case-insensitively', () => {
+  it('exactly when the two keys lower-case alike (ASCII and the odd Unicode letters)', () => {
+    const letters = [
+      'a',
+      'A',
+      'i',
+      'I',
+      '\u0130',
+      '\u0307',
+      'k',
+      'K',
+      '\u212a',
+      'σ',
+      'Σ',
+      'ς',
+      'é',
+      'É',
+      'ß',
+      '/',
+    ];
+    const nameArb = fc
+      .array(fc.constantFrom(...letters), { minLength: 1, maxLength: 4 })
+      .map((l) => l.join(''));
+    fc.assert(
+      fc.property(nameArb, nameArb, (policyName, requestName) => {
+        const policyKey = `acs:${policyName}`;
+        const requestKey = `acs:${requestName}`;
+        const policy = identity({
+          Effect: 'Allow',
+          Action: '*',
+          Resource: '*',
+          Condition: { StringEquals: { [policyKey]: 'v' } },
+        });
+        const request = { action: 'ecs:Run', resource: '*', context: { [requestKey]: 'v' } };
+        const expected = requestKey.toLowerCase() === policyKey.toLowerCase();
+        expect([policyKey, requestKey, evaluate(policy, request).decision === 'Allow']).toEqual([
+          policyKey,
+          requestKey,
+          expected,
+        ]);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
