@@ -13,10 +13,13 @@ export function wholeText(el: XmlElement, what: string | (() => string)): string
   );
   // Only XML whitespace is insignificant: String.trim would also drop U+00A0, U+FEFF, U+2028…, turning a
   // signed "\u00A0admin@x" into the different identity "admin@x".
-  return text.replace(XML_SPACE_AT_ENDS, '');
+  return isXmlSpace(text.charCodeAt(0)) || isXmlSpace(text.charCodeAt(text.length - 1))
+    ? text.replace(XML_SPACE_AT_ENDS, '')
+    : text;
 }
 
 const XML_SPACE_AT_ENDS = /^[ \t\r\n]+|[ \t\r\n]+$/g;
+const isXmlSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 
 /** The single saml:<localName> child (null when absent); more than one is refused. */
 export function oneChild(parent: XmlElement, localName: string, where: string): XmlElement | null {
