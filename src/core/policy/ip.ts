@@ -69,7 +69,9 @@ function parseIpv6Hextets(text: string): number[] | undefined {
     if (out.length >= 8) return undefined;
     let value = 0;
     let j = i;
-    for (let d = hexDigit(text.charCodeAt(j)); d >= 0 && j - i < 5; d = hexDigit(text.charCodeAt(j))) {
+    while (j < end && j - i < 5) {
+      const d = hexDigit(text.charCodeAt(j));
+      if (d < 0) break;
       value = value * 16 + d;
       j++;
     }
@@ -94,8 +96,11 @@ function parseIpv6Hextets(text: string): number[] | undefined {
   }
   if (gap < 0) return out.length === 8 ? out : undefined;
   if (out.length > 7) return undefined;
-  out.splice(gap, 0, ...new Array<number>(8 - out.length).fill(0));
-  return out;
+  // The groups "::" stands for are zeros between the groups before and after it.
+  const full = [0, 0, 0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < gap; i++) full[i] = out[i] as number;
+  for (let i = gap; i < out.length; i++) full[i + 8 - out.length] = out[i] as number;
+  return full;
 }
 
 function word(h: readonly number[], i: number): number {
