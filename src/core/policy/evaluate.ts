@@ -38,15 +38,16 @@ export function compilePolicySet(policies: readonly CompiledPolicy[]): PolicySet
 
 /**
  * Lists of policies met again (a principal's policies kept by a directory cache) are evaluated
- * through a PolicySet built on the second meeting and reused while the list still holds the same
- * policies; a list met once is scanned policy by policy.
+ * through a PolicySet built when the list is met a second time holding the same policies, and
+ * reused while it still does. A list met once, or refilled between meetings (a scratch array),
+ * is scanned policy by policy.
  */
-const setsOfLists = new WeakMap<readonly CompiledPolicy[], ListSet | null>();
+const listsSeen = new WeakMap<readonly CompiledPolicy[], ListSeen>();
 
-/** A set and a plain copy of the list it was built from (frozen arrays are slow to read). */
-interface ListSet {
-  readonly set: PolicySet;
-  readonly policies: readonly CompiledPolicy[];
+interface ListSeen {
+  /** A plain copy of what the list held when last met (frozen arrays are slow to read). */
+  policies: readonly CompiledPolicy[];
+  set: PolicySet | undefined;
 }
 
 function samePolicies(a: readonly CompiledPolicy[], b: readonly CompiledPolicy[]): boolean {
@@ -56,15 +57,17 @@ function samePolicies(a: readonly CompiledPolicy[], b: readonly CompiledPolicy[]
 }
 
 function setFor(policies: readonly CompiledPolicy[]): PolicySet | undefined {
-  const known = setsOfLists.get(policies);
-  if (known === undefined) {
-    setsOfLists.set(policies, null);
+  const seen = listsSeen.get(policies);
+  if (seen === undefined) {
+    listsSeen.set(policies, { policies: [...policies], set: undefined });
     return undefined;
   }
-  if (known !== null && samePolicies(known.policies, policies)) return known.set;
-  const set = compilePolicySet(policies);
-  setsOfLists.set(policies, { set, policies: [...policies] });
-  return set;
+  if (!samePolicies(seen.policies, policies)) {
+    seen.policies = [...policies];
+    seen.set = undefined;
+    return undefined;
+  }
+  return (seen.set ??= compilePolicySet(policies));
 }
 
 function decideIndexed(indexed: PolicySet | CompiledPolicy, prepared: PreparedRequest): EvaluationResult {
