@@ -6,6 +6,8 @@
  * 1,000 req/s, ≤ 3 Redis round trips per login. This machine's speed against that one is measured in
  * the same run (bench/reference-machine.ts) and scaled estimates are printed beside the figures, with
  * the p99 also taken at the rate that loads a core here as 1,000 req/s loads the reference one.
+ * Full load comes from autocannon (16 connections); fixed rates from an open-loop, evenly paced
+ * sender (bench/paced-load.ts: autocannon's overallRate bursts each second's quota).
  * The peer measured in the same run is a bare node:http server that only reads the form and answers
  * (bench/http-floor.ts): the least any Node gateway pays per request.
  * Figures only, never a pass/fail. Run: npm run bench:http (BENCH_REQUESTS=15000 by default;
@@ -33,6 +35,7 @@ import { newOpaqueId, saveSession, type ConsoleSession } from '../src/sso/sessio
 import { testKeys } from '../test/support/keys.js';
 import { startRedis } from '../test/support/redis.js';
 import { TestIdp } from '../test/support/test-idp.js';
+import { pacedLoad } from './paced-load.js';
 import { describeMachine, measureMachineSpeed } from './reference-machine.js';
 
 interface CannonResult {
@@ -42,7 +45,7 @@ interface CannonResult {
   errors: number;
   duration: number;
 }
-type CannonRequest = { method: string; path: string; headers: Record<string, string>; body?: string };
+type CannonRequest = { method: string; path: string; headers: Record<string, string>; body?: Buffer };
 type Cannon = (options: Record<string, unknown>) => Promise<CannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
 
@@ -55,8 +58,13 @@ const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 4);
 const WARM_UP = Math.min(1000, REQUESTS);
 const STORES = (process.env.BENCH_STORES ?? 'memory,redis').split(',');
 const machine = measureMachineSpeed(3);
-/** The offered rate that loads a core here as 1,000 req/s loads one of the reference machine. */
-const EQUIVALENT_RATE = Math.round(1000 / Math.max(machine.slowdown, 1));
+/** Every reading of the machine's speed in this run; estimates use their median (it drifts). */
+const slowdowns = [machine.slowdown];
+const medianSlowdown = () => [...slowdowns].sort((a, b) => a - b)[Math.floor(slowdowns.length / 2)] ?? 1;
+/** Fixed-rate phases beside 1,000/s: these fractions of the capacity measured at full load. */
+const LOAD_FRACTIONS = [0.25, 0.5, 0.75];
+/** Capacity assumed when sizing the set of signed responses (per core, here). */
+const PLANNED_CAPACITY = 2000;
 
 const keys = testKeys();
 const idp = new TestIdp({
@@ -136,7 +144,7 @@ async function startServer(
   return { url, child };
 }
 
-async function load(url: string, bodies: string[], options: Record<string, unknown>): Promise<CannonResult> {
+async function load(url: string, bodies: Buffer[], options: Record<string, unknown>): Promise<CannonResult> {
   let next = 0;
   const result = await autocannon({
     url,
@@ -155,12 +163,24 @@ async function load(url: string, bodies: string[], options: Record<string, unkno
   return result;
 }
 
+/** Fixed-rate, open-loop load (bench/paced-load.ts), reported like an autocannon run. */
+async function paced(url: string, bodies: Buffer[], rate: number): Promise<CannonResult> {
+  const r = await pacedLoad(url, bodies, rate);
+  return {
+    requests: { average: r.ok / r.seconds, total: r.sent },
+    latency: { p50: r.p50, p99: r.p99, average: NaN },
+    non2xx: r.errors,
+    errors: 0,
+    duration: r.seconds,
+  };
+}
+
 /** One request first: a refused body would make every figure meaningless. Returns the answer's length. */
-async function probe(url: string, form: string): Promise<number> {
+async function probe(url: string, form: Buffer | undefined): Promise<number> {
   const res = await fetch(`${url}/`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: form,
+    body: form?.toString('latin1') ?? '',
   });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`the server refused a benchmark request: ${text}`);
@@ -178,31 +198,60 @@ function cpuSeconds(pid: number): number {
  * The machine's speed is measured again just before each phase (it drifts on a shared host).
  */
 const thousands = (n: number) => Math.round(n).toLocaleString('en');
+const ms = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
-function report(label: string, r: CannonResult, cpu: number, slowdown: number): number {
+function report(label: string, r: CannonResult, cpu: number): number {
+  const slowdown = medianSlowdown();
   const rate = r.requests.total / r.duration;
   const perRequestMs = (cpu * 1000) / Math.max(r.requests.total, 1);
   const perCore = 1000 / perRequestMs;
   console.log(
-    `${label.padEnd(46)} ${thousands(rate).padStart(6)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms` +
+    `${label.padEnd(46)} ${thousands(rate).padStart(6)} req/s  p50 ${ms(r.latency.p50)} ms  p99 ${ms(r.latency.p99)} ms` +
       `  non-2xx ${r.non2xx}  errors ${r.errors}  server CPU ${perRequestMs.toFixed(3)} ms/req` +
-      ` = ${thousands(perCore)} req/s per core (ref≈ ${thousands(perCore * slowdown)}, machine ${slowdown.toFixed(2)}× slower)`,
+      ` = ${thousands(perCore)} req/s per core (ref≈ ${thousands(perCore * slowdown)})`,
   );
   return perRequestMs;
 }
 
-async function measured(label: string, pid: number, run: () => Promise<CannonResult>): Promise<number> {
-  const { slowdown } = measureMachineSpeed(0.5);
+/** The gateway's own histogram of RPC request time (2xx), cumulative counts by upper bound (s). */
+async function serverHistogram(url: string): Promise<Map<number, number> | undefined> {
+  const res = await fetch(`${url}/metrics`).catch(() => undefined);
+  if (!res || res.status !== 200) return undefined;
+  const buckets = new Map<number, number>();
+  const line = /^ramgate_http_request_seconds_bucket\{le="([^"]+)",route="rpc",status="2xx"\} (\d+)$/gm;
+  for (const [, le, count] of (await res.text()).matchAll(line))
+    buckets.set(le === '+Inf' ? Infinity : Number(le), Number(count));
+  return buckets;
+}
+
+/** The smallest bucket bound holding 99 % of the requests between two readings, in ms. */
+function serverP99(before: Map<number, number>, after: Map<number, number>): string {
+  const deltas = [...after].map(([le, n]) => [le, n - (before.get(le) ?? 0)] as const);
+  const total = deltas.find(([le]) => le === Infinity)?.[1] ?? 0;
+  const bound = deltas.find(([, n]) => n >= 0.99 * total)?.[0];
+  return bound === undefined || total === 0 ? '?' : bound === Infinity ? '> 1,000' : `≤ ${bound * 1000}`;
+}
+
+async function measured(label: string, pid: number, run: () => Promise<CannonResult>, url?: string) {
+  slowdowns.push(measureMachineSpeed(0.5).slowdown);
+  const histogram = url ? await serverHistogram(url) : undefined;
   const before = cpuSeconds(pid);
   const result = await run();
-  return report(label, result, cpuSeconds(pid) - before, slowdown);
+  const perRequestMs = report(label, result, cpuSeconds(pid) - before);
+  const after = url ? await serverHistogram(url) : undefined;
+  if (histogram && after) {
+    console.log(
+      `${''.padEnd(46)} server-side p99 ${serverP99(histogram, after)} ms (the gateway's own histogram)`,
+    );
+  }
+  return perRequestMs;
 }
 
 /**
  * Round trips per login: the commands clients sent, seen through MONITOR (commands a Lua script
  * runs inside Redis are not round trips and are left out), by name and key family.
  */
-async function roundTripsPerLogin(url: string, redisUrl: string, bodies: string[]): Promise<void> {
+async function roundTripsPerLogin(url: string, redisUrl: string, bodies: Buffer[]): Promise<void> {
   const redis = new Redis(redisUrl);
   const monitor = await redis.monitor();
   const seen = new Map<string, number>();
@@ -222,7 +271,7 @@ async function roundTripsPerLogin(url: string, redisUrl: string, bodies: string[
     const res = await fetch(`${url}/`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form,
+      body: form.toString('latin1'),
     });
     if (res.status === 200) ok++;
     await res.arrayBuffer();
@@ -238,10 +287,10 @@ async function roundTripsPerLogin(url: string, redisUrl: string, bodies: string[
 }
 
 /** The peer: the same requests against bench/http-floor.ts; returns its CPU ms per request. */
-async function measureFloor(bodies: string[]): Promise<number> {
+async function measureFloor(bodies: Buffer[]): Promise<number> {
   const { url, child } = await startServer('http-floor.ts', '1500');
   try {
-    await probe(url, bodies[0] ?? '');
+    await probe(url, bodies[0]);
     await load(url, bodies.slice(0, WARM_UP), {});
     const sample = bodies.slice(0, Math.min(REQUESTS, bodies.length));
     return await measured('peer: bare node:http floor, max', child.pid ?? 0, () => load(url, sample, {}));
@@ -310,11 +359,13 @@ try {
     }),
   );
   // One set serves both stores: each gateway process has its own replay cache (memory, fresh Redis).
-  const perStore = 1 + WARM_UP + REQUESTS + (1000 + EQUIVALENT_RATE) * RATE_SECONDS + 200;
+  const fixedRates = (1000 + LOAD_FRACTIONS.reduce((sum, f) => sum + f * PLANNED_CAPACITY, 0)) * RATE_SECONDS;
+  const perStore = 1 + WARM_UP + REQUESTS + fixedRates + 200;
   console.log(describeMachine(machine));
   console.log(`signing ${thousands(perStore)} SAMLResponses …`);
   const started = performance.now();
-  const responses = signedResponses(perStore, keys.idp.privateKey).map(body);
+  // Buffers live outside the JS heap: the sender's own GC pauses would otherwise count as latency.
+  const responses = signedResponses(perStore, keys.idp.privateKey).map((r) => Buffer.from(body(r)));
   console.log(`… ${Math.round((performance.now() - started) / 1000)} s\n`);
 
   const floorMs = await measureFloor(responses);
@@ -331,15 +382,21 @@ try {
       ...(redisUrl ? [redisUrl] : []),
     );
     try {
-      await probe(url, mine.shift() ?? '');
+      await probe(url, mine.shift());
       await load(url, mine.splice(0, WARM_UP), {}); // warm-up (JIT, caches)
       const pid = child.pid ?? 0;
       const label = `AssumeRoleWithSAML, ${store}`;
-      const ms = await measured(`${label}, max`, pid, () => load(url, mine.splice(0, REQUESTS), {}));
+      const ms = await measured(`${label}, max`, pid, () => load(url, mine.splice(0, REQUESTS), {}), url);
       console.log(`${''.padEnd(46)} = ${(ms / floorMs).toFixed(1)}× the CPU of the bare node:http floor`);
-      for (const rate of RATE_SECONDS > 0 ? [1000, EQUIVALENT_RATE] : []) {
-        await measured(`${label}, ${thousands(rate)}/s${rate === 1000 ? '' : ' (ref 1,000/s)'}`, pid, () =>
-          load(url, mine.splice(0, rate * RATE_SECONDS), { overallRate: rate }),
+      const capacity = 1000 / ms;
+      const rates = RATE_SECONDS > 0 ? [1000, ...LOAD_FRACTIONS.map((f) => Math.round(f * capacity))] : [];
+      for (const rate of rates) {
+        const share = rate === 1000 ? '' : ` (${Math.round((100 * rate) / capacity)}% load)`;
+        await measured(
+          `${label}, ${thousands(rate)}/s${share}`,
+          pid,
+          () => paced(url, mine.splice(0, rate * RATE_SECONDS), rate),
+          url,
         );
       }
       if (redisUrl) await roundTripsPerLogin(url, redisUrl, mine.splice(0, 200));
@@ -362,6 +419,10 @@ try {
     `${(bytes / 1024 / 1024).toFixed(1)} MB (${Math.round(bytes / 10_000)} B each)`;
   console.log(`\n10,000 console sessions, memory store  ${mb(inHeap)} of heap`);
   console.log(`10,000 console sessions, Redis         ${mb(inRedis)} of used_memory`);
+  const sorted = [...slowdowns].sort((a, b) => a - b);
+  console.log(
+    `\nmachine speed, ${sorted.length} readings: ${sorted[0]?.toFixed(2)}–${sorted.at(-1)?.toFixed(2)}× slower than the reference; ref≈ figures used the running median (${medianSlowdown().toFixed(2)}× at the end)`,
+  );
   redis.disconnect();
   await memory.close();
   await redisStore.close();

@@ -36,6 +36,6 @@ export function describeMachine(speed: MachineSpeed): string {
   return (
     `machine: RSA-2048 verify ${Math.round(speed.rsaVerifyPerSecond).toLocaleString('en')}/CPU-s here, ` +
     `${REFERENCE_RSA_VERIFY_PER_SECOND.toLocaleString('en')}/s on the reference machine → this one is ` +
-    `${speed.slowdown.toFixed(2)}× slower; "ref≈" figures are scaled by that factor (estimates)`
+    `${speed.slowdown.toFixed(2)}× slower now; "ref≈" figures are scaled by such readings (estimates)`
   );
 }
