@@ -1,5 +1,7 @@
 /** Scalar forms used by condition operators: strict numbers, ISO 8601 dates, booleans. */
 
+import { DAY_MS, daysFromCivil, digitsAt as digits } from '../calendar.js';
+
 const DECIMAL = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 
 /** A finite number from a JSON number or a plain decimal string; NaN otherwise. */
@@ -23,32 +25,9 @@ export function toEpochMillis(value: unknown): number {
   return parseIsoDate(value);
 }
 
-const DAY_MS = 86_400_000;
-
-/** Digits text[at, at + count) as a number; -1 when any is not a digit. */
-function digits(text: string, at: number, count: number): number {
-  let n = 0;
-  for (let i = at; i < at + count; i++) {
-    const d = text.charCodeAt(i) - 0x30;
-    if (!(d >= 0 && d <= 9)) return -1;
-    n = n * 10 + d;
-  }
-  return n;
-}
-
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146_097 + dayOfEra - 719_468;
 }
 
 /** `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS[.f{1,9}]](Z|±HH:MM)`, scanned by char codes. */
@@ -56,19 +35,20 @@ function parseIsoDate(text: string): number {
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 2);
   const day = digits(text, 8, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || text[4] !== '-' || text[7] !== '-') return NaN;
+  if (!(year >= 0 && month >= 1 && month <= 12 && day >= 1) || text[4] !== '-' || text[7] !== '-') return NaN;
   if (day > daysInMonth(year, month)) return NaN;
   const date = daysFromCivil(year, month, day) * DAY_MS;
   if (text.length === 10) return date;
   const hour = digits(text, 11, 2);
   const minute = digits(text, 14, 2);
-  if (text[10] !== 'T' || text[13] !== ':' || hour < 0 || hour > 23 || minute < 0 || minute > 59) return NaN;
+  if (text[10] !== 'T' || text[13] !== ':' || !(hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59))
+    return NaN;
   let at = 16;
   let second = 0;
   let millis = 0;
   if (text[at] === ':') {
     second = digits(text, at + 1, 2);
-    if (second < 0 || second > 59) return NaN;
+    if (!(second >= 0 && second <= 59)) return NaN;
     at += 3;
     if (text[at] === '.') {
       const from = ++at;
@@ -90,7 +70,7 @@ function zoneOffset(text: string, at: number): number {
   const hours = digits(text, at + 1, 2);
   const minutes = digits(text, at + 4, 2);
   if (sign === 0 || text[at + 3] !== ':' || at + 6 !== text.length) return NaN;
-  if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return NaN;
+  if (!(hours >= 0 && hours <= 23 && minutes >= 0 && minutes <= 59)) return NaN;
   return sign * (hours * 60 + minutes) * 60_000;
 }
 

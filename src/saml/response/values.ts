@@ -1,4 +1,5 @@
 /** Reading values from verified elements: whole text only, strict xs:dateTime, ACS URL comparison. */
+import { DAY_MS, daysFromCivil, digitsAt as digits } from '../../core/calendar.js';
 import { attr, childElements, textOf, type XmlElement } from '../xml/index.js';
 import { SAML_NS } from './context.js';
 import { CheckFailure, ensure } from './pipeline.js';
@@ -78,32 +79,10 @@ export function parseDateTime(v: string): number {
   }
   if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && minute <= 59 && second <= 59)) return NaN;
   if (!(hour <= 23 || (hour === 24 && minute === 0 && second === 0 && ms === 0))) return NaN;
-  const days = daysFromCivil(year, month) + day - 1;
-  return days * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + ms - offset;
+  return daysFromCivil(year, month, day) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + ms - offset;
 }
 
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
-
-/** The decimal value of v[start, start+count), or NaN when one of them is not an ASCII digit. */
-function digits(v: string, start: number, count: number): number {
-  let value = 0;
-  for (let i = start; i < start + count; i++) {
-    const c = v.charCodeAt(i);
-    if (!isDigit(c)) return NaN;
-    value = value * 10 + (c - 0x30);
-  }
-  return value;
-}
-
-/** Days from 1970-01-01 to the first of `month` in `year` (proleptic Gregorian; H. Hinnant's days_from_civil). */
-function daysFromCivil(year: number, month: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5);
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146_097 + dayOfEra - 719_468;
-}
 
 /** xs:dateTime with an explicit zone → epoch ms; null when the attribute is absent. */
 export function instant(el: XmlElement, name: string, where: string): number | null {
