@@ -5,7 +5,7 @@
  */
 import { ApiError } from '../core/errors.js';
 import { compileCached } from '../core/policy-cache.js';
-import type { CompiledPolicy } from '../core/policy/index.js';
+import { compilePolicySet, type PolicySet } from '../core/policy/index.js';
 import type { Directory } from '../core/ram/index.js';
 import type { RoleView, StsDirectory } from '../core/sts/ports.js';
 import { TtlCache } from './ttl-cache.js';
@@ -21,13 +21,14 @@ async function orUndefined<T>(promise: Promise<T>, missing: string[]): Promise<T
   }
 }
 
-const compileAll = (docs: Array<{ PolicyName: string; PolicyDocument: string }>): CompiledPolicy[] =>
-  docs.map((d) => compileCached(d.PolicyDocument, 'identity', d.PolicyName));
+/** A principal's policies compiled and indexed once per cache fill (every request reuses the set). */
+const compileAll = (docs: Array<{ PolicyName: string; PolicyDocument: string }>): PolicySet =>
+  compilePolicySet(docs.map((d) => compileCached(d.PolicyDocument, 'identity', d.PolicyName)));
 
 export class CachedStsDirectory implements StsDirectory {
   private readonly roles: TtlCache<RoleView | undefined>;
   private readonly providers: TtlCache<{ arn: string } | undefined>;
-  private readonly policies: TtlCache<CompiledPolicy[]>;
+  private readonly policies: TtlCache<PolicySet>;
 
   constructor(
     private readonly directory: Directory,
@@ -65,13 +66,13 @@ export class CachedStsDirectory implements StsDirectory {
     });
   }
 
-  userPolicies(accountId: string, userName: string): Promise<CompiledPolicy[]> {
+  userPolicies(accountId: string, userName: string): Promise<PolicySet> {
     return this.policies.get(`u:${accountId}:${userName.toLowerCase()}`, async () =>
       compileAll(await this.directory.effectivePoliciesForUser(accountId, userName)),
     );
   }
 
-  rolePolicies(accountId: string, roleName: string): Promise<CompiledPolicy[]> {
+  rolePolicies(accountId: string, roleName: string): Promise<PolicySet> {
     return this.policies.get(`r:${accountId}:${roleName.toLowerCase()}`, async () =>
       compileAll(await this.directory.policiesForRole(accountId, roleName)),
     );

@@ -36,40 +36,6 @@ export function compilePolicySet(policies: readonly CompiledPolicy[]): PolicySet
   });
 }
 
-/**
- * Lists of policies met again (a principal's policies kept by a directory cache) are evaluated
- * through a PolicySet built when the list is met a second time holding the same policies, and
- * reused while it still does. A list met once, or refilled between meetings (a scratch array),
- * is scanned policy by policy.
- */
-const listsSeen = new WeakMap<readonly CompiledPolicy[], ListSeen>();
-
-interface ListSeen {
-  /** A plain copy of what the list held when last met (frozen arrays are slow to read). */
-  policies: readonly CompiledPolicy[];
-  set: PolicySet | undefined;
-}
-
-function samePolicies(a: readonly CompiledPolicy[], b: readonly CompiledPolicy[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function setFor(policies: readonly CompiledPolicy[]): PolicySet | undefined {
-  const seen = listsSeen.get(policies);
-  if (seen === undefined) {
-    listsSeen.set(policies, { policies: [...policies], set: undefined });
-    return undefined;
-  }
-  if (!samePolicies(seen.policies, policies)) {
-    seen.policies = [...policies];
-    seen.set = undefined;
-    return undefined;
-  }
-  return (seen.set ??= compilePolicySet(policies));
-}
-
 function decideIndexed(indexed: PolicySet | CompiledPolicy, prepared: PreparedRequest): EvaluationResult {
   return indexed.index.decide(prepared)?.result ?? IMPLICIT_DENY;
 }
@@ -102,9 +68,7 @@ export function evaluate(
     if (indexed.kind !== 'set') checkIdentity(indexed);
     return decideIndexed(indexed, prepared);
   }
-  const list = policies as readonly CompiledPolicy[];
-  const set = setFor(list);
-  return set ? decideIndexed(set, prepared) : decideEach(list, prepared);
+  return decideEach(policies as readonly CompiledPolicy[], prepared);
 }
 
 /**

@@ -5,9 +5,9 @@
  * - compilePolicy(text, 'identity' | 'trust' | 'session', { name }) → frozen CompiledPolicy, or an
  *   ApiError InvalidParameter.PolicySize / InvalidParameter.PolicyGrammar whose message starts with
  *   the location (`Statement[0].Condition.StringEquals["ecs:tag/env"]: …`, indices 0-based).
- * - evaluate(policy | policies | PolicySet, request) → { decision, policy?, statement? }. A list
- *   of policies met again (the same array) is decided through a PolicySet built for it and
- *   reused while the array holds the same policies; compilePolicySet(policies) builds one upfront.
+ * - evaluate(policy | policies | PolicySet, request) → { decision, policy?, statement? }. A list is
+ *   decided policy by policy; compilePolicySet(policies) merges a principal's policies into one
+ *   index for callers that keep them (the STS directory cache does).
  *   Each index remembers, per action, the statements it selects (bounded), so a decision looks
  *   only at statements whose Action matches and whose resource head can match.
  * - evaluateSession(rolePolicies, sessionPolicy?, request): role policies ∩ session policy.

@@ -1,4 +1,4 @@
-import type { CompiledPolicy } from '../policy/index.js';
+import type { CompiledPolicy, PolicySet } from '../policy/index.js';
 import type { TokenKeyring } from './keyring.js';
 
 /** What STS needs to know about a role. */
@@ -15,10 +15,10 @@ export interface RoleView {
 export interface StsDirectory {
   findRole(accountId: string, roleName: string): Promise<RoleView | undefined>;
   findSamlProvider(accountId: string, name: string): Promise<{ arn: string } | undefined>;
-  /** Identity policies of a RAM user: its own and its groups', default versions, compiled. */
-  userPolicies(accountId: string, userName: string): Promise<CompiledPolicy[]>;
-  /** Policies attached to a role, compiled. */
-  rolePolicies(accountId: string, roleName: string): Promise<CompiledPolicy[]>;
+  /** Identity policies of a RAM user: its own and its groups', default versions, compiled (a set when kept). */
+  userPolicies(accountId: string, userName: string): Promise<readonly CompiledPolicy[] | PolicySet>;
+  /** Policies attached to a role, compiled (a set when kept). */
+  rolePolicies(accountId: string, roleName: string): Promise<readonly CompiledPolicy[] | PolicySet>;
 }
 
 export interface StsDeps {
