@@ -16,7 +16,7 @@ import type { DirectoryStore } from '../core/store/types.js';
 import { parseTokenKeys } from '../core/sts/keyring.js';
 import { createApp } from '../http/app.js';
 import { createLogger } from '../http/logger.js';
-import { createHttpServer } from '../http/rpc/index.js';
+import { createHttpServer, requestListener } from '../http/rpc/index.js';
 import { Gateway, type SpKeys } from '../sso/gateway.js';
 import { MetadataRefresher, refreshTargetsOf } from '../sso/metadata-refresh.js';
 import type Router from '@koa/router';
@@ -118,7 +118,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       });
       logger.info({ config: options.config, changes: result.actions.length }, 'configuration applied');
     }
-    const { app } = createApp({
+    const { app, rpc } = createApp({
       gw,
       logger,
       cookieSecret: await cookieSecret(store.directory, options.sessionSecret),
@@ -127,7 +127,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       ...(demo ? { loginHints: demo.loginHints } : {}),
     });
     server.removeAllListeners('request');
-    server.on('request', app.callback());
+    server.on('request', requestListener(app, rpc));
     refresher?.start();
     return { url: baseUrl, server, gw, ...(refresher ? { refresher } : {}), close };
   } catch (error) {

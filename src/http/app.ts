@@ -13,8 +13,7 @@ import { revocationActions } from './api/revocation.js';
 import { stsActions } from './api/sts.js';
 import { GatewayMetrics } from './metrics.js';
 import { homePage } from './pages/home.js';
-import { createRpcRouter } from './rpc/index.js';
-import { newRequestId, errorBody, REQUEST_ID_HEADER, toApiError } from './rpc/envelope.js';
+import { createRpcEndpoint, type RpcEndpoint } from './rpc/index.js';
 import { ssoRoutes, type SsoRouteDeps } from './sso-routes.js';
 import { pageHeaders, pageState, renderError, SessionCookies } from './web.js';
 import type Router from '@koa/router';
@@ -34,7 +33,10 @@ export interface AppOptions {
 }
 
 export interface GatewayApp {
+  /** The browser routes, health and metrics. */
   app: Koa;
+  /** The Alibaba RPC API at `/`, served beside the app (requestListener / createHttpServer). */
+  rpc: RpcEndpoint;
   metrics: GatewayMetrics;
 }
 
@@ -47,29 +49,33 @@ export function createApp(options: AppOptions): GatewayApp {
   app.silent = true;
   app.on('error', (err: unknown) => logger.error({ err }, 'unhandled error'));
 
+  const perMinute = options.rateLimitPerMinute ?? 600;
   app.use(timing(metrics));
   app.use(health(gw, metrics));
-  app.use(rateLimit(gw, options.rateLimitPerMinute ?? 600));
-  app.use(
-    createRpcRouter({
-      actions: [...stsActions(gw), ...managementActions(gw), ...revocationActions(gw)],
-      resolveCredential: credentialResolver(gw),
-      nonces: gw.store.ephemeral,
-      now: gw.now,
-      onComplete: (o) => {
-        metrics.stsCalls.inc({ action: o.action ?? 'unknown', outcome: o.code ? 'failure' : 'success' });
-        gw.audit.write({
-          event: `api.${o.action ?? 'unknown'}`,
-          outcome: o.code ? 'failure' : 'success',
-          requestId: o.requestId,
-          accountId: o.caller?.accountId,
-          principal: o.caller?.arn ?? o.accessKeyId,
-          code: o.code,
-        });
-      },
-      onUnexpectedError: (err, requestId) => logger.error({ err, requestId }, 'RPC handler failed'),
-    }),
-  );
+  app.use(rateLimit(gw, perMinute));
+  const rpc = createRpcEndpoint({
+    actions: [...stsActions(gw), ...managementActions(gw), ...revocationActions(gw)],
+    resolveCredential: credentialResolver(gw),
+    nonces: gw.store.ephemeral,
+    now: gw.now,
+    admit: (sourceIp) => countRequest(gw, sourceIp, perMinute),
+    onComplete: (o) => {
+      metrics.httpSeconds.observe(
+        { route: 'rpc', status: `${Math.floor(o.status / 100)}xx` },
+        o.durationMs / 1000,
+      );
+      metrics.stsCalls.inc({ action: o.action ?? 'unknown', outcome: o.code ? 'failure' : 'success' });
+      gw.audit.write({
+        event: `api.${o.action ?? 'unknown'}`,
+        outcome: o.code ? 'failure' : 'success',
+        requestId: o.requestId,
+        accountId: o.caller?.accountId,
+        principal: o.caller?.arn ?? o.accessKeyId,
+        code: o.code,
+      });
+    },
+    onUnexpectedError: (err, requestId) => logger.error({ err, requestId }, 'RPC handler failed'),
+  });
   const deps: SsoRouteDeps = { gw, cookies, metrics, logger, completeCli: completeCliLogin(gw) };
   for (const router of [cliRoutes(deps), ...(options.extraRouters?.(deps) ?? [])])
     app.use(router.routes()).use(router.allowedMethods());
@@ -82,7 +88,7 @@ export function createApp(options: AppOptions): GatewayApp {
       ctx.body = homePage({ nonce: pageState(ctx).nonce, hints: options.loginHints ?? [] });
     });
   });
-  return { app, metrics };
+  return { app, rpc, metrics };
 }
 
 function timing(metrics: GatewayMetrics) {
@@ -91,7 +97,7 @@ function timing(metrics: GatewayMetrics) {
     try {
       await next();
     } finally {
-      const route = ctx.path === '/' ? 'rpc' : ctx.path.split('/')[1] || 'root';
+      const route = ctx.path.split('/')[1] || 'root';
       metrics.httpSeconds.observe(
         { route: route.slice(0, 32), status: `${Math.floor(ctx.status / 100)}xx` },
         (performance.now() - started) / 1000,
@@ -130,26 +136,22 @@ function health(gw: Gateway, metrics: GatewayMetrics) {
   };
 }
 
-/** A fixed one-minute window per client address on the endpoints that do expensive work. */
+/** A fixed one-minute window per client address on the endpoints that do expensive work (ACS, RPC API). */
+async function countRequest(gw: Gateway, sourceIp: string, perMinute: number): Promise<void> {
+  const window = Math.floor(gw.now() / 60_000);
+  const count = await gw.store.ephemeral.increment(`rate:${sourceIp}:${window}`, 61_000);
+  if (count > perMinute)
+    throw new ApiError('Throttling.User', `More than ${perMinute} requests a minute from ${sourceIp}.`);
+}
+
+/** The browser's ACS endpoints; the RPC API counts its requests itself (`admit`). */
 function rateLimit(gw: Gateway, perMinute: number) {
   return async (ctx: Context, next: Next) => {
-    const limited =
-      ctx.method === 'POST' && (ctx.path === '/' || ctx.path.endsWith('/sso') || ctx.path.endsWith('/SSO'));
-    if (!limited) return next();
-    const window = Math.floor(gw.now() / 60_000);
+    if (ctx.method !== 'POST' || !(ctx.path.endsWith('/sso') || ctx.path.endsWith('/SSO'))) return next();
     try {
-      const count = await gw.store.ephemeral.increment(`rate:${ctx.ip}:${window}`, 61_000);
-      if (count > perMinute)
-        throw new ApiError('Throttling.User', `More than ${perMinute} requests a minute from ${ctx.ip}.`);
+      await countRequest(gw, ctx.ip, perMinute);
     } catch (error) {
-      // Browser endpoints (the ACS) answer with the error page, the RPC API with the Alibaba body.
-      if (ctx.path !== '/') return pageHeaders(ctx, async () => void renderError(ctx, error));
-      const apiError = toApiError(error);
-      const requestId = newRequestId();
-      ctx.status = apiError.httpStatus;
-      ctx.set(REQUEST_ID_HEADER, requestId);
-      ctx.body = errorBody(apiError, requestId, ctx.hostname || 'ramgate');
-      return;
+      return pageHeaders(ctx, async () => void renderError(ctx, error));
     }
     await next();
   };

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { ApiError } from '../../src/core/errors.js';
 import { MemoryEphemeral } from '../../src/core/store/memory-ephemeral.js';
-import { createHttpServer, createRpcRouter } from '../../src/http/rpc/index.js';
+import { createHttpServer, createRpcEndpoint } from '../../src/http/rpc/index.js';
 import type {
   Caller,
   CredentialResolver,
@@ -172,21 +172,19 @@ export async function startRpcApp(overrides: Partial<RpcRouterOptions> = {}): Pr
   const outcomes: RpcOutcome[] = [];
   const nonces = new MemoryEphemeral();
   const app = new Koa();
-  app.use(
-    createRpcRouter({
-      actions: testActions,
-      resolveCredential: (accessKeyId, securityToken) => {
-        resolvedKeys.push(accessKeyId);
-        return resolveCredential(accessKeyId, securityToken);
-      },
-      nonces,
-      hostId: 'sts.ramgate.test',
-      onUnexpectedError: (error) => unexpected.push(error),
-      onComplete: (outcome) => outcomes.push(outcome),
-      ...overrides,
-    }),
-  );
-  const server = createHttpServer(app);
+  const rpc = createRpcEndpoint({
+    actions: testActions,
+    resolveCredential: (accessKeyId, securityToken) => {
+      resolvedKeys.push(accessKeyId);
+      return resolveCredential(accessKeyId, securityToken);
+    },
+    nonces,
+    hostId: 'sts.ramgate.test',
+    onUnexpectedError: (error) => unexpected.push(error),
+    onComplete: (outcome) => outcomes.push(outcome),
+    ...overrides,
+  });
+  const server = createHttpServer(app, { rpc });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

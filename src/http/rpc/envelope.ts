@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { Context } from 'koa';
 import { ApiError, isApiError } from '../../core/errors.js';
 import { StoreUnavailableError } from '../../core/store/types.js';
@@ -29,9 +30,32 @@ export function sendError(ctx: Context, error: ApiError, requestId: string, host
   ctx.body = JSON.stringify(errorBody(error, requestId, hostId));
 }
 
+/** The JSON of a successful answer: RequestId first, then the handler's fields (its own RequestId dropped). */
+export function resultBody(result: RpcResult, requestId: string): string {
+  const { RequestId: _handlerRequestId, ...fields } = result;
+  return JSON.stringify({ RequestId: requestId, ...fields });
+}
+
 export function sendResult(ctx: Context, result: RpcResult, requestId: string): void {
   ctx.status = 200;
   ctx.type = JSON_TYPE;
-  const { RequestId: _handlerRequestId, ...fields } = result;
-  ctx.body = JSON.stringify({ RequestId: requestId, ...fields });
+  ctx.body = resultBody(result, requestId);
+}
+
+/** Writes a whole JSON answer on Node's response (the RPC endpoint works without a framework). */
+export function writeJsonAnswer(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  requestId: string,
+  closeConnection: boolean,
+): void {
+  const headers: Record<string, string | number> = {
+    'Content-Type': JSON_TYPE,
+    'Content-Length': Buffer.byteLength(body),
+    [REQUEST_ID_HEADER]: requestId,
+  };
+  if (closeConnection) headers.Connection = 'close';
+  res.writeHead(status, headers);
+  res.end(body);
 }

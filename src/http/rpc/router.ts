@@ -1,8 +1,9 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Context, Middleware } from 'koa';
+import type { TLSSocket } from 'node:tls';
 import { ApiError, missingParameter } from '../../core/errors.js';
 import { authenticate, type Authenticated } from './authenticate.js';
-import { REQUEST_ID_HEADER, newRequestId, sendError, sendResult, toApiError } from './envelope.js';
+import { errorBody, newRequestId, resultBody, toApiError, writeJsonAnswer } from './envelope.js';
 import {
   DEFAULT_LIMITS,
   mergeParameters,
@@ -31,25 +32,32 @@ const COMMON_PARAMETERS = new Set([
   'SecurityToken',
 ]);
 
+/** The Alibaba RPC API, served on Node's request and response (no web framework on this hot path). */
+export interface RpcEndpoint {
+  /** Everything at `/` except a bare GET/HEAD (no query, no x-acs-action), which is left to other routes. */
+  accepts(req: IncomingMessage): boolean;
+  /** Answers one request; never rejects: every failure is answered with an Alibaba error body. */
+  serve(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+/** Where a request came from and how, read once from Node's message. */
+type Exchange = { req: IncomingMessage; method: string; query: string; sourceIp: string; secure: boolean };
+
 /**
  * The Alibaba POP (RPC style) API at `/`: `Action`/`Version` as parameters or `x-acs-action`/
  * `x-acs-version` headers, query and form parameters merged, signed with ACS3-HMAC-SHA256 or
- * HMAC-SHA1 (v1), answered in JSON. Requests elsewhere (or a bare `GET /`) go to `next`.
+ * HMAC-SHA1 (v1), answered in JSON.
  */
-export function createRpcRouter(options: RpcRouterOptions): Middleware {
+export function createRpcEndpoint(options: RpcRouterOptions): RpcEndpoint {
   const registry = createActionRegistry(options.actions);
   const limits: RpcLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const windowMs = options.timestampWindowMs ?? DEFAULT_TIMESTAMP_WINDOW_MS;
   const now = options.now ?? Date.now;
 
-  return async (ctx, next) => {
-    if (!isRpcRequest(ctx)) return next();
-    const started = performance.now();
-    const requestId = newRequestId();
-    ctx.set(REQUEST_ID_HEADER, requestId);
-    const outcome: Partial<RpcOutcome> = {};
+  async function answer(exchange: Exchange, requestId: string, outcome: Partial<RpcOutcome>) {
     try {
-      const req = await readRpcRequest(ctx, limits);
+      await options.admit?.(exchange.sourceIp);
+      const req = await readRpcRequest(exchange, limits);
       const action = registry.find(...resolveActionAndVersion(req));
       Object.assign(outcome, { product: action.product, action: action.action, version: action.version });
       checkFormat(req);
@@ -57,56 +65,101 @@ export function createRpcRouter(options: RpcRouterOptions): Middleware {
         ? undefined
         : await authenticate(req, { ...options, nowMs: now(), windowMs });
       Object.assign(outcome, auth);
-      sendResult(ctx, await runHandler(ctx, action, req, auth, requestId), requestId);
+      return {
+        status: 200,
+        body: resultBody(await runHandler(exchange, action, req, auth, requestId), requestId),
+      };
     } catch (error) {
       const apiError = toApiError(error);
       if (apiError !== error) options.onUnexpectedError?.(error, requestId);
-      // A refused upload is not drained: the connection closes after the answer.
-      if (apiError.code === 'RequestTooLarge') ctx.set('Connection', 'close');
-      sendError(ctx, apiError, requestId, options.hostId ?? (ctx.hostname || 'ramgate'));
       outcome.code = apiError.code;
+      const hostId = options.hostId ?? (hostnameOf(exchange.req.headers.host) || 'ramgate');
+      return {
+        status: apiError.httpStatus,
+        body: JSON.stringify(errorBody(apiError, requestId, hostId)),
+        // A refused upload is not drained: the connection closes after the answer.
+        close: apiError.code === 'RequestTooLarge',
+      };
     }
-    try {
-      options.onComplete?.({
-        ...outcome,
-        requestId,
-        status: ctx.status,
-        durationMs: performance.now() - started,
-      });
-    } catch (error) {
-      options.onUnexpectedError?.(error, requestId);
-    }
+  }
+
+  return {
+    accepts: isRpcRequest,
+    async serve(req, res) {
+      const started = performance.now();
+      const requestId = newRequestId();
+      const outcome: Partial<RpcOutcome> = {};
+      const exchange = exchangeOf(req);
+      const { status, body, close } = await answer(exchange, requestId, outcome);
+      try {
+        writeJsonAnswer(res, status, body, requestId, close === true);
+        options.onComplete?.({ ...outcome, requestId, status, durationMs: performance.now() - started });
+      } catch (error) {
+        options.onUnexpectedError?.(error, requestId);
+        res.destroy();
+      }
+    },
   };
 }
 
-/** Everything at `/` except a bare GET/HEAD (no query, no x-acs-action), which is left to other routes. */
-function isRpcRequest(ctx: Context): boolean {
-  if (ctx.path !== '/') return false;
-  const bare = (ctx.method === 'GET' || ctx.method === 'HEAD') && ctx.querystring === '';
-  return !bare || ctx.get('x-acs-action') !== '';
+function targetOf(req: IncomingMessage): { path: string; query: string } {
+  const url = req.url ?? '/';
+  if (!url.startsWith('/')) {
+    // Absolute form (a proxy's request line): only its path and query matter here.
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    return { path: parsed?.pathname ?? url, query: parsed?.search.slice(1) ?? '' };
+  }
+  const mark = url.indexOf('?');
+  return mark < 0 ? { path: url, query: '' } : { path: url.slice(0, mark), query: url.slice(mark + 1) };
 }
 
-async function readRpcRequest(ctx: Context, limits: RpcLimits): Promise<RpcRequest> {
-  if (ctx.method !== 'GET' && ctx.method !== 'POST') {
+function isRpcRequest(req: IncomingMessage): boolean {
+  const { path, query } = targetOf(req);
+  if (path !== '/') return false;
+  const bare = (req.method === 'GET' || req.method === 'HEAD') && query === '';
+  return !bare || (req.headers['x-acs-action'] ?? '') !== '';
+}
+
+function exchangeOf(req: IncomingMessage): Exchange {
+  return {
+    req,
+    method: req.method ?? 'GET',
+    query: targetOf(req).query,
+    sourceIp: req.socket.remoteAddress ?? '',
+    secure: (req.socket as Partial<TLSSocket>).encrypted === true,
+  };
+}
+
+/** The Host header without its port (`[::1]:80` → `[::1]`). */
+function hostnameOf(host: string | undefined): string {
+  if (!host) return '';
+  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
+  const colon = host.indexOf(':');
+  return colon < 0 ? host : host.slice(0, colon);
+}
+
+async function readRpcRequest(exchange: Exchange, limits: RpcLimits): Promise<RpcRequest> {
+  const { req, method } = exchange;
+  if (method !== 'GET' && method !== 'POST') {
     throw new ApiError(
       'UnsupportedHTTPMethod',
-      `The HTTP method ${ctx.method} is not supported: use GET or POST.`,
+      `The HTTP method ${method} is not supported: use GET or POST.`,
     );
   }
-  const encoding = ctx.get('content-encoding');
-  if (encoding !== '' && encoding.toLowerCase() !== 'identity') {
+  const encoding = req.headers['content-encoding'];
+  if (encoding !== undefined && encoding !== '' && encoding.toLowerCase() !== 'identity') {
     throw new ApiError('InvalidParameter', `Content-Encoding "${encoding.slice(0, 40)}" is not supported.`);
   }
-  const body = await readBodyWithinLimit(ctx.req, limits.maxBodyBytes);
-  const query = parseParameterString(ctx.querystring, 'query string', limits);
-  const form = parseFormBody(body, ctx.req.headers['content-type'], limits);
+  const body = await readBodyWithinLimit(req, limits.maxBodyBytes);
+  const query = parseParameterString(exchange.query, 'query string', limits);
+  const form = parseFormBody(body, req.headers['content-type'], limits);
   return {
-    method: ctx.method,
+    method,
     query,
     form,
     params: mergeParameters(query, form, limits),
     body,
-    ...headerAccess(ctx.req),
+    ...headerAccess(req),
   };
 }
 
@@ -141,7 +194,7 @@ function checkFormat(req: RpcRequest): void {
 }
 
 function runHandler(
-  ctx: Context,
+  exchange: Exchange,
   action: RpcAction,
   req: RpcRequest,
   auth: Authenticated | undefined,
@@ -154,7 +207,7 @@ function runHandler(
     caller: auth?.caller,
     accessKeyId: auth?.accessKeyId,
     requestId,
-    sourceIp: ctx.ip,
-    secureTransport: ctx.secure,
+    sourceIp: exchange.sourceIp,
+    secureTransport: exchange.secure,
   });
 }

@@ -1,8 +1,9 @@
-import { STATUS_CODES, createServer, type Server, type ServerOptions } from 'node:http';
+import { STATUS_CODES, createServer, type RequestListener, type Server, type ServerOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type Koa from 'koa';
 import { ApiError } from '../../core/errors.js';
 import { errorBody, newRequestId } from './envelope.js';
+import type { RpcEndpoint } from './router.js';
 
 export type HttpServerOptions = {
   /** Request line + headers, bytes. The STS SDK puts a whole SAMLResponse (≤100,000 chars) in the query. */
@@ -26,8 +27,15 @@ export const HTTP_SERVER_DEFAULTS = {
   connectionsCheckingInterval: 2_000,
 } as const;
 
-/** A Node HTTP server for the Koa app with limits that fit the Alibaba SDKs (large query strings). */
-export function createHttpServer(app: Koa, options: HttpServerOptions = {}): Server {
+/** The RPC API's requests go straight to its endpoint; everything else to the Koa app. */
+export function requestListener(app: Koa, rpc?: RpcEndpoint): RequestListener {
+  const web = app.callback();
+  if (!rpc) return web;
+  return (req, res) => (rpc.accepts(req) ? void rpc.serve(req, res) : web(req, res));
+}
+
+/** A Node HTTP server for the gateway with limits that fit the Alibaba SDKs (large query strings). */
+export function createHttpServer(app: Koa, options: HttpServerOptions & { rpc?: RpcEndpoint } = {}): Server {
   const settings = { ...HTTP_SERVER_DEFAULTS, ...options };
   const serverOptions: ServerOptions = {
     maxHeaderSize: settings.maxHeaderSize,
@@ -36,7 +44,7 @@ export function createHttpServer(app: Koa, options: HttpServerOptions = {}): Ser
     keepAliveTimeout: settings.keepAliveTimeout,
     connectionsCheckingInterval: settings.connectionsCheckingInterval,
   };
-  const server = createServer(serverOptions, app.callback());
+  const server = createServer(serverOptions, requestListener(app, options.rpc));
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>
     answerClientError(error, socket, settings.hostId ?? 'ramgate'),
   );

@@ -73,7 +73,9 @@ export type RpcRouterOptions = {
   limits?: Partial<RpcLimits>;
   /** Clock, for tests. */
   now?: () => number;
-  /** Called once per RPC request after the answer is set (audit log, metrics). */
+  /** Runs first on every request with the client's address; throws an ApiError to refuse it (rate limits). */
+  admit?: (sourceIp: string) => Promise<void>;
+  /** Called once per RPC request after the answer is written (audit log, metrics). */
   onComplete?: (outcome: RpcOutcome) => void;
   /** Called with every error that is not an ApiError (answered as InternalError). */
   onUnexpectedError?: (error: unknown, requestId: string) => void;

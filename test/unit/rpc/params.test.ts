@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_LIMITS,
+  decodeAsciiEscapes,
   mergeParameters,
   parseFormBody,
   parseParameterString,
@@ -53,6 +54,32 @@ describe('parameter strings', () => {
         expect(parse(rfc3986.join('&'))).toEqual(m);
       }),
     );
+  });
+
+  it('decodes ASCII escapes in slices exactly as decodeURIComponent does, and leaves the rest to it (property)', () => {
+    const piece = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 6 }).map((t) => encodeURIComponent(t)),
+      fc.integer({ min: 0, max: 255 }).map((n) => `%${n.toString(16).padStart(2, '0')}`),
+      fc.constantFrom('%', '%4', '%G1', '%%41', 'A', '+', '=', '%2b', '%2F', '%3D'),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const text = pieces.join('');
+        const fast = decodeAsciiEscapes(text);
+        let reference: string | undefined;
+        try {
+          reference = decodeURIComponent(text);
+        } catch {
+          reference = undefined;
+        }
+        if (fast !== undefined) expect(fast).toBe(reference);
+        // Undefined only where the general decoder is needed: a malformed or non-ASCII escape.
+        else expect(/%(?![0-7][0-9A-Fa-f])/.test(text)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+    const base64 = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 7) % 256)).toString('base64');
+    expect(decodeAsciiEscapes(encodeURIComponent(base64))).toBe(base64);
   });
 
   it('merges query and form, refusing a name in both', () => {
