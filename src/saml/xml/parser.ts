@@ -7,6 +7,7 @@
  * references), no processing instructions other than the XML declaration, UTF-8/ASCII only,
  * namespace names must be absolute ASCII URIs, and every size is capped (XmlLimits).
  */
+import { findBadChar } from './chars.js';
 import { decodeReferences } from './entities.js';
 import { nameEnd } from './names.js';
 import { resolveNamespaces } from './namespaces.js';
@@ -21,9 +22,6 @@ import {
   type XmlText,
 } from './types.js';
 
-/** Characters outside the XML 1.0 Char production, or unpaired surrogates. */
-const BAD_CHAR_RE =
-  /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/; // eslint-disable-line no-control-regex
 const XML_DECL_RE =
   /<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(["'])1\.0\1(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(["'])([A-Za-z][A-Za-z0-9._-]*)\2)?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(["'])(?:yes|no)\4)?[ \t\n]*\?>/y;
 const ACCEPTED_ENCODINGS = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
@@ -85,11 +83,11 @@ class Parser {
   }
 
   parseDocument(): XmlDocument {
-    const bad = BAD_CHAR_RE.exec(this.s);
+    const bad = findBadChar(this.s);
     if (bad) {
       this.pos = bad.index;
       this.fail(
-        `character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`,
+        `character U+${bad.char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`,
       );
     }
     if (this.s.charCodeAt(0) === 0xfeff) this.pos = 1;
