@@ -8,6 +8,25 @@ export const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 /** Namespace names must be absolute, printable-ASCII URIs: odd ones trigger c14n differentials (saml-attacks §1.8). */
 const NAMESPACE_URI_RE = /^[A-Za-z][A-Za-z0-9+.-]*:[\x21-\x7E]*$/;
 
+/**
+ * The namespace names the verifier compares against, by their own (internalized) constant: an element
+ * whose namespaceURI is one of these compares equal to the constant by identity, not character by
+ * character (those compares were ~3 % of a verification: measured with perf).
+ */
+const WELL_KNOWN_NAMESPACES: ReadonlyMap<string, string> = new Map(
+  [
+    'urn:oasis:names:tc:SAML:2.0:assertion',
+    'urn:oasis:names:tc:SAML:2.0:protocol',
+    'urn:oasis:names:tc:SAML:2.0:metadata',
+    'http://www.w3.org/2000/09/xmldsig#',
+    'http://www.w3.org/2001/10/xml-exc-c14n#',
+    'http://www.w3.org/2001/04/xmlenc#',
+    'http://www.w3.org/2009/xmlenc11#',
+    'http://www.w3.org/2001/XMLSchema',
+    'http://www.w3.org/2001/XMLSchema-instance',
+  ].map((uri) => [uri, uri]),
+);
+
 export interface ResolvedStartTag {
   readonly localName: string;
   readonly namespaceURI: string | null;
@@ -77,7 +96,7 @@ export function resolveNamespaces(
     const error = checkDeclaration(prefix, uri);
     if (error) return error;
     if (namespaces === NO_NAMESPACES) namespaces = [];
-    namespaces.push({ prefix, uri });
+    namespaces.push({ prefix, uri: WELL_KNOWN_NAMESPACES.get(uri) ?? uri });
   }
   const colon = name.indexOf(':');
   let prefix: string | null = null;
