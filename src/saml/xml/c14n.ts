@@ -58,21 +58,16 @@ function want(wanted: [string, string][], prefix: string, uri: string): void {
 
 const NO_DECLS: readonly [string, string][] = Object.freeze([]);
 
-/** The namespace declarations this element must render, sorted by prefix, and the updated rendered list. */
+/**
+ * The namespace declarations this element must render, sorted by prefix, and the updated rendered list,
+ * when attributes or an InclusiveNamespaces list may use more than the element's own binding.
+ */
 function namespaceAxis(
   el: XmlElement,
   rendered: Rendered | null,
   inclusive: readonly string[],
 ): { decls: readonly [string, string][]; next: Rendered | null } {
-  const prefix = el.prefix ?? '';
-  const uri = el.namespaceURI ?? '';
-  if (inclusive.length === 0 && !hasPrefixedAttribute(el)) {
-    // The common case: only the element's own binding is visibly utilized.
-    const before = renderedUri(rendered, prefix);
-    if (before === uri || (before === undefined && uri === '')) return { decls: NO_DECLS, next: rendered };
-    return { decls: [[prefix, uri]], next: { prefix, uri, next: rendered } };
-  }
-  const wanted: [string, string][] = [[prefix, uri]];
+  const wanted: [string, string][] = [[el.prefix ?? '', el.namespaceURI ?? '']];
   for (const a of el.attributes) {
     if (a.prefix !== null && a.prefix !== 'xml') want(wanted, a.prefix, a.namespaceURI ?? '');
   }
@@ -97,7 +92,11 @@ function namespaceAxis(
 }
 
 function hasPrefixedAttribute(el: XmlElement): boolean {
-  for (const a of el.attributes) if (a.prefix !== null && a.prefix !== 'xml') return true;
+  const attributes = el.attributes;
+  for (let i = 0; i < attributes.length; i++) {
+    const prefix = (attributes[i] as XmlAttr).prefix;
+    if (prefix !== null && prefix !== 'xml') return true;
+  }
   return false;
 }
 
@@ -112,9 +111,15 @@ function sortedAttributes(attributes: readonly XmlAttr[]): readonly XmlAttr[] {
 
 function startTag(el: XmlElement, decls: readonly [string, string][]): string {
   let out = '<' + el.name;
-  for (const [prefix, uri] of decls)
+  for (let i = 0; i < decls.length; i++) {
+    const [prefix, uri] = decls[i] as [string, string];
     out += (prefix === '' ? ' xmlns="' : ` xmlns:${prefix}="`) + escapeAttr(uri) + '"';
-  for (const a of sortedAttributes(el.attributes)) out += ' ' + a.name + '="' + escapeAttr(a.value) + '"';
+  }
+  const attributes = sortedAttributes(el.attributes);
+  for (let i = 0; i < attributes.length; i++) {
+    const a = attributes[i] as XmlAttr;
+    out += ' ' + a.name + '="' + escapeAttr(a.value) + '"';
+  }
   return out + '>';
 }
 
@@ -128,32 +133,43 @@ function open(
   el: XmlElement,
   rendered: Rendered | null,
   inclusive: readonly string[],
-  parts: string[],
   stack: Frame[],
-): void {
-  const { decls, next } = namespaceAxis(el, rendered, inclusive);
-  parts.push(startTag(el, decls));
+): string {
+  let decls = NO_DECLS;
+  let next = rendered;
+  if (inclusive.length === 0 && !hasPrefixedAttribute(el)) {
+    // The common case: only the element's own binding is visibly utilized (no list, no result object).
+    const prefix = el.prefix ?? '';
+    const uri = el.namespaceURI ?? '';
+    const before = renderedUri(rendered, prefix);
+    if (before !== uri && !(before === undefined && uri === '')) {
+      decls = [[prefix, uri]];
+      next = { prefix, uri, next: rendered };
+    }
+  } else {
+    ({ decls, next } = namespaceAxis(el, rendered, inclusive));
+  }
   stack.push({ el, rendered: next, index: 0 });
+  return startTag(el, decls);
 }
 
 /** Canonical form of `el` and its subtree, as a string (hash it as UTF-8). */
 export function canonicalizeExclusive(el: XmlElement, opts: ExclusiveC14nOptions = {}): string {
   const inclusive = opts.inclusivePrefixes ?? [];
-  const parts: string[] = [];
   // Iterative walk: each frame is an element whose children are being emitted.
   const stack: Frame[] = [];
-  open(el, null, inclusive, parts, stack);
+  let out = open(el, null, inclusive, stack);
   while (stack.length > 0) {
     const frame = stack[stack.length - 1] as (typeof stack)[number];
     const child = frame.el.children[frame.index++];
     if (child === undefined) {
-      parts.push('</' + frame.el.name + '>');
+      out += '</' + frame.el.name + '>';
       stack.pop();
     } else if (child.kind === 'text') {
-      parts.push(escapeText(child.value));
+      out += escapeText(child.value);
     } else if (child.kind === 'element' && child !== opts.omit) {
-      open(child, frame.rendered, inclusive, parts, stack);
+      out += open(child, frame.rendered, inclusive, stack);
     }
   }
-  return parts.join('');
+  return out;
 }

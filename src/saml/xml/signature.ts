@@ -4,7 +4,7 @@
  * exc-c14n only, transforms exactly [enveloped-signature, exc-c14n], allow-listed algorithms checked
  * before any crypto, keys only from the caller (KeyInfo is never read).
  */
-import { createHash, verify, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { hash, verify, timingSafeEqual, type KeyObject } from 'node:crypto';
 import {
   DIGEST_ALGORITHMS,
   ENVELOPED_SIGNATURE,
@@ -281,7 +281,7 @@ export function verifySignature(signature: XmlElement, opts: VerifySignatureOpti
       inclusivePrefixes: p.referencePrefixes,
       omit: signature,
     });
-    const digest = createHash(p.digestAlg.hash).update(canonical, 'utf8').digest();
+    const digest = hash(p.digestAlg.hash, canonical, 'buffer'); // one-shot: no Hash object; strings hash as UTF-8
     if (!timingSafeEqual(digest, p.digestValue))
       fail('signature-digest', `the digest of <${p.signedElement.name}> does not match DigestValue`);
     const keyIndex = verifyValue(p, opts.keys);
