@@ -49,7 +49,10 @@ export type NamespaceScope = ReadonlyMap<string, string | null>;
 
 function resolvePrefix(prefix: string, own: readonly XmlNsDecl[], scope: NamespaceScope): string | null {
   if (prefix === 'xml') return XML_NS;
-  for (const d of own) if (d.prefix === prefix) return d.uri === '' ? null : d.uri;
+  for (let i = 0; i < own.length; i++) {
+    const d = own[i] as XmlNsDecl;
+    if (d.prefix === prefix) return d.uri === '' ? null : d.uri;
+  }
   return scope.get(prefix) ?? null;
 }
 
@@ -144,7 +147,8 @@ function qualifyAttribute(
   const localName = name.slice(colon + 1);
   const ns = resolvePrefix(prefix, own, scope);
   if (ns === null) return `prefix ${prefix} of attribute ${name} is not declared`;
-  for (const b of attributes) {
+  for (let i = 0; i < attributes.length; i++) {
+    const b = attributes[i] as XmlAttr;
     if (b.namespaceURI === ns && b.localName === localName)
       return `attribute {${ns}}${localName} is repeated`;
   }

@@ -1,5 +1,5 @@
 /** Read-only helpers over the light tree: no XPath, just walks. */
-import type { XmlElement, XmlNode } from './types.js';
+import type { XmlAttr, XmlElement, XmlNode } from './types.js';
 
 const isElement = (n: XmlNode): n is XmlElement => n.kind === 'element';
 
@@ -66,8 +66,12 @@ export function walkElements(root: XmlElement, visit: (el: XmlElement) => void):
   }
 }
 
-/** Attribute local names treated as IDs, in any namespace, as xml-crypto does (saml-attacks §1.11). */
-const ID_NAMES = new Set(['ID', 'Id', 'id']);
+/**
+ * Attribute local names treated as IDs (ID, Id, id), in any namespace, as xml-crypto does (saml-attacks
+ * §1.11). Compared directly: a Set lookup hashed every attribute name of the document (perf: ~0.4 %).
+ */
+const isIdName = (localName: string): boolean =>
+  localName.length === 2 && (localName === 'ID' || localName === 'Id' || localName === 'id');
 
 export interface IdIndex {
   /** ID value → the element carrying it (the first one when duplicated). */
@@ -81,8 +85,10 @@ export function collectIds(root: XmlElement): IdIndex {
   const byId = new Map<string, XmlElement>();
   const duplicates = new Set<string>();
   walkElements(root, (el) => {
-    for (const a of el.attributes) {
-      if (!ID_NAMES.has(a.localName)) continue;
+    const attributes = el.attributes;
+    for (let i = 0; i < attributes.length; i++) {
+      const a = attributes[i] as XmlAttr;
+      if (!isIdName(a.localName)) continue;
       if (byId.has(a.value)) duplicates.add(a.value);
       else byId.set(a.value, el);
     }
@@ -94,7 +100,7 @@ export function collectIds(root: XmlElement): IdIndex {
 export function ownId(el: XmlElement): string | null {
   let found: string | null = null;
   for (const a of el.attributes) {
-    if (a.namespaceURI !== null || !ID_NAMES.has(a.localName)) continue;
+    if (a.namespaceURI !== null || !isIdName(a.localName)) continue;
     if (found !== null) return null;
     found = a.value;
   }
