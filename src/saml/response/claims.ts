@@ -5,7 +5,7 @@ import { STORE_LIMITS } from '../../core/store/types.js';
 import type { VerifiedAssertion } from '../types.js';
 import { established, SAML_NS, type Claims, type Context } from './context.js';
 import { CheckFailure, type Detail, ensure } from './pipeline.js';
-import { instant, iso, oneChild, wholeText } from './values.js';
+import { iso, oneChild, wholeText } from './values.js';
 
 const MAX_ATTRIBUTE_NAME = 1024;
 
@@ -72,23 +72,6 @@ function assertionIdOf(ctx: Context): string {
   return id;
 }
 
-function issuerText(ctx: Context): string {
-  return wholeText(
-    oneChild(established(ctx.assertion, 'the assertion'), 'Issuer', 'the Assertion')!,
-    'Issuer',
-  );
-}
-
-/** The earliest NotOnOrAfter of Conditions and the bearer confirmation. */
-function expiryOf(ctx: Context): number {
-  const conditions = oneChild(established(ctx.assertion, 'the assertion'), 'Conditions', 'the Assertion');
-  const limits = [
-    conditions ? instant(conditions, 'NotOnOrAfter', 'Conditions') : null,
-    ctx.confirmation?.notOnOrAfter ?? null,
-  ].filter((v): v is number => v !== null);
-  return Math.min(...limits);
-}
-
 export async function checkReplay(ctx: Context): Promise<Detail> {
   const id = assertionIdOf(ctx);
   const store = ctx.opts.replay;
@@ -96,47 +79,43 @@ export async function checkReplay(ctx: Context): Promise<Detail> {
     ctx.warnings.push('replay check skipped (offline)');
     return `Assertion ID "${id}" not checked (replay check skipped)`;
   }
-  const until = expiryOf(ctx) + ctx.opts.skewMs;
+  const until = established(ctx.expiry, 'the expiry') + ctx.opts.skewMs;
   const ttl = Math.max(1, Math.ceil(until - ctx.opts.now));
   // An assertion the replay cache cannot remember for its whole validity could be replayed later.
   ensure(
     ttl <= STORE_LIMITS.ttlMs,
     () => `the Assertion stays valid until ${iso(until)}, longer than the replay cache can hold`,
   );
-  const fresh = await store.putIfAbsent(replayKey(issuerText(ctx), id), String(ctx.opts.now), ttl);
+  const issuer = established(ctx.assertionIssuer, 'the Assertion Issuer');
+  const fresh = await store.putIfAbsent(replayKey(issuer, id), String(ctx.opts.now), ttl);
   if (!fresh) throw new CheckFailure(`Assertion ID "${id}" was already accepted (replay)`);
   return () => `Assertion ID "${id}" first use, remembered until ${iso(until)}`;
 }
 
+/** The result, from what the steps established (nothing is read from the tree a second time). */
 export function buildVerifiedAssertion(ctx: Context): VerifiedAssertion {
-  const assertion = established(ctx.assertion, 'the assertion');
   const claims = ctx.claims;
   if (!claims) throw new Error('internal: claims were not read');
-  const statement = childElements(assertion, SAML_NS, 'AuthnStatement')[0]!;
-  const sessionIndex = attr(statement, 'SessionIndex');
-  const sessionEnd = instant(statement, 'SessionNotOnOrAfter', 'AuthnStatement');
-  const audiences: string[] = [];
-  const conditions = oneChild(assertion, 'Conditions', 'the Assertion')!;
-  for (const r of childElements(conditions, SAML_NS, 'AudienceRestriction')) {
-    for (const a of childElements(r, SAML_NS, 'Audience')) audiences.push(wholeText(a, 'Audience'));
-  }
+  const authn = established(ctx.authn, 'the AuthnStatement');
+  const sessionIndex = attr(authn.statement, 'SessionIndex');
+  const sessionEnd = authn.sessionEnd;
   const inResponseTo =
     ctx.confirmation?.inResponseTo ?? (ctx.response ? attr(ctx.response, 'InResponseTo') : null);
   const signedBy =
     ctx.responseSigned && ctx.assertionSigned ? 'both' : ctx.assertionSigned ? 'assertion' : 'response';
   return {
-    issuer: issuerText(ctx),
+    issuer: established(ctx.assertionIssuer, 'the Assertion Issuer'),
     ...(claims.nameId !== undefined ? { nameId: claims.nameId } : {}),
     ...(claims.nameIdFormat !== undefined ? { nameIdFormat: claims.nameIdFormat } : {}),
     ...(sessionIndex !== null ? { sessionIndex } : {}),
-    notOnOrAfter: expiryOf(ctx),
+    notOnOrAfter: established(ctx.expiry, 'the expiry'),
     ...(sessionEnd !== null ? { sessionNotOnOrAfter: sessionEnd } : {}),
-    authnInstant: instant(statement, 'AuthnInstant', 'AuthnStatement') as number,
+    authnInstant: authn.instant,
     attributes: claims.attributes,
     assertionId: assertionIdOf(ctx),
     ...(inResponseTo !== null ? { inResponseTo } : {}),
     recipient: ctx.confirmation?.recipient ?? '',
-    audiences,
+    audiences: established(ctx.audiences, 'the audiences'),
     signedBy,
     warnings: ctx.warnings,
   };

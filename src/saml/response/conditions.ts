@@ -78,6 +78,7 @@ export function checkAudience(ctx: Context): Detail {
         `no Audience of [${audiences.map((a) => `"${a}"`).join(', ')}] is the SP entityID ${ctx.opts.audiences.map((a) => `"${a}"`).join(' or ')}`,
     );
   }
+  ctx.audiences = all;
   return () => `[${all.map((a) => `"${a}"`).join(', ')}] includes the SP entityID`;
 }
 
@@ -101,6 +102,7 @@ export function checkNotOnOrAfter(ctx: Context): Detail {
   const confirmationLimit = established(ctx.confirmation, 'the confirmation').notOnOrAfter;
   if (confirmationLimit !== null) limits.push(['SubjectConfirmationData', confirmationLimit]);
   ensure(limits.length > 0, 'the Assertion has no NotOnOrAfter at all');
+  let expiry = Infinity;
   for (const [where, limit] of limits) {
     if (now - skewMs >= limit) {
       throw new CheckFailure(
@@ -108,7 +110,9 @@ export function checkNotOnOrAfter(ctx: Context): Detail {
         EXPIRED,
       );
     }
+    expiry = Math.min(expiry, limit);
   }
+  ctx.expiry = expiry;
   return () =>
     limits.map(([where, limit]) => `${where} ${iso(limit)}`).join(', ') +
     ` > now ${iso(now)} - ${skewMs / 1000} s`;
@@ -131,6 +135,7 @@ export function checkAuthnStatement(ctx: Context): Detail {
       EXPIRED,
     );
   }
+  ctx.authn = { statement, instant: authnInstant, sessionEnd };
   return () =>
     `AuthnInstant ${iso(authnInstant)}${sessionEnd === null ? '' : `, SessionNotOnOrAfter ${iso(sessionEnd)}`}`;
 }

@@ -63,6 +63,13 @@ export interface SignatureOutcome {
   result: SignatureResult;
 }
 
+/** The AuthnStatement as the 'authn-statement' step read it. */
+export interface Authn {
+  statement: XmlElement;
+  instant: number;
+  sessionEnd: number | null;
+}
+
 /** NameID and attributes read by the 'subject' step for the verified assertion. */
 export interface Claims {
   nameId?: string;
@@ -91,6 +98,12 @@ export interface Context {
   responseSigned: boolean;
   assertionSigned: boolean;
   confirmation: Confirmation | null;
+  /** Values later steps established, read back by buildVerifiedAssertion and replay (not re-read from the tree). */
+  assertionIssuer: string | null;
+  audiences: string[] | null;
+  /** The earliest NotOnOrAfter of Conditions and the bearer confirmation ('not-on-or-after'). */
+  expiry: number | null;
+  authn: Authn | null;
   signatureOutcomes: SignatureOutcome[] | null;
   claims: Claims | null;
   warnings: string[];
@@ -111,6 +124,10 @@ export function newContext(input: string, opts: ResolvedOptions): Context {
     responseSigned: false,
     assertionSigned: false,
     confirmation: null,
+    assertionIssuer: null,
+    audiences: null,
+    expiry: null,
+    authn: null,
     signatureOutcomes: null,
     claims: null,
     warnings: [...(opts.idp.warnings ?? [])],

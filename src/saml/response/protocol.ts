@@ -36,6 +36,7 @@ export function checkIssuer(ctx: Context): Detail {
   const assertion = established(ctx.assertion, 'the assertion');
   const assertionIssuer = issuerOf(assertion, 'Assertion');
   ensure(assertionIssuer, 'the Assertion has no Issuer');
+  ctx.assertionIssuer = assertionIssuer;
   const responseIssuer = ctx.response ? issuerOf(ctx.response, 'Response') : null;
   const expected = ctx.opts.idp.entityId;
   if (expected === null) {

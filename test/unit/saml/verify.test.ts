@@ -50,6 +50,31 @@ describe('verifyResponse', () => {
     ).toHaveLength(1);
   });
 
+  it('the result carries the values the checks established: earliest NotOnOrAfter, AuthnStatement instants, every Audience', async () => {
+    for (const [conditionsEnd, confirmationEnd] of [
+      [NOW + 300_000, NOW + 120_000],
+      [NOW + 60_000, NOW + 240_000],
+    ] as const) {
+      const r = await verify({
+        inResponseTo: null,
+        notOnOrAfter: conditionsEnd,
+        subjectNotOnOrAfter: confirmationEnd,
+        authnInstant: NOW - 30_000,
+        sessionNotOnOrAfter: NOW + 3_600_000,
+        audiences: ['urn:first', DEFAULT_SP.entityId],
+      });
+      expect(outcome(r)).toBe('accepted');
+      if (!r.ok) return;
+      expect(r.assertion.notOnOrAfter).toBe(Math.min(conditionsEnd, confirmationEnd));
+      expect(r.assertion.authnInstant).toBe(NOW - 30_000);
+      expect(r.assertion.sessionNotOnOrAfter).toBe(NOW + 3_600_000);
+      expect(r.assertion.audiences).toEqual(['urn:first', DEFAULT_SP.entityId]);
+      expect(r.assertion.issuer).toBe(idp.trustedIdp().entityId);
+    }
+    const noSessionEnd = await verify({ inResponseTo: null, sessionNotOnOrAfter: null });
+    expect(noSessionEnd.ok && 'sessionNotOnOrAfter' in noSessionEnd.assertion).toBe(false);
+  });
+
   it('check records are plain {name, ok, detail} whatever builds the detail (JSON, spread, keys)', async () => {
     const r = await verify({ inResponseTo: null });
     expect(outcome(r)).toBe('accepted');
