@@ -46,7 +46,8 @@ export class JsonLinesAuditSink implements AuditSink {
   }
 
   write(event: AuditEvent): void {
-    const line = JSON.stringify({ time: new Date().toISOString(), ...withoutUndefined(event) });
+    // JSON leaves out members whose value is undefined.
+    const line = JSON.stringify({ time: new Date().toISOString(), ...event });
     this.lines.push(line);
     if (this.lines.length > this.keepRecent) this.lines.shift();
     this.stream?.write(`${line}\n`);
@@ -60,10 +61,4 @@ export class JsonLinesAuditSink implements AuditSink {
   close(): Promise<void> {
     return new Promise((resolve) => (this.stream ? this.stream.end(resolve) : resolve()));
   }
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) if (v !== undefined) out[key] = v;
-  return out as T;
 }
