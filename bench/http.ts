@@ -4,7 +4,8 @@
  * round trips per login (INFO commandstats deltas); memory per 10,000 live console sessions.
  * Targets (one core of the reference machine of perf-baseline.md): ≥ 2,000 req/s, p99 < 10 ms at
  * 1,000 req/s, ≤ 3 Redis round trips per login. This machine's speed against that one is measured in
- * the same run (bench/reference-machine.ts) and scaled estimates are printed beside the figures, with
+ * the same run by two yardsticks, RSA verify (bench/reference-machine.ts) and xmldom + xml-crypto
+ * (bench/reference-xml.ts), and the scaled estimates of both are printed beside the figures, with
  * the p99 also taken at the rate that loads a core here as 1,000 req/s loads the reference one.
  * Full load comes from autocannon (16 connections); fixed rates from an open-loop, evenly paced
  * sender (bench/paced-load.ts: autocannon's overallRate bursts each second's quota).
@@ -37,6 +38,7 @@ import { startRedis } from '../test/support/redis.js';
 import { TestIdp } from '../test/support/test-idp.js';
 import { pacedLoad } from './paced-load.js';
 import { describeMachine, measureMachineSpeed } from './reference-machine.js';
+import { measureXmlWorkloadSpeed, REFERENCE_XML_CRYPTO_PER_SECOND } from './reference-xml.js';
 
 interface CannonResult {
   requests: { average: number; total: number };
@@ -58,9 +60,15 @@ const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 4);
 const WARM_UP = Math.min(1000, REQUESTS);
 const STORES = (process.env.BENCH_STORES ?? 'memory,redis').split(',');
 const machine = measureMachineSpeed(3);
-/** Every reading of the machine's speed in this run; estimates use their median (it drifts). */
+const xmlWorkload = measureXmlWorkloadSpeed(2);
+/**
+ * Every reading of the machine's speed in this run, by the RSA yardstick and by the xml-crypto one
+ * (bench/reference-xml.ts); estimates use their medians (the speed drifts).
+ */
 const slowdowns = [machine.slowdown];
-const medianSlowdown = () => [...slowdowns].sort((a, b) => a - b)[Math.floor(slowdowns.length / 2)] ?? 1;
+const xmlSlowdowns = [xmlWorkload.slowdown];
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 1;
+const medianSlowdown = () => median(slowdowns);
 /** Fixed-rate phases beside 1,000/s: these fractions of the capacity measured at full load. */
 const LOAD_FRACTIONS = [0.25, 0.5, 0.75];
 /** Capacity assumed when sizing the set of signed responses (per core, here). */
@@ -201,14 +209,14 @@ const thousands = (n: number) => Math.round(n).toLocaleString('en');
 const ms = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
 function report(label: string, r: CannonResult, cpu: number): number {
-  const slowdown = medianSlowdown();
   const rate = r.requests.total / r.duration;
   const perRequestMs = (cpu * 1000) / Math.max(r.requests.total, 1);
   const perCore = 1000 / perRequestMs;
   console.log(
     `${label.padEnd(46)} ${thousands(rate).padStart(6)} req/s  p50 ${ms(r.latency.p50)} ms  p99 ${ms(r.latency.p99)} ms` +
       `  non-2xx ${r.non2xx}  errors ${r.errors}  server CPU ${perRequestMs.toFixed(3)} ms/req` +
-      ` = ${thousands(perCore)} req/s per core (ref≈ ${thousands(perCore * slowdown)})`,
+      ` = ${thousands(perCore)} req/s per core (ref≈ ${thousands(perCore * medianSlowdown())} by RSA,` +
+      ` ${thousands(perCore * median(xmlSlowdowns))} by xml-crypto)`,
   );
   return perRequestMs;
 }
@@ -234,6 +242,7 @@ function serverP99(before: Map<number, number>, after: Map<number, number>): str
 
 async function measured(label: string, pid: number, run: () => Promise<CannonResult>, url?: string) {
   slowdowns.push(measureMachineSpeed(0.5).slowdown);
+  xmlSlowdowns.push(measureXmlWorkloadSpeed(0.5).slowdown);
   const histogram = url ? await serverHistogram(url) : undefined;
   const before = cpuSeconds(pid);
   const result = await run();
@@ -362,6 +371,9 @@ try {
   const fixedRates = (1000 + LOAD_FRACTIONS.reduce((sum, f) => sum + f * PLANNED_CAPACITY, 0)) * RATE_SECONDS;
   const perStore = 1 + WARM_UP + REQUESTS + fixedRates + 200;
   console.log(describeMachine(machine));
+  console.log(
+    `machine: xmldom + xml-crypto verify ${Math.round(xmlWorkload.perSecond)}/CPU-s here, ${REFERENCE_XML_CRYPTO_PER_SECOND}/s on the reference machine → ${xmlWorkload.slowdown.toFixed(2)}× slower by this yardstick`,
+  );
   console.log(`signing ${thousands(perStore)} SAMLResponses …`);
   const started = performance.now();
   // Buffers live outside the JS heap: the sender's own GC pauses would otherwise count as latency.
@@ -419,9 +431,13 @@ try {
     `${(bytes / 1024 / 1024).toFixed(1)} MB (${Math.round(bytes / 10_000)} B each)`;
   console.log(`\n10,000 console sessions, memory store  ${mb(inHeap)} of heap`);
   console.log(`10,000 console sessions, Redis         ${mb(inRedis)} of used_memory`);
-  const sorted = [...slowdowns].sort((a, b) => a - b);
+  const range = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return `${sorted[0]?.toFixed(2)}–${sorted.at(-1)?.toFixed(2)}× (median ${median(values).toFixed(2)}×)`;
+  };
   console.log(
-    `\nmachine speed, ${sorted.length} readings: ${sorted[0]?.toFixed(2)}–${sorted.at(-1)?.toFixed(2)}× slower than the reference; ref≈ figures used the running median (${medianSlowdown().toFixed(2)}× at the end)`,
+    `\nmachine speed, ${slowdowns.length} readings each, slower than the reference by RSA ${range(slowdowns)},` +
+      ` by xml-crypto ${range(xmlSlowdowns)}; ref≈ figures use the running medians`,
   );
   redis.disconnect();
   await memory.close();
