@@ -54,6 +54,15 @@ export function createRpcEndpoint(options: RpcRouterOptions): RpcEndpoint {
   const windowMs = options.timestampWindowMs ?? DEFAULT_TIMESTAMP_WINDOW_MS;
   const now = options.now ?? Date.now;
 
+  /** Hands an error that is not the client's to onUnexpectedError, which must not break the server either. */
+  function report(error: unknown, requestId: string): void {
+    try {
+      options.onUnexpectedError?.(error, requestId);
+    } catch {
+      // The reporter itself failed: nothing is left to tell.
+    }
+  }
+
   async function answer(exchange: Exchange, requestId: string, outcome: Partial<RpcOutcome>) {
     try {
       await options.admit?.(exchange.sourceIp);
@@ -71,7 +80,7 @@ export function createRpcEndpoint(options: RpcRouterOptions): RpcEndpoint {
       };
     } catch (error) {
       const apiError = toApiError(error);
-      if (apiError !== error) options.onUnexpectedError?.(error, requestId);
+      if (apiError !== error) report(error, requestId);
       outcome.code = apiError.code;
       const hostId = options.hostId ?? (hostnameOf(exchange.req.headers.host) || 'ramgate');
       return {
@@ -89,14 +98,21 @@ export function createRpcEndpoint(options: RpcRouterOptions): RpcEndpoint {
       const started = performance.now();
       const requestId = newRequestId();
       const outcome: Partial<RpcOutcome> = {};
-      const exchange = exchangeOf(req);
-      const { status, body, close } = await answer(exchange, requestId, outcome);
+      let status: number;
       try {
-        writeJsonAnswer(res, status, body, requestId, close === true);
+        const answered = await answer(exchangeOf(req), requestId, outcome);
+        status = answered.status;
+        writeJsonAnswer(res, status, answered.body, requestId, answered.close === true);
+      } catch (error) {
+        // Only the socket or a hook can fail here: errors of the request itself became its answer.
+        res.destroy();
+        report(error, requestId);
+        return;
+      }
+      try {
         options.onComplete?.({ ...outcome, requestId, status, durationMs: performance.now() - started });
       } catch (error) {
-        options.onUnexpectedError?.(error, requestId);
-        res.destroy();
+        report(error, requestId);
       }
     },
   };
