@@ -17,7 +17,7 @@ import {
 } from './response/conditions.js';
 import { newContext, resolveOptions, type Context } from './response/context.js';
 import { checkProlog, checkSize, decodeBase64Strict } from './response/decode.js';
-import { runPipeline, type Step } from './response/pipeline.js';
+import { PassedChecks, runPipeline, type Detail, type Step } from './response/pipeline.js';
 import { checkDestination, checkInResponseTo, checkIssuer, checkStatus } from './response/protocol.js';
 import { checkAssertionSigned, decrypt, signatureStep } from './response/signatures.js';
 import {
@@ -29,17 +29,17 @@ import {
   checkUniqueIds,
   parseWellFormed,
 } from './response/structure.js';
-import type { VerifyOptions, VerifyResult } from './types.js';
+import type { CheckRecord, VerifiedAssertion, VerifyAccepted, VerifyOptions, VerifyResult } from './types.js';
 
 export type { CheckRecord, TrustedIdp, VerifiedAssertion, VerifyOptions, VerifyResult } from './types.js';
 
-function decodeInput(ctx: Context): string {
+function decodeInput(ctx: Context): Detail {
   if (ctx.opts.encoding === 'xml') {
     ctx.xml = ctx.input;
     return 'input is XML (not base64-encoded)';
   }
-  ctx.xml = decodeBase64Strict(ctx.input);
-  return `strict base64, ${ctx.xml.length} characters of XML`;
+  const xml = (ctx.xml = decodeBase64Strict(ctx.input));
+  return () => `strict base64, ${xml.length} characters of XML`;
 }
 
 const RUN: Record<ResponseCheck, Step<Context>['run']> = {
@@ -79,9 +79,37 @@ export const RESPONSE_PIPELINE: readonly Step<Context>[] = RESPONSE_CHECKS.map((
   run: RUN[name],
 }));
 
+/**
+ * An accepted result whose `checks` records are built when first read (an own enumerable property, so
+ * JSON, spread and Object.keys see ok, assertion, checks as before); the getter is one shared function.
+ */
+class Accepted implements VerifyAccepted {
+  readonly ok = true;
+  readonly assertion: VerifiedAssertion;
+  declare readonly checks: CheckRecord[];
+  readonly #passed: PassedChecks;
+
+  constructor(assertion: VerifiedAssertion, passed: PassedChecks) {
+    this.assertion = assertion;
+    this.#passed = passed;
+    Object.defineProperty(this, 'checks', LAZY_CHECKS);
+  }
+
+  static checksOf(result: Accepted): CheckRecord[] {
+    return result.#passed.records();
+  }
+}
+
+const LAZY_CHECKS: PropertyDescriptor = {
+  get(this: Accepted): CheckRecord[] {
+    return Accepted.checksOf(this);
+  },
+  enumerable: true,
+};
+
 export async function verifyResponse(input: string, options: VerifyOptions): Promise<VerifyResult> {
   const ctx = newContext(input, resolveOptions(options));
   const outcome = await runPipeline(RESPONSE_PIPELINE, ctx);
   if (!outcome.ok) return outcome;
-  return { ok: true, assertion: buildVerifiedAssertion(ctx), checks: outcome.checks };
+  return new Accepted(buildVerifiedAssertion(ctx), outcome.passed);
 }

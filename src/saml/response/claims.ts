@@ -77,7 +77,7 @@ export async function checkReplay(ctx: Context): Promise<Detail> {
   const store = ctx.opts.replay;
   if (store === 'skip') {
     ctx.warnings.push('replay check skipped (offline)');
-    return `Assertion ID "${id}" not checked (replay check skipped)`;
+    return () => `Assertion ID "${id}" not checked (replay check skipped)`;
   }
   const until = established(ctx.expiry, 'the expiry') + ctx.opts.skewMs;
   const ttl = Math.max(1, Math.ceil(until - ctx.opts.now));

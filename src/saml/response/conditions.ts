@@ -55,7 +55,7 @@ export function checkRecipient(ctx: Context): Detail {
     match,
     () => `Recipient "${recipient}" is not the ACS URL ${ctx.opts.acsUrls.map((u) => `"${u}"`).join(' or ')}`,
   );
-  return `"${recipient}" = ACS "${match}"`;
+  return () => `"${recipient}" = ACS "${match}"`;
 }
 
 function conditionsOf(ctx: Context): XmlElement {

@@ -1,15 +1,15 @@
 /** Byte-level steps that run before anything parses the input: size, base64, prolog. */
-import { ensure } from './pipeline.js';
+import { type Detail, ensure } from './pipeline.js';
 
 export const DEFAULT_MAX_INPUT_LENGTH = 256 * 1024;
 
 const LINE_BREAKS = /[\r\n]/g;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-export function checkSize(input: string, max: number): string {
+export function checkSize(input: string, max: number): Detail {
   ensure(input.length > 0, 'the response is empty');
   ensure(input.length <= max, () => `the response is ${input.length} characters, over the cap of ${max}`);
-  return `${input.length} ≤ ${max} characters`;
+  return () => `${input.length} ≤ ${max} characters`;
 }
 
 /**

@@ -55,7 +55,8 @@ export function checkIssuer(ctx: Context): Detail {
     responseIssuer === null || responseIssuer === expected,
     () => `Response Issuer "${responseIssuer}" is not the IdP entityID "${expected}"`,
   );
-  return `"${assertionIssuer}" = entityID${responseIssuer === null ? ' (Response has no Issuer)' : ' (Response and Assertion)'}`;
+  return () =>
+    `"${assertionIssuer}" = entityID${responseIssuer === null ? ' (Response has no Issuer)' : ' (Response and Assertion)'}`;
 }
 
 export function checkDestination(ctx: Context): Detail {
@@ -72,7 +73,7 @@ export function checkDestination(ctx: Context): Detail {
     () =>
       `Destination "${destination}" is not the ACS URL ${ctx.opts.acsUrls.map((u) => `"${u}"`).join(' or ')}`,
   );
-  return `"${destination}" = ACS "${match}"`;
+  return () => `"${destination}" = ACS "${match}"`;
 }
 
 /** The bearer SubjectConfirmationData/@InResponseTo (signed) and Response/@InResponseTo (signed only with the Response). */

@@ -21,12 +21,15 @@ export function parseWellFormed(ctx: Context): Detail {
     }
     throw new CheckFailure(err.message, undefined, err.check);
   }
-  return `parsed: ${ctx.doc.elementCount} elements, ${ctx.doc.commentCount} comments, ${ctx.doc.cdataCount} CDATA sections`;
+  const doc = ctx.doc;
+  return () =>
+    `parsed: ${doc.elementCount} elements, ${doc.commentCount} comments, ${doc.cdataCount} CDATA sections`;
 }
 
 export function checkLimits(ctx: Context): Detail {
   ensure(ctx.limitsFailure === null, ctx.limitsFailure ?? '');
-  return `${established(ctx.doc, 'the document').elementCount} elements within the depth, element, attribute and text caps`;
+  const doc = established(ctx.doc, 'the document');
+  return () => `${doc.elementCount} elements within the depth, element, attribute and text caps`;
 }
 
 const isA = (el: XmlElement, ns: string, localName: string) =>
@@ -41,7 +44,7 @@ export function checkRoot(ctx: Context): Detail {
       () => `samlp:Response Version is ${JSON.stringify(version ?? null)}, not "2.0"`,
     );
     ctx.response = root;
-    return `<${root.name}> in ${SAMLP_NS}`;
+    return () => `<${root.name}> in ${SAMLP_NS}`;
   }
   if (isA(root, SAML_NS, 'Assertion')) {
     ensure(
@@ -62,7 +65,7 @@ export function checkUniqueIds(ctx: Context): Detail {
   const root = established(ctx.doc, 'the document').documentElement;
   const ids = collectIds(root);
   ensure(ids.duplicates.length === 0, () => `ID value(s) used more than once: ${ids.duplicates.join(', ')}`);
-  return `${ids.byId.size} distinct ID values`;
+  return () => `${ids.byId.size} distinct ID values`;
 }
 
 export function checkAssertionCount(ctx: Context): Detail {
@@ -84,7 +87,9 @@ export function checkAssertionCount(ctx: Context): Detail {
   ensure(only.parent === ctx.response, () => `the ${only.localName} is not a direct child of the Response`);
   if (only.localName === 'Assertion') ctx.assertion = only;
   else ctx.encryptedAssertion = only;
-  return `one ${only.localName}${ctx.response ? ', a direct child of the Response' : ' (the document element)'}`;
+  const inResponse = ctx.response !== null;
+  return () =>
+    `one ${only.localName}${inResponse ? ', a direct child of the Response' : ' (the document element)'}`;
 }
 
 export function checkSignaturePlacement(ctx: Context): Detail {
@@ -105,20 +110,25 @@ export function checkSignaturePlacement(ctx: Context): Detail {
   const onAssertion = signaturesOf(ctx.assertion);
   ensure(onResponse.length <= 1, () => `the Response holds ${onResponse.length} signatures`);
   ensure(onAssertion.length <= 1, () => `the Assertion holds ${onAssertion.length} signatures`);
-  ctx.responseSignature = onResponse[0] ?? null;
-  ctx.assertionSignature = onAssertion[0] ?? null;
-  return `${count} signature(s): Response ${ctx.responseSignature ? 'signed' : 'unsigned'}, Assertion ${
-    ctx.assertion ? (ctx.assertionSignature ? 'signed' : 'unsigned') : 'encrypted'
-  }`;
+  const responseSignature = (ctx.responseSignature = onResponse[0] ?? null);
+  const assertionSignature = (ctx.assertionSignature = onAssertion[0] ?? null);
+  const plain = ctx.assertion !== null;
+  return () =>
+    `${count} signature(s): Response ${responseSignature ? 'signed' : 'unsigned'}, Assertion ${
+      plain ? (assertionSignature ? 'signed' : 'unsigned') : 'encrypted'
+    }`;
 }
 
 export function checkSignaturePresent(ctx: Context): Detail {
   if (ctx.opts.requireSignedAssertion && ctx.assertion) {
     ensure(ctx.assertionSignature, 'the Assertion must carry its own signature (requireSignedAssertion)');
   }
-  if (ctx.responseSignature || ctx.assertionSignature) {
-    const by = [ctx.responseSignature && 'Response', ctx.assertionSignature && 'Assertion'].filter(Boolean);
-    return `covered by the ${by.join(' and ')} signature`;
+  const { responseSignature, assertionSignature } = ctx;
+  if (responseSignature || assertionSignature) {
+    return () => {
+      const by = [responseSignature && 'Response', assertionSignature && 'Assertion'].filter(Boolean);
+      return `covered by the ${by.join(' and ')} signature`;
+    };
   }
   ensure(ctx.encryptedAssertion, 'neither the Response nor the Assertion is signed');
   return 'Response unsigned: the decrypted Assertion must carry its own signature (assertion-signed)';

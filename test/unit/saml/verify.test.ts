@@ -88,6 +88,29 @@ describe('verifyResponse', () => {
     expect(value?.detail).toBe('Assertion: verifies with metadata key #1');
   });
 
+  it('an accepted result builds its check records when first read; keys, JSON and details as if built eagerly', async () => {
+    const built = idp.response({ now: NOW, inResponseTo: null, encrypt: true });
+    const r = await verifyResponse(
+      built.base64,
+      options({ spDecryptionKeys: [testKeys().spEncryption.privateKey] }),
+    );
+    expect(outcome(r)).toBe('accepted');
+    if (!r.ok) return;
+    expect(Object.keys(r)).toEqual(['ok', 'assertion', 'checks']);
+    expect(r.checks).toBe(r.checks);
+    expect(JSON.parse(JSON.stringify(r)).checks).toEqual(JSON.parse(JSON.stringify(r.checks)));
+    expect({ ...r }.checks).toBe(r.checks);
+    const detail = (name: string) => r.checks.find((c) => c.name === name)?.detail;
+    expect(detail('size')).toBe(`${built.base64.length} ≤ 262144 characters`);
+    // Read after the whole pipeline ran (the decrypted Assertion's signature was found later): the
+    // record still says what the step saw.
+    expect(detail('signature-placement')).toBe('0 signature(s): Response unsigned, Assertion encrypted');
+    expect(detail('signature-present')).toBe(
+      'Response unsigned: the decrypted Assertion must carry its own signature (assertion-signed)',
+    );
+    expect(detail('assertion-count')).toBe('one EncryptedAssertion, a direct child of the Response');
+  });
+
   it('reports who signed: response, assertion or both', async () => {
     const by = async (sign: 'response' | 'both') => {
       const r = await verify({ sign, inResponseTo: null });
