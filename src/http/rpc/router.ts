@@ -63,17 +63,20 @@ export function createRpcEndpoint(options: RpcRouterOptions): RpcEndpoint {
     }
   }
 
-  async function answer(exchange: Exchange, requestId: string, outcome: Partial<RpcOutcome>) {
+  async function answer(exchange: Exchange, requestId: string, outcome: RpcOutcome) {
     try {
       await options.admit?.(exchange.sourceIp);
       const req = await readRpcRequest(exchange, limits);
       const action = registry.find(...resolveActionAndVersion(req));
-      Object.assign(outcome, { product: action.product, action: action.action, version: action.version });
+      outcome.product = action.product;
+      outcome.action = action.action;
+      outcome.version = action.version;
       checkFormat(req);
       const auth = action.anonymous
         ? undefined
         : await authenticate(req, { ...options, nowMs: now(), windowMs });
-      Object.assign(outcome, auth);
+      outcome.accessKeyId = auth?.accessKeyId;
+      outcome.caller = auth?.caller;
       return {
         status: 200,
         body: resultBody(await runHandler(exchange, action, req, auth, requestId), requestId),
@@ -97,7 +100,7 @@ export function createRpcEndpoint(options: RpcRouterOptions): RpcEndpoint {
     async serve(req, res) {
       const started = performance.now();
       const requestId = newRequestId();
-      const outcome: Partial<RpcOutcome> = {};
+      const outcome = newOutcome(requestId);
       let status: number;
       try {
         const answered = await answer(exchangeOf(req), requestId, outcome);
@@ -110,11 +113,31 @@ export function createRpcEndpoint(options: RpcRouterOptions): RpcEndpoint {
         return;
       }
       try {
-        options.onComplete?.({ ...outcome, requestId, status, durationMs: performance.now() - started });
+        outcome.status = status;
+        outcome.durationMs = performance.now() - started;
+        options.onComplete?.(outcome);
       } catch (error) {
         report(error, requestId);
       }
     },
+  };
+}
+
+/**
+ * Every member present from the start, so every request's outcome has one shape: spreads of partly
+ * filled objects gave the hooks' reads as many shapes as there are failure paths (megamorphic).
+ */
+function newOutcome(requestId: string): RpcOutcome {
+  return {
+    requestId,
+    product: undefined,
+    action: undefined,
+    version: undefined,
+    accessKeyId: undefined,
+    caller: undefined,
+    status: 0,
+    code: undefined,
+    durationMs: 0,
   };
 }
 
