@@ -1,7 +1,7 @@
 /** The state the verification steps share: options resolved once, then what each step established. */
 import type { KeyObject } from 'node:crypto';
 import type { EphemeralStore } from '../../core/store/types.js';
-import type { SignatureResult, XmlDocument, XmlElement } from '../xml/index.js';
+import type { IdIndex, SignatureResult, XmlDocument, XmlElement } from '../xml/index.js';
 import type { TrustedIdp, VerifyOptions } from '../types.js';
 import { DEFAULT_MAX_INPUT_LENGTH } from './decode.js';
 
@@ -63,6 +63,15 @@ export interface SignatureOutcome {
   result: SignatureResult;
 }
 
+/** What one walk of the whole document found, for 'unique-ids', 'assertion-count' and 'signature-placement'. */
+export interface Census {
+  ids: IdIndex;
+  /** saml:Assertion and saml:EncryptedAssertion elements anywhere, in document order. */
+  assertions: XmlElement[];
+  /** ds:Signature elements anywhere, in document order. */
+  signatures: XmlElement[];
+}
+
 /** The AuthnStatement as the 'authn-statement' step read it. */
 export interface Authn {
   statement: XmlElement;
@@ -104,6 +113,7 @@ export interface Context {
   /** The earliest NotOnOrAfter of Conditions and the bearer confirmation ('not-on-or-after'). */
   expiry: number | null;
   authn: Authn | null;
+  census: Census | null;
   signatureOutcomes: SignatureOutcome[] | null;
   claims: Claims | null;
   warnings: string[];
@@ -128,6 +138,7 @@ export function newContext(input: string, opts: ResolvedOptions): Context {
     audiences: null,
     expiry: null,
     authn: null,
+    census: null,
     signatureOutcomes: null,
     claims: null,
     warnings: [...(opts.idp.warnings ?? [])],

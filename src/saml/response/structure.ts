@@ -1,13 +1,6 @@
 /** Steps that establish the document's shape before any signature is looked at. */
-import {
-  childElements,
-  collectIds,
-  parseXml,
-  walkElements,
-  XmlRejection,
-  type XmlElement,
-} from '../xml/index.js';
-import { DSIG_NS, SAML_NS, SAMLP_NS, established, type Context } from './context.js';
+import { childElements, collectIds, parseXml, XmlRejection, type XmlElement } from '../xml/index.js';
+import { DSIG_NS, SAML_NS, SAMLP_NS, established, type Census, type Context } from './context.js';
 import { CheckFailure, type Detail, ensure } from './pipeline.js';
 
 export function parseWellFormed(ctx: Context): Detail {
@@ -61,24 +54,29 @@ export function checkRoot(ctx: Context): Detail {
   );
 }
 
+/** The three element-wide structure checks share one walk of the document (each decides at its own step). */
+function censusOf(ctx: Context): Census {
+  if (ctx.census) return ctx.census;
+  const assertions: XmlElement[] = [];
+  const signatures: XmlElement[] = [];
+  const ids = collectIds(established(ctx.doc, 'the document').documentElement, (el) => {
+    if (el.namespaceURI === SAML_NS) {
+      if (el.localName === 'Assertion' || el.localName === 'EncryptedAssertion') assertions.push(el);
+    } else if (el.namespaceURI === DSIG_NS && el.localName === 'Signature') {
+      signatures.push(el);
+    }
+  });
+  return (ctx.census = { ids, assertions, signatures });
+}
+
 export function checkUniqueIds(ctx: Context): Detail {
-  const root = established(ctx.doc, 'the document').documentElement;
-  const ids = collectIds(root);
+  const ids = censusOf(ctx).ids;
   ensure(ids.duplicates.length === 0, () => `ID value(s) used more than once: ${ids.duplicates.join(', ')}`);
   return () => `${ids.byId.size} distinct ID values`;
 }
 
 export function checkAssertionCount(ctx: Context): Detail {
-  const root = established(ctx.doc, 'the document').documentElement;
-  const found: XmlElement[] = [];
-  walkElements(root, (el) => {
-    if (
-      el.namespaceURI === SAML_NS &&
-      (el.localName === 'Assertion' || el.localName === 'EncryptedAssertion')
-    ) {
-      found.push(el);
-    }
-  });
+  const found = censusOf(ctx).assertions;
   ensure(
     found.length === 1,
     () => `the document holds ${found.length} Assertion/EncryptedAssertion elements, exactly one is allowed`,
@@ -93,18 +91,16 @@ export function checkAssertionCount(ctx: Context): Detail {
 }
 
 export function checkSignaturePlacement(ctx: Context): Detail {
-  const root = established(ctx.doc, 'the document').documentElement;
-  let count = 0;
-  walkElements(root, (el) => {
-    if (el.namespaceURI !== DSIG_NS || el.localName !== 'Signature') return;
-    count++;
-    const parent = el.parent;
+  const signatures = censusOf(ctx).signatures;
+  const count = signatures.length;
+  for (let i = 0; i < count; i++) {
+    const parent = (signatures[i] as XmlElement).parent;
     ensure(
       parent !== null && (parent === ctx.response || parent === ctx.assertion),
       () =>
         `a ds:Signature sits in <${parent?.name ?? '(document)'}>, not directly in the Response or the Assertion`,
     );
-  });
+  }
   const signaturesOf = (el: XmlElement | null) => (el ? childElements(el, DSIG_NS, 'Signature') : []);
   const onResponse = signaturesOf(ctx.response);
   const onAssertion = signaturesOf(ctx.assertion);

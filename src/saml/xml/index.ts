@@ -21,7 +21,8 @@
  *   attr(el, localName, ns = null): string | null        walkElements(root, visit)
  *   textOf(el): { text, split }  text = all character data; split = comment/CDATA/child element/second
  *     text node inside: the caller must refuse (check 'subject') rather than read it.
- *   collectIds(root): { byId: Map<string, XmlElement>, duplicates: string[] }   ID/Id/id in any namespace ('unique-ids').
+ *   collectIds(root, visit?): { byId: Map<string, XmlElement>, duplicates: string[] }   ID/Id/id in any namespace
+ *     ('unique-ids'); visit(el) is called on every element of the same walk, in document order.
  *   ownId(el): string | null   the element's single unprefixed ID/Id/id (what a Reference URI must name).
  *
  *   canonicalizeExclusive(el, { inclusivePrefixes?, omit? }): string   exc-c14n without comments.

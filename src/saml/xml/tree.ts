@@ -80,11 +80,15 @@ export interface IdIndex {
   readonly duplicates: readonly string[];
 }
 
-/** Index every ID/Id/id attribute (any namespace) under `root`, reporting duplicates for the 'unique-ids' check. */
-export function collectIds(root: XmlElement): IdIndex {
+/**
+ * Index every ID/Id/id attribute (any namespace) under `root`, reporting duplicates for the 'unique-ids'
+ * check; `visit`, when given, is called on every element of the same walk (document order).
+ */
+export function collectIds(root: XmlElement, visit?: (el: XmlElement) => void): IdIndex {
   const byId = new Map<string, XmlElement>();
   const duplicates = new Set<string>();
   walkElements(root, (el) => {
+    visit?.(el);
     const attributes = el.attributes;
     for (let i = 0; i < attributes.length; i++) {
       const a = attributes[i] as XmlAttr;

@@ -111,6 +111,29 @@ describe('verifyResponse', () => {
     expect(detail('assertion-count')).toBe('one EncryptedAssertion, a direct child of the Response');
   });
 
+  it('the element-wide structure checks share one walk yet fail in their order: unique-ids, assertion-count, signature-placement', async () => {
+    const copyAssertion = (newId: string | null) => (xml: string) => {
+      const start = xml.indexOf('<saml2:Assertion');
+      const end = xml.indexOf('</saml2:Assertion>') + '</saml2:Assertion>'.length;
+      const assertion = xml.slice(start, end);
+      const copy = newId === null ? assertion : assertion.replace(/ ID="[^"]+"/, ` ID="${newId}"`);
+      return xml.slice(0, end) + copy + xml.slice(end);
+    };
+    expect(outcome(await verify({ inResponseTo: null, editResponse: copyAssertion(null) }))).toMatch(
+      /^unique-ids: /,
+    );
+    expect(outcome(await verify({ inResponseTo: null, editResponse: copyAssertion('_other') }))).toMatch(
+      /^assertion-count: the document holds 2 /,
+    );
+    const signatureInSubject = (xml: string) => {
+      const signature = xml.slice(xml.indexOf('<ds:Signature'), xml.indexOf('</ds:Signature>') + 15);
+      return xml.replace(signature, '').replace('</saml2:Subject>', `${signature}</saml2:Subject>`);
+    };
+    expect(outcome(await verify({ inResponseTo: null, editResponse: signatureInSubject }))).toMatch(
+      /^signature-placement: a ds:Signature sits in <saml2:Subject>/,
+    );
+  });
+
   it('reports who signed: response, assertion or both', async () => {
     const by = async (sign: 'response' | 'both') => {
       const r = await verify({ sign, inResponseTo: null });
