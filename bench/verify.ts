@@ -11,9 +11,16 @@
  *
  * ramgate alone, for tuning: a plain loop of verifications (verified/s, CPU and wall µs per
  * verification), then where the CPU goes, per named check (each step of RESPONSE_PIPELINE run and
- * timed by itself; the per-step timer adds ~1 µs to each line). Profile the same loop with
- *   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/verify.ts --ramgate
+ * timed by itself; the per-step timer adds ~1 µs to each line). Profile the same loop with perf
+ * (on-CPU samples; --cpu-prof's wall-clock samples mislead on a shared VM):
+ *   perf record -e cpu-clock -g node --perf-basic-prof --import tsx bench/verify.ts --ramgate
+ *
+ *   npm run bench:verify -- --compare /work/verify-base [--rounds 8]
+ *
+ * A change's effect: this tree against another checkout, interleaved in one process (compareWith).
  */
+import { resolve as resolvePath } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
 import * as samlify from 'samlify';
 import { newContext, resolveOptions } from '../src/saml/response/context.js';
@@ -28,6 +35,8 @@ const secondsArg = process.argv.indexOf('--seconds');
 const SECONDS = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 3;
 const iterationsArg = process.argv.indexOf('--iterations');
 const ITERATIONS = iterationsArg > 0 ? Number(process.argv[iterationsArg + 1]) : 5000;
+const roundsArg = process.argv.indexOf('--rounds');
+const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 8;
 
 const idp = new TestIdp();
 const built = idp.response({ inResponseTo: null });
@@ -147,6 +156,59 @@ async function ramgateAlone(): Promise<void> {
     console.log(`  ${name.padEnd(22)} ${(total / ITERATIONS).toFixed(1).padStart(7)}`);
   }
   console.log(`  ${'sum'.padEnd(22)} ${(sum / ITERATIONS).toFixed(1).padStart(7)}`);
+}
+
+/**
+ * --compare DIR: this tree's verifyResponse against DIR's (another checkout, e.g. `git worktree add
+ * /work/verify-base HEAD --detach` with node_modules linked) in one process, alternating slices of 50
+ * verifications, ROUNDS rounds of 2,000 each; prints the median of per-round CPU ratios old/new.
+ * On a machine whose speed swings within minutes, before/after runs apart mean nothing.
+ */
+async function compareWith(dir: string): Promise<void> {
+  const url = pathToFileURL(resolvePath(dir, 'src/saml/verify.js')).href;
+  const other = (await import(url)) as { verifyResponse: typeof verifyResponse };
+  const slice = async (verify: typeof verifyResponse): Promise<number> => {
+    const before = cpuMicros();
+    for (let i = 0; i < 50; i++) {
+      const r = await verify(built.base64, ramgateOptions);
+      if (!r.ok) throw new Error(`rejected: ${r.check}: ${r.message}`);
+    }
+    return cpuMicros() - before;
+  };
+  for (let i = 0; i < 20; i++) {
+    await slice(other.verifyResponse); // warm-up of both (JIT, caches)
+    await slice(verifyResponse);
+  }
+  const ratios: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    let old = 0;
+    let now = 0;
+    for (let k = 0; k < 40; k++) {
+      // Alternate which side goes first, so a speed change inside a pair favours neither.
+      if (k % 2 === 0) {
+        old += await slice(other.verifyResponse);
+        now += await slice(verifyResponse);
+      } else {
+        now += await slice(verifyResponse);
+        old += await slice(other.verifyResponse);
+      }
+    }
+    ratios.push(old / now);
+    console.log(
+      `round ${round + 1}: old ${(old / 2000).toFixed(0)} µs, new ${(now / 2000).toFixed(0)} µs, ratio ${(old / now).toFixed(3)}`,
+    );
+  }
+  ratios.sort((a, b) => a - b);
+  const median = ratios[Math.floor(ratios.length / 2)] ?? NaN;
+  console.log(
+    `CPU per verification old/new (median of ${ROUNDS} rounds): ${median.toFixed(3)} (${dir} vs this tree)`,
+  );
+}
+
+const compareArg = process.argv.indexOf('--compare');
+if (compareArg > 0) {
+  await compareWith(process.argv[compareArg + 1] ?? '.');
+  process.exit(0);
 }
 
 if (process.argv.includes('--ramgate')) {
