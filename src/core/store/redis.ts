@@ -15,6 +15,7 @@
  * A timed-out write may still have been applied by Redis; the caller only knows it failed.
  */
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { restoreFastStringPrototype } from '../fast-prototypes.js';
 import { BATCH_LUA, INCREMENT_LUA, decodeBatchReply, encodeBatch } from './redis-scripts.js';
 import {
   StoreUnavailableError,
@@ -27,6 +28,9 @@ import {
   type Store,
 } from './types.js';
 import { byKey, checkKey, checkLocation, checkTtl, checkValue, prepareBatch } from './validate.js';
+
+// Importing ioredis leaves String.prototype slow (see fast-prototypes.ts).
+restoreFastStringPrototype();
 
 export type RedisStoreOptions = {
   /** `redis://[user:password@]host:port[/db]`; default redis://127.0.0.1:6379. Ignored when `nodes` is given. */
