@@ -7,11 +7,17 @@ import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-function stringPrototypeIsFastAfter(imports: string[]): string {
+const BUILTIN_PROTOTYPES =
+  '{ String, Object, Array, Function, Map, Set, Promise, Error, RegExp, Number, Date, Uint8Array, Buffer }';
+
+/** The builtin prototypes V8 holds in dictionary (slow) mode after `imports`, by name ('' when none). */
+function slowPrototypesAfter(imports: string[]): string {
   const script = [
     "const hasFast = new Function('o', 'return %HasFastProperties(o)');",
     ...imports.map((specifier) => `await import(${JSON.stringify(specifier)});`),
-    'process.stdout.write(String(hasFast(String.prototype)));',
+    `const builtins = ${BUILTIN_PROTOTYPES};`,
+    'const slow = Object.entries(builtins).filter(([, c]) => !hasFast(c.prototype)).map(([name]) => name);',
+    "process.stdout.write(slow.join(' '));",
   ].join('\n');
   const child = spawnSync(
     process.execPath,
@@ -22,14 +28,19 @@ function stringPrototypeIsFastAfter(imports: string[]): string {
   return child.stdout;
 }
 
-const redisStore = pathToFileURL(new URL('../../../src/core/store/redis.ts', import.meta.url).pathname).href;
+const source = (path: string) =>
+  pathToFileURL(new URL(`../../../src/${path}`, import.meta.url).pathname).href;
 
-describe('String.prototype and the Redis client', () => {
-  it('importing ioredis alone leaves String.prototype slow (why the store repairs it)', () => {
-    expect(stringPrototypeIsFastAfter(['ioredis'])).toBe('false');
+describe('builtin prototypes stay fast', () => {
+  it('importing ioredis alone leaves String.prototype slow (why the Redis store repairs it)', () => {
+    expect(slowPrototypesAfter(['ioredis'])).toBe('String');
   });
 
-  it('stays fast once the Redis store module has loaded', () => {
-    expect(stringPrototypeIsFastAfter([redisStore])).toBe('true');
+  it('after the Redis store module has loaded', () => {
+    expect(slowPrototypesAfter([source('core/store/redis.ts')])).toBe('');
+  });
+
+  it('after everything the gateway imports has loaded', () => {
+    expect(slowPrototypesAfter([source('cli/start.ts'), source('cli/main.ts')])).toBe('');
   });
 });
