@@ -4,6 +4,8 @@
  * read only from the verified (or decrypted-and-verified) Assertion.
  *
  *   verifyResponse(input, options) → { ok: true, assertion, checks } | { ok: false, check, error, message, checks }
+ *   prepareResponse(input, maxLength?) → PreparedResponse { input, document (UNVERIFIED, or null) }: decode and
+ *     parse once when hints must be read before verifying; verifyResponse(prepared, options) reuses both.
  */
 import { RESPONSE_CHECKS, type ResponseCheck } from './checks.js';
 import { buildVerifiedAssertion, checkReplay, checkSubject } from './response/claims.js';
@@ -17,7 +19,8 @@ import {
 } from './response/conditions.js';
 import { newContext, resolveOptions, type Context } from './response/context.js';
 import { checkProlog, checkSize, decodeBase64Strict } from './response/decode.js';
-import { PassedChecks, runPipeline, type Detail, type Step } from './response/pipeline.js';
+import { CheckFailure, PassedChecks, runPipeline, type Detail, type Step } from './response/pipeline.js';
+import type { PreparedResponse } from './response/prepared.js';
 import { checkDestination, checkInResponseTo, checkIssuer, checkStatus } from './response/protocol.js';
 import { checkAssertionSigned, decrypt, signatureStep } from './response/signatures.js';
 import {
@@ -32,13 +35,16 @@ import {
 import type { CheckRecord, VerifiedAssertion, VerifyAccepted, VerifyOptions, VerifyResult } from './types.js';
 
 export type { CheckRecord, TrustedIdp, VerifiedAssertion, VerifyOptions, VerifyResult } from './types.js';
+export { prepareResponse, PreparedResponse } from './response/prepared.js';
 
 function decodeInput(ctx: Context): Detail {
   if (ctx.opts.encoding === 'xml') {
     ctx.xml = ctx.input;
     return 'input is XML (not base64-encoded)';
   }
-  const xml = (ctx.xml = decodeBase64Strict(ctx.input));
+  const decoded = ctx.prepared?.decoded ?? null;
+  if (decoded instanceof CheckFailure) throw decoded;
+  const xml = (ctx.xml = decoded ?? decodeBase64Strict(ctx.input));
   return () => `strict base64, ${xml.length} characters of XML`;
 }
 
@@ -107,8 +113,14 @@ const LAZY_CHECKS: PropertyDescriptor = {
   enumerable: true,
 };
 
-export async function verifyResponse(input: string, options: VerifyOptions): Promise<VerifyResult> {
-  const ctx = newContext(input, resolveOptions(options));
+/** Verify a base64 SAMLResponse, or one prepared by prepareResponse (its decoding and parse are reused). */
+export async function verifyResponse(
+  input: string | PreparedResponse,
+  options: VerifyOptions,
+): Promise<VerifyResult> {
+  const prepared = typeof input === 'string' ? null : input;
+  const ctx = newContext(typeof input === 'string' ? input : input.input, resolveOptions(options));
+  if (prepared && ctx.opts.encoding === 'base64') ctx.prepared = prepared;
   const outcome = await runPipeline(RESPONSE_PIPELINE, ctx);
   if (!outcome.ok) return outcome;
   return new Accepted(buildVerifiedAssertion(ctx), outcome.passed);

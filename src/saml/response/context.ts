@@ -4,6 +4,7 @@ import type { EphemeralStore } from '../../core/store/types.js';
 import type { IdIndex, SignatureResult, XmlDocument, XmlElement } from '../xml/index.js';
 import type { TrustedIdp, VerifyOptions } from '../types.js';
 import { DEFAULT_MAX_INPUT_LENGTH } from './decode.js';
+import type { PreparedResponse } from './prepared.js';
 
 export const SAML_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
 export const SAMLP_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';
@@ -92,6 +93,8 @@ export interface Claims {
  */
 export interface Context {
   input: string;
+  /** The input decoded and parsed ahead of the pipeline (base64 encoding only), or null. */
+  prepared: PreparedResponse | null;
   opts: ResolvedOptions;
   xml: string;
   doc: XmlDocument | null;
@@ -122,6 +125,7 @@ export interface Context {
 export function newContext(input: string, opts: ResolvedOptions): Context {
   return {
     input,
+    prepared: null,
     opts,
     xml: '',
     doc: null,

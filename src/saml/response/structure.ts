@@ -4,8 +4,10 @@ import { DSIG_NS, SAML_NS, SAMLP_NS, established, type Census, type Context } fr
 import { CheckFailure, type Detail, ensure } from './pipeline.js';
 
 export function parseWellFormed(ctx: Context): Detail {
+  const parsed = ctx.prepared?.parsed ?? null; // parsed from this same ctx.xml by prepareResponse
   try {
-    ctx.doc = parseXml(ctx.xml);
+    if (parsed instanceof XmlRejection) throw parsed;
+    ctx.doc = parsed ?? parseXml(ctx.xml);
   } catch (err) {
     if (!(err instanceof XmlRejection)) throw err;
     if (err.check === 'xml-limits') {

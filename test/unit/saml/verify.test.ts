@@ -7,20 +7,7 @@ import type { VerifyOptions, VerifyResult } from '../../../src/saml/types.js';
 import { verifyResponse } from '../../../src/saml/verify.js';
 import { testKeys } from '../../support/keys.js';
 import { DEFAULT_SP, TestIdp, type ResponseOptions } from '../../support/test-idp.js';
-
-const NOW = Date.parse('2026-03-01T10:00:00Z');
-const idp = new TestIdp();
-
-function options(extra: Partial<VerifyOptions> = {}): VerifyOptions {
-  return {
-    idp: idp.trustedIdp(),
-    audience: DEFAULT_SP.entityId,
-    acsUrl: DEFAULT_SP.acsUrl,
-    replay: 'skip',
-    now: () => NOW,
-    ...extra,
-  };
-}
+import { idp, NOW, options } from './verify-options.js';
 
 async function verify(o: ResponseOptions = {}, extra: Partial<VerifyOptions> = {}): Promise<VerifyResult> {
   return verifyResponse(idp.response({ now: NOW, ...o }).base64, options(extra));
