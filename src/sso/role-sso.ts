@@ -6,7 +6,7 @@
 import { ApiError } from '../core/errors.js';
 import { assumeRoleWithSaml, type SamlLogin } from '../core/sts/operations.js';
 import { RESPONSE_CHECKS } from '../saml/checks.js';
-import { verifyResponse, type VerifiedAssertion } from '../saml/verify.js';
+import { verifyResponse, type PreparedResponse, type VerifiedAssertion } from '../saml/verify.js';
 import type { Gateway } from './gateway.js';
 import type { ProviderTrust } from './providers.js';
 import { roleSessionName, type OfferedRole } from './role-attributes.js';
@@ -30,7 +30,7 @@ function invalid(check: string, message: string): ApiError {
 
 async function trustedIssuer(
   gw: Gateway,
-  samlResponse: string,
+  samlResponse: PreparedResponse,
   issuer: string | undefined,
   named?: string,
 ): Promise<ProviderTrust[]> {
@@ -53,7 +53,7 @@ async function trustedIssuer(
  * Without an Issuer no provider's keys can be chosen; run the checks that need no keys so that a
  * malformed message is refused with the check it actually fails (base64, xml-wellformed, …).
  */
-async function failStructureChecks(samlResponse: string): Promise<void> {
+async function failStructureChecks(samlResponse: PreparedResponse): Promise<void> {
   const result = await verifyResponse(samlResponse, {
     idp: { entityId: null, signingKeys: [] },
     audience: [],
@@ -93,15 +93,15 @@ export async function acceptRoleSsoResponse(
   gw: Gateway,
   input: { samlResponse: string; relayState?: string | undefined },
 ): Promise<RoleSsoOutcome> {
-  const { hints, pending } = await findPendingRequest(
+  const { prepared, hints, pending } = await findPendingRequest(
     gw.store.ephemeral,
     input.samlResponse,
     ACS_MAX_RESPONSE_LENGTH,
   );
-  const candidates = await trustedIssuer(gw, input.samlResponse, hints.issuer, pending?.context?.provider);
+  const candidates = await trustedIssuer(gw, prepared, hints.issuer, pending?.context?.provider);
   const provider = candidates[0] as ProviderTrust;
   const assertion = await verifyOrThrow(gw, {
-    samlResponse: input.samlResponse,
+    samlResponse: prepared,
     sp: gw.roleSp,
     idp: provider.metadata,
     allowSha1: provider.allowSha1,

@@ -31,13 +31,13 @@ export async function acceptUserSsoResponse(
       },
     );
   }
-  const { pending } = await findPendingRequest(
+  const { prepared, pending } = await findPendingRequest(
     gw.store.ephemeral,
     input.samlResponse,
     ACS_MAX_RESPONSE_LENGTH,
   );
   const assertion = await verifyOrThrow(gw, {
-    samlResponse: input.samlResponse,
+    samlResponse: prepared,
     sp: gw.userSp(accountId),
     idp: loadIdpMetadata(settings.metadataXml),
     allowSha1: settings.authnSignAlgo === 'rsa-sha1',

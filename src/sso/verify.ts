@@ -2,7 +2,12 @@ import type { EphemeralStore } from '../core/store/types.js';
 import { ApiError } from '../core/errors.js';
 import { consumeAuthnRequest, findAuthnRequest, type PendingAuthnRequest } from '../saml/authn-request.js';
 import type { IdpMetadata } from '../saml/metadata.js';
-import { verifyResponse, type VerifiedAssertion } from '../saml/verify.js';
+import {
+  prepareResponse,
+  verifyResponse,
+  type PreparedResponse,
+  type VerifiedAssertion,
+} from '../saml/verify.js';
 import type { SpDescription } from '../saml/sp-metadata.js';
 import type { Gateway } from './gateway.js';
 import { peekResponse } from './peek.js';
@@ -11,7 +16,8 @@ import { peekResponse } from './peek.js';
 export const ACS_MAX_RESPONSE_LENGTH = 256 * 1024;
 
 export interface VerifyInput {
-  samlResponse: string;
+  /** The base64 SAMLResponse, or the same already decoded and parsed for its hints (findPendingRequest). */
+  samlResponse: string | PreparedResponse;
   sp: SpDescription;
   idp: IdpMetadata;
   allowSha1: boolean;
@@ -55,10 +61,16 @@ export async function findPendingRequest(
   store: EphemeralStore,
   samlResponse: string,
   maxLength: number,
-): Promise<{ hints: ReturnType<typeof peekResponse>; pending: PendingAuthnRequest | undefined }> {
-  const hints = peekResponse(samlResponse, maxLength);
+): Promise<{
+  prepared: PreparedResponse;
+  hints: ReturnType<typeof peekResponse>;
+  pending: PendingAuthnRequest | undefined;
+}> {
+  // Decoded and parsed once: verifyOrThrow({ samlResponse: prepared }) reuses both.
+  const prepared = prepareResponse(samlResponse, maxLength);
+  const hints = peekResponse(prepared);
   const pending = hints.inResponseTo ? await findAuthnRequest(store, hints.inResponseTo) : undefined;
-  return { hints, pending };
+  return { prepared, hints, pending };
 }
 
 /** Spend the pending request a verified response answered; a second response for it is refused. */
