@@ -18,11 +18,11 @@
  * them); they are made before the run by re-signing one test-IdP template (src of truth for the
  * XML: test/support/test-idp.ts), since xml-crypto's signer is far slower than the gateway.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -84,6 +84,17 @@ function fixedRates(capacity: number): Array<{ rate: number; why: string }> {
     { rate: Math.round(HIGH_LOAD * capacity), why: ` (${HIGH_LOAD * 100}% load)` },
   ];
 }
+
+/**
+ * With taskset (Linux) and 2+ cores, the server runs alone on the last core and this process (the
+ * senders) on the others, so neither's scheduling shows up in the other's figures.
+ */
+const SERVER_CORE = ((): number | undefined => {
+  const cores = availableParallelism();
+  if (cores < 2 || spawnSync('taskset', ['-V']).status !== 0) return undefined;
+  spawnSync('taskset', ['-a', '-p', '-c', `0-${cores - 2}`, String(process.pid)]);
+  return cores - 1;
+})();
 
 const keys = testKeys();
 const idp = new TestIdp({
@@ -148,7 +159,10 @@ async function startServer(
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server process.
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const args = [...nodeArgs, '--import', 'tsx', join(import.meta.dirname, script), ...scriptArgs];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  // "On one core": the server gets the last core to itself, the load generators the others.
+  const pinned = SERVER_CORE === undefined ? [] : ['taskset', '-c', String(SERVER_CORE)];
+  const [command = process.execPath, ...rest] = [...pinned, process.execPath, ...args];
+  const child = spawn(command, rest, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -383,6 +397,11 @@ try {
     fixedRates(PLANNED_CAPACITY).reduce((sum, r) => sum + Math.max(r.rate, 1000), 0) * RATE_SECONDS;
   const perStore = 1 + WARM_UP + REQUESTS + pacedRequests + 200;
   console.log(describeMachine(machine));
+  console.log(
+    SERVER_CORE === undefined
+      ? 'servers not pinned (no taskset, or one core)'
+      : `servers pinned to core ${SERVER_CORE}, this process (the load) to the others`,
+  );
   console.log(
     `machine: xmldom + xml-crypto verify ${Math.round(xmlWorkload.perSecond)}/CPU-s here, ${REFERENCE_XML_CRYPTO_PER_SECOND}/s on the reference machine → ${xmlWorkload.slowdown.toFixed(2)}× slower by this yardstick`,
   );
