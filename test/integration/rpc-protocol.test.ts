@@ -1,6 +1,7 @@
 /** The RPC adapter's protocol rules over raw HTTP: envelopes, parameters, limits and tampered signatures. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LONG_TERM, startRpcApp, type RunningApp } from './rpc-test-app.js';
+import { rpcV1Signature, rpcV1StringToSign } from '../../src/http/rpc/signatures.js';
 import { queryString, sdkSignedHeaders, sdkSignedV1Params, send } from './rpc-http-client.js';
 
 let app: RunningApp;
@@ -309,6 +310,25 @@ describe('RPC v1 requests signed by the SDK signer', () => {
     });
     expect(accepted.status).toBe(200);
     expect(accepted.body.AccessKeyId).toBe(LONG_TERM.accessKeyId);
+  });
+
+  it('a parameter named __proto__ reaches the handler like any other name', async () => {
+    // The SDK's signer copies parameters into a plain object and so loses __proto__: sign with ours.
+    const business = JSON.parse('{"__proto__":"x","A__proto__":"y"}') as Record<string, string>;
+    const { Signature: _sdkSignature, ...unsigned } = sdkSignedV1Params(
+      { Version: '2000-01-01', Action: 'Echo', ...business },
+      LONG_TERM,
+    );
+    const entries = Object.entries(unsigned);
+    const signature = rpcV1Signature(rpcV1StringToSign('POST', new Map(entries)), LONG_TERM.accessKeySecret);
+    const body = new URLSearchParams([...entries, ['Signature', signature]]).toString();
+    const response = await send(app.port, { headers: form, body });
+    expect(response.status).toBe(200);
+    const echoed = Object.entries(response.body.Params as Record<string, string>).sort();
+    expect(echoed).toEqual([
+      ['A__proto__', 'y'],
+      ['__proto__', 'x'],
+    ]);
   });
 
   it('a parameter changed after signing, or another SignatureMethod, is refused', async () => {

@@ -239,8 +239,8 @@ function runHandler(
   auth: Authenticated | undefined,
   requestId: string,
 ) {
-  const params: Record<string, string> = {};
-  for (const [name, value] of req.params) if (!COMMON_PARAMETERS.has(name)) params[name] = value;
+  // fromEntries defines every name as an own property; `params[name] = value` would drop "__proto__".
+  const params = Object.fromEntries([...req.params].filter(([name]) => !COMMON_PARAMETERS.has(name)));
   return action.handler({
     params,
     caller: auth?.caller,
