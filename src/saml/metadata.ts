@@ -7,7 +7,7 @@ import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import type { Document, Element } from '@xmldom/xmldom';
 import { ApiError } from '../core/errors.js';
 import { childElements, NS, parseStrictDom, textOf } from './dom.js';
-import { Lru } from './lru.js';
+import { Lru } from '../core/lru.js';
 import type { TrustedIdp } from './types.js';
 
 export const MAX_METADATA_LENGTH = 256 * 1024;

@@ -3,7 +3,9 @@
  * pairs, either order), RoleSessionName (exactly one) and SessionDuration (at most one).
  */
 import { parseArn } from '../core/arn.js';
+import { detached } from '../core/detached.js';
 import { ApiError } from '../core/errors.js';
+import { Lru } from '../core/lru.js';
 
 export const ROLE_ATTRIBUTE = 'https://www.aliyun.com/SAML-Role/Attributes/Role';
 export const ROLE_SESSION_NAME_ATTRIBUTE = 'https://www.aliyun.com/SAML-Role/Attributes/RoleSessionName';
@@ -23,8 +25,24 @@ function invalid(check: string, message: string): ApiError {
   return new ApiError('AuthenticationFail.SAMLAssertion.Invalid', message, { check });
 }
 
+/** Role values repeat from login to login: each is parsed once and shared read-only. */
+const recentRoleValues = new Lru<string, Readonly<OfferedRole>>(1024);
+/** Two ARNs of at most 1,024 characters each, a comma and some spaces. */
+const MAX_REMEMBERED_VALUE_LENGTH = 2100;
+
 /** Parse one Role attribute value: two comma-separated ARNs, a role and a SAML provider, in either order. */
-export function parseRoleValue(value: string): OfferedRole {
+export function parseRoleValue(value: string): Readonly<OfferedRole> {
+  if (value.length > MAX_REMEMBERED_VALUE_LENGTH) return parseRoleValueOnce(value);
+  const known = recentRoleValues.get(value);
+  if (known) return known;
+  // Kept beyond the request: a copy that does not pin the SAMLResponse it was cut from.
+  const own = detached(value);
+  const parsed = Object.freeze(parseRoleValueOnce(own));
+  recentRoleValues.set(own, parsed);
+  return parsed;
+}
+
+function parseRoleValueOnce(value: string): OfferedRole {
   const tokens = value.split(',').map((t) => t.trim());
   if (tokens.length !== 2) {
     throw invalid(
