@@ -1,87 +1,73 @@
 /**
  * HTTP load on a gateway process on loopback: AssumeRoleWithSAML requests per second and latency
- * (p50/p99) at full load and at a fixed 1,000 req/s, on the memory store and on Redis; Redis
- * round trips per login (INFO commandstats deltas); memory per 10,000 live console sessions.
+ * (p50/p99) at full load and at fixed rates, on the memory store and on Redis; Redis round trips per
+ * login and memory per 10,000 live console sessions (bench/store-costs.ts).
  * Targets (one core of the reference machine of perf-baseline.md): ≥ 2,000 req/s, p99 < 10 ms at
- * 1,000 req/s, ≤ 3 Redis round trips per login. This machine's speed against that one is measured in
- * the same run by two yardsticks, RSA verify (bench/reference-machine.ts) and xmldom + xml-crypto
- * (bench/reference-xml.ts), and the scaled estimates of both are printed beside the figures, with
- * the p99 also taken at the rate that loads a core here as 1,000 req/s loads the reference one.
- * Full load comes from autocannon (16 connections); fixed rates from an open-loop, evenly paced
- * sender (bench/paced-load.ts: autocannon's overallRate bursts each second's quota).
- * The peer measured in the same run is a bare node:http server that only reads the form and answers
- * (bench/http-floor.ts): the least any Node gateway pays per request.
- * Figures only, never a pass/fail. Run: npm run bench:http (BENCH_REQUESTS=15000 by default;
- * BENCH_STORES=memory or redis to run one store).
- *
- * Every request carries its own signed assertion (unique ID: the replay cache must not refuse
- * them); they are made before the run by re-signing one test-IdP template (src of truth for the
- * XML: test/support/test-idp.ts), since xml-crypto's signer is far slower than the gateway.
+ * 1,000 req/s, ≤ 3 Redis round trips per login.
+ * - The server runs alone on one core. This machine's speed against the reference one is read by two
+ *   yardsticks, RSA verify (bench/reference-machine.ts) and xmldom + xml-crypto (bench/reference-xml.ts),
+ *   on that core right before and after each phase (bench/yardstick.ts); each phase's "ref≈" figures
+ *   are scaled by its own readings, and full load runs in slices so that each slice has its own.
+ * - Load: bench/load-drivers.ts (wrk for full load, a C open-loop sender for fixed rates). Fixed rates
+ *   are 1,000/s and the rates that load a core here as 1,000/s loads the reference one, each in
+ *   windows that follow a window at the same rate on the peer, so that a stall of the shared host
+ *   shows as such.
+ * - The peer is a bare node:http server that only reads the form and answers (bench/http-floor.ts):
+ *   the least any Node gateway pays per request.
+ * - Requests: bench/signed-forms.ts (each its own signed assertion).
+ * Figures only, never a pass/fail. Run: npm run bench:http (BENCH_MAX_SECONDS=10 of full load with
+ * wrk, or BENCH_REQUESTS=15000 with autocannon; BENCH_STORES=memory or redis to run one store).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { DOMParser } from '@xmldom/xmldom';
+import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
-import { ExclusiveCanonicalization } from 'xml-crypto';
-import { createStore, type Store } from '../src/core/store/index.js';
-import { mintCredentials } from '../src/core/sts/credentials.js';
-import { TokenKeyring, newTokenKey } from '../src/core/sts/keyring.js';
-import { newOpaqueId, saveSession, type ConsoleSession } from '../src/sso/sessions.js';
-import { testKeys } from '../test/support/keys.js';
+import { createStore } from '../src/core/store/index.js';
 import { startRedis } from '../test/support/redis.js';
-import { TestIdp } from '../test/support/test-idp.js';
-import { pacedLoad } from './paced-load.js';
-import { describeMachine, measureMachineSpeed } from './reference-machine.js';
-import { measureXmlWorkloadSpeed, REFERENCE_XML_CRYPTO_PER_SECOND } from './reference-xml.js';
+import { WRK, autocannonLoad, buildNativePacer, pacedRun, wrkLoad, type LoadResult } from './load-drivers.js';
+import { REFERENCE_RSA_VERIFY_PER_SECOND } from './reference-machine.js';
+import { REFERENCE_XML_CRYPTO_PER_SECOND } from './reference-xml.js';
+import { ACCOUNT, BASE_URL, idpMetadata, signedForms } from './signed-forms.js';
+import { collectGarbage, roundTripsPerLogin, sessionMemory } from './store-costs.js';
 
-interface CannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; average: number };
-  non2xx: number;
-  errors: number;
-  duration: number;
-}
-type CannonRequest = { method: string; path: string; headers: Record<string, string>; body?: Buffer };
-type Cannon = (options: Record<string, unknown>) => Promise<CannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
-
-const ACCOUNT = '1234567890123456';
-const BASE_URL = 'http://bench.ramgate.test';
-const ROLE = `acs:ram::${ACCOUNT}:role/readonly`;
-const PROVIDER = `acs:ram::${ACCOUNT}:saml-provider/test-idp`;
+/** Full load: requests in all with autocannon, or seconds in all with wrk; split into SLICES. */
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 15_000);
-const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 4);
+const MAX_SECONDS = Number(process.env.BENCH_MAX_SECONDS ?? 10);
+/** Slices of the full-load phase, each between two readings of the machine's speed. */
+const SLICES = Number(process.env.BENCH_SLICES ?? 5);
+const SLICE_SECONDS = Math.max(1, Math.round(MAX_SECONDS / SLICES));
+/** Bodies one wrk slice is handed (unused ones go to the next), and the rate bodies are signed for. */
+const WRK_MAX_RATE = 4000;
+const WRK_PLANNED_RATE = 2500;
+/** Each fixed rate runs in WINDOWS windows of RATE_SECONDS, each after one at the same rate on the floor. */
+const RATE_SECONDS = Number(process.env.BENCH_RATE_SECONDS ?? 3);
+const WINDOWS = Number(process.env.BENCH_WINDOWS ?? 3);
 const WARM_UP = Math.min(1000, REQUESTS);
-const STORES = (process.env.BENCH_STORES ?? 'memory,redis').split(',');
-const machine = measureMachineSpeed(3);
-const xmlWorkload = measureXmlWorkloadSpeed(2);
 /**
- * Every reading of the machine's speed in this run, by the RSA yardstick and by the xml-crypto one
- * (bench/reference-xml.ts); estimates use their medians (the speed drifts).
+ * Then full load, unmeasured: the first seconds of full load after an idle spell ran up to 2× slower
+ * than the later ones, slice after slice (the JIT, and the shared host giving an idle core back).
  */
-const slowdowns = [machine.slowdown];
-const xmlSlowdowns = [xmlWorkload.slowdown];
+const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 4);
+const STORES = (process.env.BENCH_STORES ?? 'memory,redis').split(',');
+/**
+ * Every reading of the machine's speed in this run (bench/yardstick.ts, on the server's core), by the
+ * RSA yardstick and by the xml-crypto one (bench/reference-xml.ts). Each phase is scaled by the
+ * readings taken right before and after it; the paced rates use the running medians.
+ */
+const slowdowns: number[] = [];
+const xmlSlowdowns: number[] = [];
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 1;
 const medianSlowdown = () => median(slowdowns);
-/** Fixed-rate phases beside 1,000/s: 1,000/s of the reference machine by each yardstick, and this load. */
-const HIGH_LOAD = 0.75;
 const LABEL_WIDTH = 62;
-/** Capacity assumed when sizing the set of signed responses (per core, here). */
-const PLANNED_CAPACITY = 2000;
 
-/** The paced phases: the target's 1,000/s as such, as it loads the reference core by each yardstick, and 75 %. */
-function fixedRates(capacity: number): Array<{ rate: number; why: string }> {
+/** The paced phases: the target's 1,000/s as such, and as it loads the reference core by each yardstick. */
+function fixedRates(): Array<{ rate: number; why: string }> {
   return [
     { rate: 1000, why: '' },
     { rate: Math.round(1000 / medianSlowdown()), why: ' (1,000/s there by RSA)' },
     { rate: Math.round(1000 / median(xmlSlowdowns)), why: ' (1,000/s there by xml-crypto)' },
-    { rate: Math.round(HIGH_LOAD * capacity), why: ` (${HIGH_LOAD * 100}% load)` },
   ];
 }
 
@@ -96,60 +82,28 @@ const SERVER_CORE = ((): number | undefined => {
   return cores - 1;
 })();
 
-const keys = testKeys();
-const idp = new TestIdp({
-  sp: { entityId: 'urn:alibaba:cloudcomputing', acsUrl: `${BASE_URL}/saml-role/sso` },
-});
+type Speed = { rsa: number; xml: number };
 
-/** `n` signed SAMLResponses (base64) with fresh IDs, re-signed from one template. */
-function signedResponses(n: number, key: KeyObject): string[] {
-  const assertionId = `_${'a'.repeat(32)}`;
-  const responseId = `_${'b'.repeat(32)}`;
-  const { xml } = idp.response({
-    assertionId,
-    responseId,
-    roles: [`${ROLE},${PROVIDER}`],
-    notOnOrAfter: Date.now() + 30 * 60_000,
-    subjectNotOnOrAfter: Date.now() + 30 * 60_000,
-  });
-  const doc = new DOMParser().parseFromString(xml, 'text/xml');
-  // xml-crypto types its input as the DOM lib's Element; @xmldom's is the same shape at run time.
-  const byLocalName = (name: string) =>
-    doc.getElementsByTagNameNS('*', name)[0] as unknown as globalThis.Element;
-  const c14n = new ExclusiveCanonicalization();
-  const signedInfo = c14n.process(byLocalName('SignedInfo'), {});
-  const digest = byLocalName('DigestValue').textContent ?? '';
-  const signatureValue = byLocalName('SignatureValue').textContent ?? '';
-  const signature = byLocalName('Signature');
-  signature.parentNode?.removeChild(signature);
-  const assertion = c14n.process(byLocalName('Assertion'), {});
-  const out: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const id = `_${randomBytes(16).toString('hex')}`;
-    const newDigest = createHash('sha256').update(assertion.replaceAll(assertionId, id)).digest('base64');
-    const info = signedInfo.replace(`#${assertionId}`, `#${id}`).replace(digest, newDigest);
-    const value = sign('sha256', Buffer.from(info), key).toString('base64');
-    const signed = xml
-      .replaceAll(assertionId, id)
-      .replace(responseId, `_${randomBytes(16).toString('hex')}`)
-      .replace(digest, newDigest)
-      .replace(signatureValue, value);
-    out.push(Buffer.from(signed).toString('base64'));
-  }
-  return out;
-}
-
-function body(samlResponse: string): string {
-  return new URLSearchParams({
-    Action: 'AssumeRoleWithSAML',
-    Version: '2015-04-01',
-    Format: 'JSON',
-    SAMLAssertion: samlResponse,
-    SAMLProviderArn: PROVIDER,
-    RoleArn: ROLE,
-    DurationSeconds: '900',
-  }).toString();
-}
+/** bench/yardstick.ts on the server's core: the machine's speed where and when the gateway ran. */
+const yardstick = (() => {
+  const pinned = SERVER_CORE === undefined ? [] : ['taskset', '-c', String(SERVER_CORE)];
+  const script = join(import.meta.dirname, 'yardstick.ts');
+  const [command = process.execPath, ...args] = [...pinned, process.execPath, '--import', 'tsx', script];
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return {
+    async read(seconds: number): Promise<Speed> {
+      child.stdin.write(`${seconds}\n`);
+      const { value, done } = await lines.next();
+      if (done) throw new Error('bench/yardstick.ts exited');
+      const speed = JSON.parse(value) as Speed;
+      slowdowns.push(speed.rsa);
+      xmlSlowdowns.push(speed.xml);
+      return speed;
+    },
+    stop: () => child.kill('SIGTERM'),
+  };
+})();
 
 /** Starts bench/<script> (it prints {"url": …} once it listens). */
 async function startServer(
@@ -177,37 +131,6 @@ async function startServer(
   return { url, child };
 }
 
-async function load(url: string, bodies: Buffer[], options: Record<string, unknown>): Promise<CannonResult> {
-  let next = 0;
-  const result = await autocannon({
-    url,
-    connections: 16,
-    amount: bodies.length,
-    requests: [
-      {
-        method: 'POST',
-        path: '/',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        setupRequest: (req: CannonRequest) => ({ ...req, body: bodies[next++ % bodies.length] }),
-      },
-    ],
-    ...options,
-  });
-  return result;
-}
-
-/** Fixed-rate, open-loop load (bench/paced-load.ts), reported like an autocannon run. */
-async function paced(url: string, bodies: Buffer[], rate: number): Promise<CannonResult> {
-  const r = await pacedLoad(url, bodies, rate);
-  return {
-    requests: { average: r.ok / r.seconds, total: r.sent },
-    latency: { p50: r.p50, p99: r.p99, average: NaN },
-    non2xx: r.errors,
-    errors: 0,
-    duration: r.seconds,
-  };
-}
-
 /** One request first: a refused body would make every figure meaningless. Returns the answer's length. */
 async function probe(url: string, form: Buffer | undefined): Promise<number> {
   const res = await fetch(`${url}/`, {
@@ -233,17 +156,21 @@ function cpuSeconds(pid: number): number {
 const thousands = (n: number) => Math.round(n).toLocaleString('en');
 const ms = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
-function report(label: string, r: CannonResult, cpu: number): number {
+type Phase = { perRequestMs: number; perCore: number; refByRsa: number; refByXml: number };
+
+/** One phase's line; `speed` is the mean of the readings taken right before and after it. */
+function report(label: string, r: LoadResult, cpu: number, speed: Speed): Phase {
   const rate = r.requests.total / r.duration;
   const perRequestMs = (cpu * 1000) / Math.max(r.requests.total, 1);
   const perCore = 1000 / perRequestMs;
+  const phase = { perRequestMs, perCore, refByRsa: perCore * speed.rsa, refByXml: perCore * speed.xml };
   console.log(
     `${label.padEnd(LABEL_WIDTH)} ${thousands(rate).padStart(6)} req/s  p50 ${ms(r.latency.p50)} ms  p99 ${ms(r.latency.p99)} ms` +
       `  non-2xx ${r.non2xx}  errors ${r.errors}  server CPU ${perRequestMs.toFixed(3)} ms/req` +
-      ` = ${thousands(perCore)} req/s per core (ref≈ ${thousands(perCore * medianSlowdown())} by RSA,` +
-      ` ${thousands(perCore * median(xmlSlowdowns))} by xml-crypto)`,
+      ` = ${thousands(perCore)} req/s per core (ref≈ ${thousands(phase.refByRsa)} by RSA,` +
+      ` ${thousands(phase.refByXml)} by xml-crypto; machine ${speed.rsa.toFixed(2)}× / ${speed.xml.toFixed(2)}× slower)`,
   );
-  return perRequestMs;
+  return phase;
 }
 
 /** The gateway's own histogram of RPC request time (2xx), cumulative counts by upper bound (s). */
@@ -265,120 +192,107 @@ function serverP99(before: Map<number, number>, after: Map<number, number>): str
   return bound === undefined || total === 0 ? '?' : bound === Infinity ? '> 1,000' : `≤ ${bound * 1000}`;
 }
 
-async function measured(label: string, pid: number, run: () => Promise<CannonResult>, url?: string) {
-  slowdowns.push(measureMachineSpeed(0.5).slowdown);
-  xmlSlowdowns.push(measureXmlWorkloadSpeed(0.5).slowdown);
+async function measured(
+  label: string,
+  pid: number,
+  run: () => Promise<LoadResult>,
+  url?: string,
+  speedBefore?: Speed,
+): Promise<Phase & { p99: number; speedAfter: Speed }> {
+  const before = speedBefore ?? (await yardstick.read(0.3));
   const histogram = url ? await serverHistogram(url) : undefined;
-  const before = cpuSeconds(pid);
+  const cpuBefore = cpuSeconds(pid);
   const result = await run();
-  const perRequestMs = report(label, result, cpuSeconds(pid) - before);
-  const after = url ? await serverHistogram(url) : undefined;
-  if (histogram && after) {
+  const cpu = cpuSeconds(pid) - cpuBefore;
+  const after = await yardstick.read(0.3);
+  const phase = report(label, result, cpu, {
+    rsa: (before.rsa + after.rsa) / 2,
+    xml: (before.xml + after.xml) / 2,
+  });
+  const histogramAfter = url ? await serverHistogram(url) : undefined;
+  if (histogram && histogramAfter) {
     console.log(
-      `${''.padEnd(LABEL_WIDTH)} server-side p99 ${serverP99(histogram, after)} ms (the gateway's own histogram)`,
+      `${''.padEnd(LABEL_WIDTH)} server-side p99 ${serverP99(histogram, histogramAfter)} ms (the gateway's own histogram)`,
     );
   }
-  return perRequestMs;
+  return { ...phase, p99: result.latency.p99, speedAfter: after };
 }
 
 /**
- * Round trips per login: the commands clients sent, seen through MONITOR (commands a Lua script
- * runs inside Redis are not round trips and are left out), by name and key family.
+ * Full load in SLICES, each scaled by the readings on either side of it (the one after a slice is
+ * the one before the next): the estimates for the reference machine, slice by slice, and their median.
  */
-async function roundTripsPerLogin(url: string, redisUrl: string, bodies: Buffer[]): Promise<void> {
-  const redis = new Redis(redisUrl);
-  const monitor = await redis.monitor();
-  const seen = new Map<string, number>();
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    if (source === 'lua') return;
-    const key = /^evalsha$/i.test(args[0] ?? '') ? args[3] : args[1];
-    const family = (key ?? '')
-      .replace(/{[^}]*}/, '{…}')
-      .split(':')
-      .slice(0, 4)
-      .join(':');
-    const name = `${(args[0] ?? '').toLowerCase()} ${family}`.trim();
-    seen.set(name, (seen.get(name) ?? 0) + 1);
-  });
-  let ok = 0;
-  for (const form of bodies) {
-    const res = await fetch(`${url}/`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form.toString('latin1'),
-    });
-    if (res.status === 200) ok++;
-    await res.arrayBuffer();
+async function measuredMax(
+  label: string,
+  pid: number,
+  run: (slice: number) => Promise<LoadResult>,
+  url: string,
+) {
+  const phases: Phase[] = [];
+  let speed: Speed | undefined;
+  for (let i = 0; i < SLICES; i++) {
+    const phase = await measured(`${label}, max (${i + 1}/${SLICES})`, pid, () => run(i), url, speed);
+    speed = phase.speedAfter;
+    phases.push(phase);
   }
-  await new Promise((resolve) => setTimeout(resolve, 200)); // the last MONITOR lines
-  monitor.disconnect();
-  redis.disconnect();
-  const total = [...seen.values()].reduce((sum, n) => sum + n, 0);
-  const detail = [...seen].map(([name, n]) => `${name} ${(n / Math.max(ok, 1)).toFixed(2)}`).join(', ');
+  const summary = (pick: (p: Phase) => number) => {
+    const values = phases.map(pick);
+    return `${thousands(median(values))} (slices ${values.map(thousands).join(', ')})`;
+  };
   console.log(
-    `Redis round trips per login            ${(total / Math.max(ok, 1)).toFixed(2)}  (${ok} logins: ${detail})`,
+    `${''.padEnd(LABEL_WIDTH)} median of ${SLICES} slices: ${summary((p) => p.perCore)} req/s per core here`,
   );
+  console.log(`${''.padEnd(LABEL_WIDTH)} ref≈ by RSA ${summary((p) => p.refByRsa)}`);
+  console.log(`${''.padEnd(LABEL_WIDTH)} ref≈ by xml-crypto ${summary((p) => p.refByXml)}`);
+  return median(phases.map((p) => p.perRequestMs));
 }
 
 /** The peer: the same requests against bench/http-floor.ts; returns its CPU ms per request. */
-async function measureFloor(bodies: Buffer[]): Promise<number> {
-  const { url, child } = await startServer('http-floor.ts', '1500');
-  try {
-    await probe(url, bodies[0]);
-    await load(url, bodies.slice(0, WARM_UP), {});
-    const sample = bodies.slice(0, Math.min(REQUESTS, bodies.length));
-    return await measured('peer: bare node:http floor, max', child.pid ?? 0, () => load(url, sample, {}));
-  } finally {
-    child.kill('SIGTERM');
-  }
+async function measureFloor(floor: { url: string; child: ChildProcess }, bodies: Buffer[]): Promise<number> {
+  const { url, child } = floor;
+  await probe(url, bodies[0]);
+  await autocannonLoad(url, bodies.slice(0, WARM_UP));
+  // The floor keeps no replay cache: the same bodies may go again.
+  const sample = bodies.slice(0, Math.min(REQUESTS, bodies.length));
+  const run = WRK
+    ? async () => wrkLoad(url, [...sample, ...sample], SLICE_SECONDS * 2, dir, sample.length * 2)
+    : () => autocannonLoad(url, [...sample]);
+  return (await measured('peer: bare node:http floor, max', child.pid ?? 0, run)).perRequestMs;
 }
 
-function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
-
-/** 10,000 console sessions (with real minted credentials) in a store; returns the bytes they take. */
-async function sessionMemory(store: Store, measure: () => Promise<number>): Promise<number> {
-  const ring = new TokenKeyring([newTokenKey(Date.now())]);
-  const before = await measure();
-  const now = Date.now();
-  for (let i = 0; i < 10_000; i++) {
-    const { credentials } = mintCredentials(
-      ring,
-      {
-        acct: ACCOUNT,
-        kind: 'AssumedRoleUser',
-        role: 'readonly',
-        roleId: '300000000000000001',
-        session: `user${i}@example.com`,
-        via: 'sts:AssumeRoleWithSAML',
-        source: PROVIDER,
-      },
-      3600,
-      now,
-    );
-    const session: ConsoleSession = {
-      id: newOpaqueId(),
-      kind: 'role',
-      accountId: ACCOUNT,
-      arn: `acs:ram::${ACCOUNT}:assumed-role/readonly/user${i}@example.com`,
-      roleName: 'readonly',
-      sessionName: `user${i}@example.com`,
-      provider: PROVIDER,
-      credentials,
-      expiresAt: now + 3_600_000,
-      csrf: newOpaqueId(),
-    };
-    await saveSession(store.ephemeral, session, now);
+/**
+ * The p99 at `rate` in WINDOWS windows, each right after a window at the same rate on the bare
+ * node:http floor: on a shared host a stall of the machine shows in both, a slow gateway in one.
+ */
+async function pacedWindows(
+  label: string,
+  pid: number,
+  url: string,
+  bodies: Buffer[],
+  rate: number,
+  floor: { url: string; bodies: Buffer[] },
+): Promise<void> {
+  const gateway: number[] = [];
+  const peer: number[] = [];
+  for (let w = 1; w <= WINDOWS; w++) {
+    const onFloor = await pacedRun(floor.url, floor.bodies.slice(0, rate * RATE_SECONDS), rate, dir, pacer);
+    peer.push(onFloor.latency.p99);
+    const run = () => pacedRun(url, bodies.splice(0, rate * RATE_SECONDS), rate, dir, pacer);
+    gateway.push((await measured(`${label} (${w}/${WINDOWS})`, pid, run, url)).p99);
   }
-  return (await measure()) - before;
+  const list = (values: number[]) => values.map((v) => ms(v)).join(', ');
+  console.log(
+    `${''.padEnd(LABEL_WIDTH)} p99 by window ${list(gateway)} ms (median ${ms(median(gateway))}); ` +
+      `the bare node:http floor, just before each: ${list(peer)} ms`,
+  );
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'ramgate-bench-http-'));
+const pacer = buildNativePacer(dir);
+let floorChild: ChildProcess | undefined;
 const redisServer = await startRedis();
 try {
-  writeFileSync(join(dir, 'idp.xml'), idp.metadata());
+  writeFileSync(join(dir, 'idp.xml'), idpMetadata());
   const configFile = join(dir, 'ramgate.yaml');
   writeFileSync(
     configFile,
@@ -393,25 +307,41 @@ try {
     }),
   );
   // One set serves both stores: each gateway process has its own replay cache (memory, fresh Redis).
-  const pacedRequests =
-    fixedRates(PLANNED_CAPACITY).reduce((sum, r) => sum + Math.max(r.rate, 1000), 0) * RATE_SECONDS;
-  const perStore = 1 + WARM_UP + REQUESTS + pacedRequests + 200;
-  console.log(describeMachine(machine));
+  const pacedRequests = 3 * 1000 * RATE_SECONDS * WINDOWS; // three rates, none above 1,000/s
+  const fullLoad = WRK ? WRK_PLANNED_RATE * SLICE_SECONDS * SLICES + WRK_MAX_RATE * SLICE_SECONDS : REQUESTS;
+  const warmUp = WARM_UP + (WRK ? WRK_PLANNED_RATE * WARM_SECONDS : 0);
+  const perStore = 1 + warmUp + fullLoad + pacedRequests + 200;
+  const initial = await yardstick.read(1.5);
+  console.log(
+    `machine: RSA-2048 verify (node, a KeyObject) ${thousands(REFERENCE_RSA_VERIFY_PER_SECOND / initial.rsa)}/CPU-s here, ` +
+      `${thousands(REFERENCE_RSA_VERIFY_PER_SECOND)}/s on the reference machine → ${initial.rsa.toFixed(2)}× slower now; ` +
+      `"ref≈" figures are scaled by readings taken on the server's core right before and after each phase`,
+  );
   console.log(
     SERVER_CORE === undefined
       ? 'servers not pinned (no taskset, or one core)'
       : `servers pinned to core ${SERVER_CORE}, this process (the load) to the others`,
   );
   console.log(
-    `machine: xmldom + xml-crypto verify ${Math.round(xmlWorkload.perSecond)}/CPU-s here, ${REFERENCE_XML_CRYPTO_PER_SECOND}/s on the reference machine → ${xmlWorkload.slowdown.toFixed(2)}× slower by this yardstick`,
+    WRK
+      ? `full load: wrk, ${SLICES} slices of ${SLICE_SECONDS} s`
+      : `full load: autocannon (wrk not installed: its rate is capped by the sender), ${SLICES} slices`,
+  );
+  console.log(
+    `fixed rates: ${pacer ? 'bench/paced-load.c' : 'bench/paced-load.ts (no C compiler)'}, ` +
+      `${WINDOWS} windows of ${RATE_SECONDS} s each, each after one on the floor`,
+  );
+  console.log(
+    `machine: xmldom + xml-crypto verify ${Math.round(REFERENCE_XML_CRYPTO_PER_SECOND / initial.xml)}/CPU-s here, ${REFERENCE_XML_CRYPTO_PER_SECOND}/s on the reference machine → ${initial.xml.toFixed(2)}× slower by this yardstick`,
   );
   console.log(`signing ${thousands(perStore)} SAMLResponses …`);
   const started = performance.now();
-  // Buffers live outside the JS heap: the sender's own GC pauses would otherwise count as latency.
-  const responses = signedResponses(perStore, keys.idp.privateKey).map((r) => Buffer.from(body(r)));
+  const responses = signedForms(perStore);
   console.log(`… ${Math.round((performance.now() - started) / 1000)} s\n`);
 
-  const floorMs = await measureFloor(responses);
+  const floor = await startServer('http-floor.ts', '1500');
+  floorChild = floor.child;
+  const floorMs = await measureFloor(floor, responses);
   for (const [store, redisUrl] of [
     ['memory', undefined],
     ['redis', redisServer.url],
@@ -426,21 +356,21 @@ try {
     );
     try {
       await probe(url, mine.shift());
-      await load(url, mine.splice(0, WARM_UP), {}); // warm-up (JIT, caches)
+      await autocannonLoad(url, mine.splice(0, WARM_UP)); // warm-up (JIT, caches)
+      if (WRK) wrkLoad(url, mine, WARM_SECONDS, dir, WRK_MAX_RATE * WARM_SECONDS);
       const pid = child.pid ?? 0;
       const label = `AssumeRoleWithSAML, ${store}`;
-      const ms = await measured(`${label}, max`, pid, () => load(url, mine.splice(0, REQUESTS), {}), url);
+      const slice = Math.ceil(REQUESTS / SLICES);
+      const run = WRK
+        ? async () => wrkLoad(url, mine, SLICE_SECONDS, dir, WRK_MAX_RATE * SLICE_SECONDS)
+        : () => autocannonLoad(url, mine.splice(0, slice));
+      const ms = await measuredMax(label, pid, run, url);
       console.log(
         `${''.padEnd(LABEL_WIDTH)} = ${(ms / floorMs).toFixed(1)}× the CPU of the bare node:http floor`,
       );
-      const capacity = 1000 / ms;
-      for (const { rate, why } of RATE_SECONDS > 0 ? fixedRates(capacity) : []) {
-        await measured(
-          `${label}, ${thousands(rate)}/s${why}`,
-          pid,
-          () => paced(url, mine.splice(0, rate * RATE_SECONDS), rate),
-          url,
-        );
+      for (const { rate, why } of RATE_SECONDS > 0 ? fixedRates() : []) {
+        const floorSide = { url: floor.url, bodies: responses };
+        await pacedWindows(`${label}, ${thousands(rate)}/s${why}`, pid, url, mine, rate, floorSide);
       }
       if (redisUrl) await roundTripsPerLogin(url, redisUrl, mine.splice(0, 200));
     } finally {
@@ -468,12 +398,14 @@ try {
   };
   console.log(
     `\nmachine speed, ${slowdowns.length} readings each, slower than the reference by RSA ${range(slowdowns)},` +
-      ` by xml-crypto ${range(xmlSlowdowns)}; ref≈ figures use the running medians`,
+      ` by xml-crypto ${range(xmlSlowdowns)}; each phase is scaled by its own readings`,
   );
   redis.disconnect();
   await memory.close();
   await redisStore.close();
 } finally {
+  floorChild?.kill('SIGTERM');
+  yardstick.stop();
   await redisServer.stop();
   rmSync(dir, { recursive: true, force: true });
 }
