@@ -126,5 +126,6 @@ function nativePaced(url: string, bodies: Buffer[], rate: number, dir: string, p
   const port = new URL(url).port;
   const run = spawnSync(pacer, [port, String(rate), String(bodies.length), file], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`bench/paced-load.c failed: ${run.stderr}`);
+  if (run.stderr) process.stderr.write(run.stderr);
   return JSON.parse(run.stdout) as PacedFigures;
 }

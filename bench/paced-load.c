@@ -177,8 +177,12 @@ int main(int argc, char **argv) {
         double finished = now_ms();
         latencies[done++] = finished - (start + c->request * 1000.0 / rate);
         last = finished;
-        if (strncmp(c->in, "HTTP/1.1 2", 10) == 0) ok++;
-        else errors++;
+        if (strncmp(c->in, "HTTP/1.1 2", 10) == 0) {
+          ok++;
+        } else if (errors++ == 0) {
+          /* The first refusal, so that the report can say what it was. */
+          fprintf(stderr, "first non-2xx answer: %.*s\n", (int)(whole < 600 ? whole : 600), c->in);
+        }
         c->request = -1;
         break;
       }
