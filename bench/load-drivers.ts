@@ -73,7 +73,10 @@ export function wrkLoad(
     (n, m) => n + Number(m[1]),
     0,
   );
-  bodies.splice(0, total + 16); // what was answered, and what may still have been in flight
+  // Every body that went out, answered or still in flight (as the script counted them).
+  const sent = /bodies sent: (\d+)/.exec(stdout)?.[1];
+  if (sent === undefined) throw new Error(`wrk printed no count of the bodies it sent: ${stdout}`);
+  bodies.splice(0, Number(sent));
   return {
     requests: { average: total / duration, total },
     latency: { p50: wrkMs(stdout, '50%'), p99: wrkMs(stdout, '99%'), average: NaN },
