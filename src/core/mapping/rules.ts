@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { parseArn } from '../arn.js';
 import { ApiError } from '../errors.js';
+import { Lru } from '../lru.js';
 import { checkRoleName } from '../ram/rules.js';
 import { compilePattern, type CompiledPattern } from './pattern.js';
 
@@ -164,8 +165,7 @@ export function normalizeRoleMapping(raw: unknown, accountId: string): string {
   return JSON.stringify(compileRoleMapping(raw, accountId).rules);
 }
 
-const COMPILED_CACHE_SIZE = 256;
-const compiledCache = new Map<string, CompiledRoleMapping>();
+const compiledCache = new Lru<string, CompiledRoleMapping>(256);
 
 /**
  * Stored (already validated) rules, compiled once per distinct text: logins re-read providers, and
@@ -176,8 +176,6 @@ export function compiledRoleMapping(json: string, accountId: string): CompiledRo
   const hit = compiledCache.get(key);
   if (hit) return hit;
   const compiled = compileRoleMapping(json, accountId);
-  if (compiledCache.size >= COMPILED_CACHE_SIZE)
-    compiledCache.delete(compiledCache.keys().next().value as string);
   compiledCache.set(key, compiled);
   return compiled;
 }

@@ -4,15 +4,17 @@
  * compiled policy is immutable, so sharing one is safe. Documents that fail to compile are not
  * kept: each attempt reports its own error.
  */
+import { Lru } from '../lru.js';
 import { compilePolicy, type CompileOptions } from './compile.js';
 import type { CompiledPolicy, PolicyKind } from './types.js';
 
 export class PolicyCache {
-  private readonly entries = new Map<string, CompiledPolicy>();
+  private readonly entries: Lru<string, CompiledPolicy>;
 
-  constructor(private readonly maxEntries = 1024) {
+  constructor(maxEntries = 1024) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1)
       throw new RangeError('maxEntries must be a positive integer');
+    this.entries = new Lru(maxEntries);
   }
 
   get size(): number {
@@ -22,17 +24,9 @@ export class PolicyCache {
   compile(text: string, kind: PolicyKind, options: CompileOptions = {}): CompiledPolicy {
     const key = `${kind}\u0000${options.name ?? ''}\u0000${text}`;
     const hit = this.entries.get(key);
-    if (hit) {
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit;
-    }
+    if (hit) return hit;
     const compiled = compilePolicy(text, kind, options);
     this.entries.set(key, compiled);
-    if (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
     return compiled;
   }
 }
