@@ -127,19 +127,26 @@ export class ApiError extends Error {
   readonly httpStatus: number;
   /** Name of the failed verification check (SAML), or of the rule that refused the input. */
   readonly check: string | undefined;
+  /** Further members of the error body (NoPermission's AccessDeniedDetail). */
+  readonly extra: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(code: ErrorCode, message?: string, options?: { check?: string; cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    options?: { check?: string; cause?: unknown; extra?: Record<string, unknown> },
+  ) {
     const [status, defaultMessage] = ERROR_TABLE[code];
     super(message ?? defaultMessage, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ApiError';
     this.code = code;
     this.httpStatus = status;
     this.check = options?.check;
+    this.extra = options?.extra;
   }
 
   /** The Alibaba error body, minus RequestId/HostId which the HTTP layer adds. */
-  toJSON(): { Code: string; Message: string } {
-    return { Code: this.code, Message: this.message };
+  toJSON(): { Code: string; Message: string } & Record<string, unknown> {
+    return { Code: this.code, Message: this.message, ...this.extra };
   }
 }
 

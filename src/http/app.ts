@@ -8,9 +8,7 @@ import { ApiError } from '../core/errors.js';
 import type { Gateway } from '../sso/gateway.js';
 import { credentialResolver } from './api/caller.js';
 import { cliRoutes, completeCliLogin } from './cli-routes.js';
-import { managementActions } from './api/management.js';
-import { revocationActions } from './api/revocation.js';
-import { stsActions } from './api/sts.js';
+import { assertServedFromTable, gatewayActions } from './api/actions.js';
 import { GatewayMetrics } from './metrics.js';
 import { homePage } from './pages/home.js';
 import { createRpcEndpoint, type RpcEndpoint } from './rpc/index.js';
@@ -54,7 +52,7 @@ export function createApp(options: AppOptions): GatewayApp {
   app.use(health(gw, metrics));
   app.use(rateLimit(gw, perMinute));
   const rpc = createRpcEndpoint({
-    actions: [...stsActions(gw), ...managementActions(gw), ...revocationActions(gw)],
+    actions: servedActions(gw),
     resolveCredential: credentialResolver(gw),
     nonces: gw.store.ephemeral,
     now: gw.now,
@@ -155,4 +153,11 @@ function rateLimit(gw: Gateway, perMinute: number) {
     }
     await next();
   };
+}
+
+/** Every action the table has, and only those. */
+function servedActions(gw: Gateway) {
+  const actions = gatewayActions(gw);
+  assertServedFromTable(actions);
+  return actions;
 }

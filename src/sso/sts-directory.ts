@@ -29,6 +29,7 @@ export class CachedStsDirectory implements StsDirectory {
   private readonly roles: TtlCache<RoleView | undefined>;
   private readonly providers: TtlCache<{ arn: string } | undefined>;
   private readonly policies: TtlCache<PolicySet>;
+  private readonly users: TtlCache<{ userName: string; userId: string } | undefined>;
 
   constructor(
     private readonly directory: Directory,
@@ -37,6 +38,15 @@ export class CachedStsDirectory implements StsDirectory {
     this.roles = new TtlCache(ttlMs);
     this.providers = new TtlCache(ttlMs);
     this.policies = new TtlCache(ttlMs);
+    this.users = new TtlCache(ttlMs);
+  }
+
+  /** A RAM user's stored name and id (temporary credentials are bound to the id). */
+  findUser(accountId: string, userName: string): Promise<{ userName: string; userId: string } | undefined> {
+    return this.users.get(`${accountId}:${userName.toLowerCase()}`, async () => {
+      const found = await this.directory.findEntity(accountId, 'user', userName);
+      return found && { userName: found.name, userId: found.id };
+    });
   }
 
   findRole(accountId: string, roleName: string): Promise<RoleView | undefined> {
@@ -83,5 +93,6 @@ export class CachedStsDirectory implements StsDirectory {
     this.roles.clear();
     this.providers.clear();
     this.policies.clear();
+    this.users.clear();
   }
 }

@@ -139,6 +139,7 @@ function patternList(negated: boolean, patterns: readonly string[]): PatternList
     negated,
     patterns: Object.freeze(unique),
     matchers: Object.freeze(unique.map(compileWildcard)),
+    foldedMatchers: Object.freeze(unique.map((p) => compileWildcard(p.toLowerCase()))),
   });
 }
 

@@ -8,7 +8,10 @@ export type ContextValue = string | number | boolean | Date;
 export interface AccessRequest {
   /** `<service>:<ActionName>`, compared case-insensitively. */
   readonly action: string;
-  /** `acs:<service>:<region>:<account>:<relative-id>`, compared case-sensitively. */
+  /**
+   * `acs:<service>:<region>:<account>:<relative-id>`, compared case-sensitively, except RAM's own
+   * resources (`acs:ram:…`), whose names are case-insensitive as RAM names are.
+   */
   readonly resource: string;
   /** Condition keys (case-insensitive) to one value or several (a multi-valued key). */
   readonly context?: Readonly<Record<string, ContextValue | readonly ContextValue[] | undefined>>;
@@ -69,6 +72,15 @@ function foldsTo(key: string, lower: string): boolean {
   return true;
 }
 
+const RAM_PREFIX = 'acs:ram:';
+
+function isRamResource(resource: string): boolean {
+  return (
+    resource.length > RAM_PREFIX.length &&
+    (resource.startsWith(RAM_PREFIX) || resource.slice(0, RAM_PREFIX.length).toLowerCase() === RAM_PREFIX)
+  );
+}
+
 type RawValue = ContextValue | readonly ContextValue[] | undefined;
 
 /**
@@ -79,6 +91,8 @@ export class PreparedRequest {
   /** The action as given (the statement index remembers actions in this spelling). */
   readonly rawAction: string;
   readonly resource: string;
+  /** The resource lower-cased when it is a RAM resource (matched case-insensitively), else undefined. */
+  readonly foldedResource: string | undefined;
   private lowerAction: string | undefined;
   private head: string | undefined | null = null;
   private keys: readonly string[] | undefined;
@@ -87,6 +101,7 @@ export class PreparedRequest {
   constructor(private readonly request: AccessRequest) {
     this.rawAction = request.action;
     this.resource = request.resource;
+    this.foldedResource = isRamResource(request.resource) ? request.resource.toLowerCase() : undefined;
   }
 
   /** The action, lower-case. */
@@ -94,9 +109,9 @@ export class PreparedRequest {
     return (this.lowerAction ??= this.rawAction.toLowerCase());
   }
 
-  /** See resourceHead() in statement-index.ts. */
+  /** See resourceHead() in statement-index.ts (lower-case: the index files heads case-folded). */
   get resourceHead(): string | undefined {
-    if (this.head === null) this.head = resourceHead(this.resource);
+    if (this.head === null) this.head = resourceHead(this.resource)?.toLowerCase();
     return this.head;
   }
 

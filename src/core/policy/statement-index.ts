@@ -140,7 +140,11 @@ function isWildcard(c: string): boolean {
   return c === '*' || c === '?';
 }
 
-/** The literal head of a pattern's relative id, when the pattern has exactly four colons and one. */
+/**
+ * The literal head of a pattern's relative id, when the pattern has exactly four colons and one,
+ * lower-cased: lists by head only narrow the candidates (each statement still matches its own
+ * patterns), so folding case keeps every statement that a RAM resource, matched without case, needs.
+ */
 function patternHead(pattern: string): string | undefined {
   const fields = pattern.split(':');
   if (fields.length !== 5) return undefined;
@@ -148,9 +152,9 @@ function patternHead(pattern: string): string | undefined {
   for (let i = 0; i < relative.length; i++) {
     const c = relative[i] as string;
     if (isWildcard(c)) return undefined;
-    if (c === '/') return relative.slice(0, i);
+    if (c === '/') return relative.slice(0, i).toLowerCase();
   }
-  return relative;
+  return relative.toLowerCase();
 }
 
 /**

@@ -24,12 +24,16 @@ export function compileStatementTest(
   resources: PatternList | undefined,
   conditions: readonly CompiledCondition[],
 ): (request: PreparedRequest) => boolean {
-  const matchers = resources === undefined ? undefined : [...resources.matchers];
-  const negated = resources?.negated === true;
   const tests = [...conditions];
-  if (matchers === undefined && tests.length === 0) return () => true;
-  if (tests.length === 0) return (request) => anyMatches(matchers as Matcher[], request.resource) !== negated;
-  return (request) =>
-    (matchers === undefined || anyMatches(matchers, request.resource) !== negated) &&
-    conditionsHold(tests, request);
+  if (resources === undefined) return tests.length === 0 ? () => true : (r) => conditionsHold(tests, r);
+  const matchers = [...resources.matchers];
+  const folded = [...resources.foldedMatchers];
+  const negated = resources.negated;
+  const resourceMatches = (request: PreparedRequest) => {
+    const lower = request.foldedResource;
+    const matched = lower === undefined ? anyMatches(matchers, request.resource) : anyMatches(folded, lower);
+    return matched !== negated;
+  };
+  if (tests.length === 0) return resourceMatches;
+  return (request) => resourceMatches(request) && conditionsHold(tests, request);
 }

@@ -23,6 +23,11 @@ export interface PatternList {
   readonly negated: boolean;
   readonly patterns: readonly string[];
   readonly matchers: readonly Matcher[];
+  /**
+   * The patterns lower-cased, for RAM resources (`acs:ram:…`): RAM names are case-insensitive, so a
+   * Deny on `user/Alice` must also refuse `user/alice`.
+   */
+  readonly foldedMatchers: readonly Matcher[];
 }
 
 export interface CompiledStatement {
@@ -30,7 +35,7 @@ export interface CompiledStatement {
   readonly effect: 'Allow' | 'Deny';
   /** Patterns lower-cased: action names are case-insensitive. */
   readonly actions: PatternList;
-  /** Case-sensitive; absent in trust policies. */
+  /** Case-sensitive, but for RAM resources (see PatternList.foldedMatchers); absent in trust policies. */
   readonly resources: PatternList | undefined;
   /** Present in trust policies only. */
   readonly principal: CompiledPrincipal | undefined;

@@ -16,11 +16,13 @@ import * as versions from './policy-versions.js';
 import * as roles from './roles.js';
 import * as providers from './saml-providers.js';
 import * as sso from './sso-settings.js';
+import { findEntity, userNameOfPrincipalName, type NamedKind } from './lookup.js';
 import { resolveSsoUser } from './sso-users.js';
 import {
   AccountLocks,
   type DirectoryContext,
   type IdpMetadataValidator,
+  type PolicyType,
   type PrincipalType,
 } from './storage.js';
 import * as users from './users.js';
@@ -192,6 +194,16 @@ export class Directory {
   /** The RAM user a user-based SSO NameID names (reference §1.7), or an AuthenticationFail error. */
   resolveSsoUser(accountId: string, nameId: string) {
     return resolveSsoUser(this.ctx, accountId, nameId);
+  }
+
+  /** The stored name and id of a named entity, or undefined (authorization resolves each name once). */
+  findEntity(accountId: string, kind: NamedKind, name: string, policyType: PolicyType = 'Custom') {
+    return findEntity(this.ctx, accountId, kind, name, policyType);
+  }
+
+  /** The user name of a UserPrincipalName of this account (InvalidParameter.UserPrincipalName otherwise). */
+  async userNameOfPrincipalName(accountId: string, upn: string, param: string): Promise<string> {
+    return userNameOfPrincipalName(await accounts.requireAccount(this.ctx, accountId), upn, param);
   }
 
   /** The account whose default domain or domain alias is `domain`. */

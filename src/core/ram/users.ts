@@ -5,6 +5,7 @@
  */
 import { ApiError } from '../errors.js';
 import { defaultDomain, requireAccount, type AccountRecord } from './accounts.js';
+import { userNameOfPrincipalName } from './lookup.js';
 import { formatDate, randomDigits } from './ids.js';
 import { listResponse, optionalString, paginate, type Params } from './params.js';
 import {
@@ -48,28 +49,23 @@ export type UserRecord = {
 
 export const userMissing = (name: string) => entityMissing('User', name);
 
-/** The user name named by `UserName` or by the IMS `UserPrincipalName` (whose domain must be the account's). */
+/**
+ * The user name named by `UserName` or by the IMS `UserPrincipalName` (whose domain must be the
+ * account's). Both may be given only when they name the same user.
+ */
 export function userNameParam(account: AccountRecord, params: Params, nameParam: string, upnParam: string) {
   const upn = optionalString(params, upnParam);
   const name = optionalString(params, nameParam);
-  if (upn !== undefined) return userNameFromUpn(account, upn, upnParam);
-  if (name === undefined) throw missingParameter(nameParam);
-  checkUserName(name);
-  return name;
-}
-
-function userNameFromUpn(account: AccountRecord, upn: string, param: string): string {
-  const at = upn.lastIndexOf('@');
-  const domain = upn.slice(at + 1).toLowerCase();
-  const domains = [defaultDomain(account), account.DomainAlias].filter((d): d is string => !!d);
-  if (at <= 0 || !domains.includes(domain))
+  if (upn === undefined && name === undefined) throw missingParameter(nameParam);
+  const fromUpn = upn === undefined ? undefined : userNameOfPrincipalName(account, upn, upnParam);
+  if (fromUpn !== undefined && name !== undefined && nameKey(fromUpn) !== nameKey(name))
     throw new ApiError(
-      'InvalidParameter.UserPrincipalName',
-      `${param} "${clip(upn)}" must be <name>@${domains.join(' or <name>@')}.`,
+      'InvalidParameter',
+      `${nameParam} "${clip(name)}" and ${upnParam} "${clip(upn ?? '')}" name different users.`,
     );
-  const name = upn.slice(0, at);
-  checkUserName(name);
-  return name;
+  const chosen = (name ?? fromUpn) as string;
+  checkUserName(chosen);
+  return chosen;
 }
 
 export function userShape(account: AccountRecord, u: UserRecord) {

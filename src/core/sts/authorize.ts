@@ -1,4 +1,4 @@
-import { evaluateSession, type AccessRequest, type EvaluationResult } from '../policy/index.js';
+import { evaluate, prepareRequest, type AccessRequest, type EvaluationResult } from '../policy/index.js';
 import { compileCached } from '../policy-cache.js';
 import type { Principal } from '../principal.js';
 import type { RequestFacts, StsDirectory } from './ports.js';
@@ -15,24 +15,42 @@ export function requestContext(facts: RequestFacts, nowMs: number): NonNullable<
   };
 }
 
+/** A decision and which policies made it: the session policy, the identity policies, or none (the account). */
+export interface ExplainedDecision {
+  readonly result: EvaluationResult;
+  readonly decidedBy: 'account' | 'session' | 'identity';
+}
+
 /**
- * May this principal perform `request`? The account principal may do anything in its account; a
- * RAM user has its own and its groups' policies; a role session has the role's policies ∩ the
- * session policy (reference §4 order).
+ * May this principal perform `request`, and which kind of policy decided? The account principal may
+ * do anything in its account; a RAM user has its own and its groups' policies; a role session has
+ * the role's policies ∩ the session policy (reference §4 order: the session policy is checked
+ * first and ends evaluation unless it allows).
  */
+export async function authorizeExplained(
+  directory: StsDirectory,
+  principal: Principal,
+  request: AccessRequest,
+): Promise<ExplainedDecision> {
+  if (principal.type === 'Account') return { result: ACCOUNT_ALLOW, decidedBy: 'account' };
+  const prepared = prepareRequest(request);
+  if (principal.sessionPolicy !== undefined) {
+    const session = compileCached(principal.sessionPolicy, 'session', '<session policy>');
+    const bySession = evaluate(session, prepared);
+    if (bySession.decision !== 'Allow') return { result: bySession, decidedBy: 'session' };
+  }
+  const identity =
+    principal.type === 'RAMUser'
+      ? await directory.userPolicies(principal.accountId, principal.userName)
+      : await directory.rolePolicies(principal.accountId, principal.roleName);
+  return { result: evaluate(identity, prepared), decidedBy: 'identity' };
+}
+
+/** The decision alone (see authorizeExplained). */
 export async function authorize(
   directory: StsDirectory,
   principal: Principal,
   request: AccessRequest,
 ): Promise<EvaluationResult> {
-  if (principal.type === 'Account') return ACCOUNT_ALLOW;
-  const identity =
-    principal.type === 'RAMUser'
-      ? await directory.userPolicies(principal.accountId, principal.userName)
-      : await directory.rolePolicies(principal.accountId, principal.roleName);
-  const session =
-    principal.sessionPolicy === undefined
-      ? undefined
-      : compileCached(principal.sessionPolicy, 'session', '<session policy>');
-  return evaluateSession(identity, session, request);
+  return (await authorizeExplained(directory, principal, request)).result;
 }

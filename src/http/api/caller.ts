@@ -2,6 +2,7 @@ import { ApiError } from '../../core/errors.js';
 import { principalArn, type Principal } from '../../core/principal.js';
 import { decodeSecurityToken } from '../../core/sts/credentials.js';
 import type { Gateway } from '../../sso/gateway.js';
+import { assertCredentialsActive } from '../../sso/revocation.js';
 import type { Caller, CredentialResolver } from '../rpc/types.js';
 
 export function callerOf(principal: Principal): Caller {
@@ -70,12 +71,7 @@ export function credentialResolver(gw: Gateway): CredentialResolver {
         );
       }
       const claims = decodeSecurityToken(await gw.sts.keyring(), securityToken, accessKeyId, gw.now());
-      if (claims.kind === 'AssumedRoleUser')
-        await gw.revocations.assertActive({
-          accountId: claims.acct,
-          roleName: claims.role ?? '',
-          issuedAt: claims.iat,
-        });
+      await assertCredentialsActive(gw, claims);
       const principal: Principal =
         claims.kind === 'RAMUser'
           ? {

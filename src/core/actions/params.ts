@@ -1,0 +1,91 @@
+/**
+ * The parameters of the action table: each one's type and cap, named once. Rows name them
+ * (`'PolicyDocument!'` = required); the entity parameters come with the slots (SLOT_PARAMS).
+ * Caps only bound what is read: the directory applies each name and format rule with its own code.
+ */
+import { LIMITS } from '../ram/rules.js';
+import type { ParamRule, ParamType, SlotName } from './types.js';
+
+/** The entity kinds behind the slots. */
+export type EntityKind = 'user' | 'group' | 'role' | 'policy' | 'saml-provider';
+
+export interface SlotParams {
+  readonly kind: EntityKind;
+  /** Parameters that name the slot's entity, primary first; several = aliases that must agree. */
+  readonly params: readonly string[];
+}
+
+export const SLOT_PARAMS: Readonly<Record<SlotName, SlotParams>> = {
+  UserName: { kind: 'user', params: ['UserName', 'UserPrincipalName'] },
+  NewUserName: { kind: 'user', params: ['NewUserName', 'NewUserPrincipalName'] },
+  GroupName: { kind: 'group', params: ['GroupName'] },
+  RoleName: { kind: 'role', params: ['RoleName'] },
+  PolicyName: { kind: 'policy', params: ['PolicyName'] },
+  SAMLProviderName: { kind: 'saml-provider', params: ['SAMLProviderName'] },
+};
+
+/** Longest name of any entity (user principal names included). */
+const NAME = 256;
+/** Short free texts (descriptions, comments, e-mail, ids …). */
+const TEXT = 4096;
+/** Documents: policies, metadata, mapping rules (the directory has the exact limits). */
+const DOCUMENT = LIMITS.metadataDocumentChars;
+
+const rule = (name: string, type: ParamType, max: number): ParamRule => ({
+  name,
+  type,
+  required: false,
+  max,
+});
+
+const CATALOGUE: readonly ParamRule[] = [
+  ...['UserName', 'UserPrincipalName', 'NewUserName', 'NewUserPrincipalName', 'GroupName'].map((n) =>
+    rule(n, 'string', NAME),
+  ),
+  ...['RoleName', 'PolicyName', 'SAMLProviderName', 'AccountAlias', 'DefaultDomainName'].map((n) =>
+    rule(n, 'string', NAME),
+  ),
+  ...['DisplayName', 'NewDisplayName', 'Email', 'NewEmail', 'MobilePhone', 'NewMobilePhone'].map((n) =>
+    rule(n, 'string', TEXT),
+  ),
+  ...['Comments', 'NewComments', 'Description', 'NewDescription', 'Marker', 'UserAccessKeyId'].map((n) =>
+    rule(n, 'string', TEXT),
+  ),
+  ...['Status', 'PolicyType', 'VersionId', 'RotateStrategy', 'AuthnSignAlgo', 'AuxiliaryDomain'].map((n) =>
+    rule(n, 'string', TEXT),
+  ),
+  ...['PolicyDocument', 'AssumeRolePolicyDocument', 'NewAssumeRolePolicyDocument'].map((n) =>
+    rule(n, 'string', DOCUMENT),
+  ),
+  ...[
+    'EncodedSAMLMetadataDocument',
+    'NewEncodedSAMLMetadataDocument',
+    'MetadataDocument',
+    'MappingRules',
+  ].map((n) => rule(n, 'string', DOCUMENT)),
+  ...['MaxItems', 'MaxSessionDuration', 'NewMaxSessionDuration'].map((n) => rule(n, 'int', 16)),
+  ...['CascadingDelete', 'SetAsDefault', 'SsoEnabled', 'SsoLoginWithDomain'].map((n) => rule(n, 'bool', 5)),
+  // STS
+  ...['RoleArn', 'SAMLProviderArn', 'RoleSessionName', 'ExternalId', 'SourceIdentity'].map((n) =>
+    rule(n, 'string', TEXT),
+  ),
+  ...['Policy', 'SAMLAssertion'].map((n) => rule(n, 'string', DOCUMENT)),
+  // DurationSeconds keeps its own codes (InvalidParameter.DurationSeconds): read as text here.
+  rule('DurationSeconds', 'string', 32),
+];
+
+const BY_NAME = new Map(CATALOGUE.map((r) => [r.name, r]));
+
+/** `'Name'`, `'Name!'` (required) or a rule of the row's own (a stricter version of the catalogue's). */
+export type ParamSpec = string | (Partial<ParamRule> & { name: string });
+
+export function paramRule(spec: ParamSpec): ParamRule {
+  const name = typeof spec === 'string' ? spec.replace(/!$/, '') : spec.name;
+  const base = BY_NAME.get(name);
+  if (base === undefined) throw new Error(`action table: the parameter ${name} has no catalogue entry`);
+  if (typeof spec === 'string') return spec.endsWith('!') ? { ...base, required: true } : base;
+  return { ...base, ...spec };
+}
+
+/** Every parameter the catalogue knows (the adversarial suite draws extra parameters from it). */
+export const KNOWN_PARAMS: readonly string[] = CATALOGUE.map((r) => r.name);
