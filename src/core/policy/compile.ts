@@ -3,11 +3,11 @@
  * an immutable CompiledPolicy whose matchers are built once, here, never per request.
  */
 import { ApiError } from '../errors.js';
-import { compileConditionBlock } from './conditions.js';
+import { compileConditionBlock, type CompiledCondition } from './conditions.js';
 import { JsonSyntaxError, parseStrictJson, type JsonValue } from './json.js';
 import { checkPolicySize } from './limits.js';
 import { element, grammarError, hasControlCharacter, member, type Where } from './location.js';
-import { compilePrincipal } from './principal.js';
+import { compilePrincipal, type CompiledPrincipal } from './principal.js';
 import { StatementIndex } from './statement-index.js';
 import { compileStatementTest } from './statement-test.js';
 import type { CompiledPolicy, CompiledStatement, PatternList, PolicyKind } from './types.js';
@@ -90,6 +90,7 @@ function compileStatement(
     kind === 'trust' ? compilePrincipal(value.Principal, member(where, 'Principal')) : undefined;
   const conditions =
     value.Condition === undefined ? [] : compileConditionBlock(value.Condition, member(where, 'Condition'));
+  if (principal !== undefined && effect === 'Allow') checkFederatedRecipient(principal, conditions, where);
   const result = Object.freeze({
     decision: effect === 'Allow' ? ('Allow' as const) : ('ExplicitDeny' as const),
     policy: name,
@@ -97,6 +98,24 @@ function compileStatement(
   });
   const applies = compileStatementTest(resources, conditions);
   return Object.freeze({ index, effect, actions, resources, principal, conditions, applies, result });
+}
+
+/**
+ * Alibaba: for a role trusted by a SAML provider "only the saml:recipient condition key is
+ * supported. This condition key is required" — without it any SP could present the provider's
+ * assertions. Checked on every compile, so a stored policy that lacks it admits nobody.
+ */
+function checkFederatedRecipient(
+  principal: CompiledPrincipal,
+  conditions: readonly CompiledCondition[],
+  where: Where,
+): void {
+  if (principal.federated.size === 0) return;
+  if (conditions.some((c) => c.key === 'saml:recipient' && !c.negated)) return;
+  throw grammarError(
+    member(where, 'Condition'),
+    'a statement that trusts a SAML provider (Principal.Federated) must have a saml:recipient condition (e.g. StringEquals with the ACS URL)',
+  );
 }
 
 function unknownMemberReason(key: string, kind: PolicyKind, allowed: readonly string[]): string {

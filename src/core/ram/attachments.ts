@@ -16,7 +16,7 @@ import {
 } from './policies.js';
 import { LIMITS, nameKey } from './rules.js';
 import { requireRole } from './roles.js';
-import { C, commit, compact, create, json, readAll, remove, update } from './storage.js';
+import { C, commit, compact, create, json, read, readAll, remove, update } from './storage.js';
 import type { DirectoryContext, PolicyType, PrincipalType } from './storage.js';
 import type { AttachedPolicy, PolicyAttachment } from './user-links.js';
 import { requireUser } from './users.js';
@@ -80,6 +80,18 @@ export async function attachPolicy(
   params: Params,
 ) {
   const t = await attachmentTarget(ctx, accountId, type, params);
+  const limits = LIMITS.attachments[type];
+  const policyType = t.policy.PolicyType;
+  const attachedOfType = (await readAll<AttachedPolicy>(ctx, accountId, t.forward)).filter(
+    (a) => a.value.PolicyType === policyType,
+  ).length;
+  const limitExceeded = () =>
+    new ApiError(
+      'LimitExceeded.Attachment',
+      `At most ${limits[policyType]} ${policyType} policies can be attached to the ${type.toLowerCase()} ${t.principal.name}.`,
+    );
+  // Checked per type here; the write's own guard caps the total, which holds across instances.
+  if (attachedOfType >= limits[policyType] && !(await isAttached(ctx, accountId, t))) throw limitExceeded();
   const date = formatDate(ctx.now());
   const attached: AttachedPolicy = {
     PolicyName: t.policy.PolicyName,
@@ -100,19 +112,23 @@ export async function attachPolicy(
       json(attached),
       {
         exists: already,
-        limit: () =>
-          new ApiError(
-            'LimitExceeded.Attachment',
-            `At most ${LIMITS.attachmentsPerPrincipal} policies can be attached to the ${type.toLowerCase()} ${t.principal.name}.`,
-          ),
+        limit: limitExceeded,
       },
-      LIMITS.attachmentsPerPrincipal,
+      limits.Custom + limits.System,
     ),
     create(accountId, t.reverse, t.reverseKey, json(link), { exists: already }),
     // Re-writing the principal asserts it still exists when the attachment is written.
     update(accountId, PRINCIPAL_COLLECTION[type], t.principalKey, json(t.principal.record)),
   ]);
   return {};
+}
+
+async function isAttached(
+  ctx: DirectoryContext,
+  accountId: string,
+  t: { forward: string; forwardKey: string },
+): Promise<boolean> {
+  return (await read<AttachedPolicy>(ctx, accountId, t.forward, t.forwardKey)) !== undefined;
 }
 
 export async function detachPolicy(

@@ -15,8 +15,12 @@ export const LIMITS = {
   /** Root (account principal) AccessKeys: no source found; we use the RAM user cap. */
   accessKeysPerAccountPrincipal: 2,
   versionsPerPolicy: 5,
-  /** Policies attached to one user, group or role: no source found; ours. */
-  attachmentsPerPrincipal: 50,
+  /** Policies attached to one principal, by principal and policy type (the limits table). */
+  attachments: {
+    User: { Custom: 10, System: 20 },
+    Group: { Custom: 5, System: 20 },
+    Role: { Custom: 5, System: 20 },
+  },
   policyDocumentChars: 6144,
   policyNameChars: 128,
   policyDescriptionChars: 1024,

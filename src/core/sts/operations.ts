@@ -87,6 +87,15 @@ export interface AssumeRoleResult {
   AssumedRoleUser: { Arn: string; AssumedRoleId: string };
 }
 
+/** Alibaba: "The AssumeRole API operation cannot be called by an Alibaba Cloud account." */
+function refuseRootCaller(caller: Principal): void {
+  if (caller.type === 'Account')
+    throw new ApiError(
+      'NoPermission',
+      "Roles may not be assumed by root accounts: call AssumeRole with a RAM user's or a role session's credentials.",
+    );
+}
+
 /** AssumeRole: the caller's identity policy must allow sts:AssumeRole on the role, and the role's trust policy must admit the caller. */
 export async function assumeRole(
   deps: StsDeps,
@@ -94,6 +103,7 @@ export async function assumeRole(
   params: StsParams,
   facts: RequestFacts = {},
 ): Promise<AssumeRoleResult> {
+  refuseRootCaller(caller);
   const roleArn = required(params, 'RoleArn');
   const sessionName = checkSessionName(
     required(params, 'RoleSessionName'),

@@ -31,19 +31,39 @@ describe('account-wide limits at their boundary', () => {
     );
   });
 
-  it('allows 50 policies attached to one principal and refuses the 51st', async () => {
+  it('attaches at most 10 custom and 20 system policies to a user, 5 custom to a group or role', async () => {
     const d = await newDirectory();
     await d.CreateUser(ACCOUNT, { UserName: 'alice' });
-    for (let i = 0; i < 51; i++)
+    await d.CreateGroup(ACCOUNT, { GroupName: 'devs' });
+    for (let i = 0; i < 11; i++)
       await d.CreatePolicy(ACCOUNT, { PolicyName: `p${i}`, PolicyDocument: ALLOW_ECS });
-    for (let i = 0; i < 50; i++)
+    for (let i = 0; i < 10; i++)
       await d.AttachPolicyToUser(ACCOUNT, { UserName: 'alice', PolicyType: 'Custom', PolicyName: `p${i}` });
     expect(
       await codeOf(
-        d.AttachPolicyToUser(ACCOUNT, { UserName: 'alice', PolicyType: 'Custom', PolicyName: 'p50' }),
+        d.AttachPolicyToUser(ACCOUNT, { UserName: 'alice', PolicyType: 'Custom', PolicyName: 'p10' }),
       ),
     ).toBe('LimitExceeded.Attachment');
-    const entities = await d.ListEntitiesForPolicy(ACCOUNT, { PolicyType: 'Custom', PolicyName: 'p50' });
+    const entities = await d.ListEntitiesForPolicy(ACCOUNT, { PolicyType: 'Custom', PolicyName: 'p10' });
     expect(entities.Users.User).toEqual([]);
+    // The custom limit does not count system policies: one still attaches.
+    await d.AttachPolicyToUser(ACCOUNT, {
+      UserName: 'alice',
+      PolicyType: 'System',
+      PolicyName: 'ReadOnlyAccess',
+    });
+    // Attaching an already attached policy still answers EntityAlreadyExists, not the limit.
+    expect(
+      await codeOf(
+        d.AttachPolicyToUser(ACCOUNT, { UserName: 'alice', PolicyType: 'Custom', PolicyName: 'p0' }),
+      ),
+    ).toBe('EntityAlreadyExists.Attachment');
+    for (let i = 0; i < 5; i++)
+      await d.AttachPolicyToGroup(ACCOUNT, { GroupName: 'devs', PolicyType: 'Custom', PolicyName: `p${i}` });
+    expect(
+      await codeOf(
+        d.AttachPolicyToGroup(ACCOUNT, { GroupName: 'devs', PolicyType: 'Custom', PolicyName: 'p5' }),
+      ),
+    ).toBe('LimitExceeded.Attachment');
   });
 });

@@ -176,9 +176,11 @@ describe('AssumeRole', () => {
     );
   });
 
-  it('lets the account principal assume a role its account trusts, and a role session chain further', async () => {
+  it('refuses the account principal (Alibaba: roles may not be assumed by root accounts); a role session chains', async () => {
     const root: Principal = { type: 'Account', accountId: ACCT };
-    expect(await codeOf(assumeRole(deps, root, { RoleArn: opsArn, RoleSessionName: 'root1' }))).toBe('ok');
+    expect(await codeOf(assumeRole(deps, root, { RoleArn: opsArn, RoleSessionName: 'root1' }))).toBe(
+      'NoPermission',
+    );
     const session: Principal = {
       type: 'AssumedRoleUser',
       accountId: ACCT,
