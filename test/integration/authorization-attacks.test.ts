@@ -67,6 +67,9 @@ async function narrowUser(statements: unknown[]): Promise<{ name: string; keys: 
 }
 
 const arn = (relative: string) => `acs:ram::${ACCOUNT}:${relative}`;
+/** A resource in both region forms Alibaba's pages write (the empty region and `*`). */
+const both = (...relatives: string[]) =>
+  relatives.flatMap((r) => [`acs:ram::${ACCOUNT}:${r}`, `acs:ram:*:${ACCOUNT}:${r}`]);
 const allow = (action: string | string[], resource: string | string[]) => ({
   Effect: 'Allow',
   Action: action,
@@ -101,7 +104,7 @@ async function groupsOf(userName: string): Promise<string[]> {
 
 describe('alias parameters cannot choose a different target than the one authorized', () => {
   it('CreateAccessKey with UserName=<self> and UserPrincipalName=alice@… is refused and alice gets no key', async () => {
-    const m = await narrowUser([allow('ram:CreateAccessKey', arn(`user/mallory${serial + 1}`))]);
+    const m = await narrowUser([allow('ram:CreateAccessKey', both(`user/mallory${serial + 1}`))]);
     const before = await accessKeysOf('alice');
     for (const c of [ram(m.keys), ims(m.keys)])
       expect(
@@ -143,7 +146,7 @@ describe('alias parameters cannot choose a different target than the one authori
 
 describe('an unrelated parameter cannot choose the authorized resource; every resource is checked', () => {
   it('AttachPolicyToUser AdministratorAccess to self with a stray RoleName=dev-x is refused', async () => {
-    const m = await narrowUser([allow('ram:*', arn('role/dev-*'))]);
+    const m = await narrowUser([allow('ram:*', both('role/dev-*'))]);
     expect(
       await codeOf(
         call(ram(m.keys), 'AttachPolicyToUser', {
@@ -158,7 +161,7 @@ describe('an unrelated parameter cannot choose the authorized resource; every re
   });
 
   it('CreateAccessKey UserName=alice and AddUserToGroup GroupName=admins with RoleName=dev-x are refused', async () => {
-    const m = await narrowUser([allow('ram:*', arn('role/dev-*'))]);
+    const m = await narrowUser([allow('ram:*', both('role/dev-*'))]);
     const keys = await accessKeysOf('alice');
     expect(await codeOf(call(ram(m.keys), 'CreateAccessKey', { UserName: 'alice', RoleName: 'dev-x' }))).toBe(
       'NoPermission',
@@ -173,7 +176,7 @@ describe('an unrelated parameter cannot choose the authorized resource; every re
   });
 
   it('AddUserToGroup is authorized on the group too: a Deny on group/admins is evaluated', async () => {
-    const m = await narrowUser([allow('ram:*', '*'), deny('ram:*', arn('group/admins'))]);
+    const m = await narrowUser([allow('ram:*', '*'), deny('ram:*', both('group/admins'))]);
     expect(await codeOf(call(ram(m.keys), 'AddUserToGroup', { GroupName: 'admins', UserName: m.name }))).toBe(
       'NoPermission',
     );
@@ -185,7 +188,7 @@ describe('an unrelated parameter cannot choose the authorized resource; every re
 
   it('AttachPolicyToUser is authorized on the user too: allowed on every policy, not on alice', async () => {
     const m = await narrowUser([
-      allow('ram:AttachPolicyToUser', [arn('policy/*'), arn(`user/mallory${serial + 1}`)]),
+      allow('ram:AttachPolicyToUser', both('policy/*', `user/mallory${serial + 1}`)),
     ]);
     const before = await policiesOf('User', 'alice');
     expect(
@@ -236,7 +239,7 @@ describe('Deny is not bypassed by changing a name’s case', () => {
   });
 
   it('a Deny written in another case than the stored name refuses too', async () => {
-    const m = await narrowUser([allow('ram:*', '*'), deny('ram:GetUser', arn('user/ALICE'))]);
+    const m = await narrowUser([allow('ram:*', '*'), deny('ram:GetUser', both('user/ALICE'))]);
     expect(await codeOf(call(ram(m.keys), 'GetUser', { UserName: 'alice' }))).toBe('NoPermission');
     await call(ram(m.keys), 'GetUser', { UserName: 'bob' });
   });
@@ -358,14 +361,27 @@ async function userSsoSession(name: 'alice' | 'bob'): Promise<{ browser: WebSess
 }
 
 describe('Alibaba rules', () => {
-  it('the root account’s AccessKey cannot call AssumeRole', async () => {
-    const error = await codeOf(
-      call(client('2015-04-01'), 'AssumeRole', {
-        RoleArn: arn('role/Admin'),
-        RoleSessionName: 'root-session',
+  it('the root account’s AccessKey cannot call AssumeRole, even on a role that trusts the account', async () => {
+    await call(ram(), 'CreateRole', {
+      RoleName: 'root-trusted',
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '1',
+        Statement: [
+          { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: [`acs:ram::${ACCOUNT}:root`] } },
+        ],
       }),
-    );
-    expect(error).toBe('NoPermission');
+    });
+    let error: { code?: string; message?: string } = {};
+    try {
+      await call(client('2015-04-01'), 'AssumeRole', {
+        RoleArn: arn('role/root-trusted'),
+        RoleSessionName: 'root1',
+      });
+    } catch (e) {
+      error = e as typeof error;
+    }
+    expect(error.code).toBe('NoPermission');
+    expect(error.message).toMatch(/Roles may not be assumed by root accounts/);
   });
 
   it('a trust policy trusting a SAML provider without saml:recipient is refused', async () => {
