@@ -282,8 +282,7 @@ describe('the action table is the router', () => {
         .filter((l) => l.startsWith('ram:'))
         .map((l) => l.split('\t'))
         .map(
-          ([action, api, , resources]) =>
-            [api, (resources ?? '').split(' ').map((r) => r.split('=')[1])] as const,
+          ([, api, , resources]) => [api, (resources ?? '').split(' ').map((r) => r.split('=')[1])] as const,
         ),
     );
     const served = ACTION_TABLE.filter((r) => r.versions.includes('2019-08-15') && alibaba.has(r.action));

@@ -1,0 +1,26 @@
+/** The README's list of actions, rendered from the table (a test keeps the README in step). */
+import { ACTION_TABLE } from './table.js';
+import type { ActionRow } from './types.js';
+
+const AUTHORIZED_BY: Record<ActionRow['authorizedBy'], (row: ActionRow) => string> = {
+  table: (row) => row.resources.map((r) => `\`${r.replace('acs:ram::{#accountId}:', '')}\``).join(' + '),
+  'sts-core': () => 'the role (`RoleArn`), then its trust policy',
+  none: (row) => (row.anonymous ? 'anonymous: the signed SAML assertion' : 'any signed caller'),
+};
+
+/** Markdown: one line per (version, action) with its policy action and what it is authorized on. */
+export function renderActionList(): string {
+  const lines = [
+    '| version | action | policy action | authorized on (`acs:ram::<account>:…`) |',
+    '|---|---|---|---|',
+  ];
+  const byVersion = [...ACTION_TABLE].flatMap((row) => row.versions.map((version) => ({ version, row })));
+  byVersion.sort((a, b) => a.version.localeCompare(b.version) || a.row.action.localeCompare(b.row.action));
+  for (const { version, row } of byVersion) {
+    const name = row.extension ? `${row.action} (ramgate extension)` : row.action;
+    lines.push(
+      `| ${version} | ${name} | \`${row.policyAction}\` | ${AUTHORIZED_BY[row.authorizedBy](row)} |`,
+    );
+  }
+  return lines.join('\n');
+}
