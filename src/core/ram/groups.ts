@@ -4,22 +4,9 @@ import { requireAccount } from './accounts.js';
 import { formatDate, randomDigits } from './ids.js';
 import { checkedString, listResponse, optionalString, paginate, type Params } from './params.js';
 import { checkComments, checkGroupName, LIMITS, nameKey } from './rules.js';
-import {
-  C,
-  commit,
-  compact,
-  create,
-  json,
-  read,
-  readAll,
-  remove,
-  update,
-  createEntity,
-  entityMissing,
-  requireEntity,
-} from './storage.js';
+import { C, commit, compact, create, json, read, readAll, remove, update } from './storage.js';
+import { entityOps, newDates } from './entity.js';
 import type { DirectoryContext } from './storage.js';
-import { sweepPrincipal } from './sweep.js';
 import type { MemberOfGroup, MembershipOfUser } from './user-links.js';
 import { userFromParams, userMissing, type UserRecord } from './users.js';
 
@@ -31,7 +18,28 @@ export type GroupRecord = {
   UpdateDate: string;
 };
 
-export const groupMissing = (name: string) => entityMissing('Group', name);
+const GROUPS = entityOps({
+  kind: 'Group',
+  collection: C.group,
+  cap: LIMITS.groupsPerAccount,
+  nameOf: (g: GroupRecord) => g.GroupName,
+  list: { outer: 'Groups', inner: 'Group' },
+  dependents: [
+    {
+      collection: C.usersOfGroup,
+      code: 'DeleteConflict.Group.User',
+      describe: (n) => `still has ${n} member(s)`,
+    },
+    {
+      collection: (key) => C.attachedPolicies('Group', key),
+      code: 'DeleteConflict.Group.Policy',
+      describe: (n) => `still has ${n} attached policy(ies)`,
+    },
+  ],
+  sweep: 'Group',
+});
+
+export const groupMissing = GROUPS.missing;
 
 function groupShape(g: GroupRecord) {
   return compact({
@@ -45,25 +53,19 @@ function groupShape(g: GroupRecord) {
 
 const groupNameParam = (params: Params) => checkedString(params, 'GroupName', checkGroupName);
 
-export const requireGroup = (ctx: DirectoryContext, accountId: string, name: string) =>
-  requireEntity<GroupRecord>(ctx, accountId, 'Group', C.group, name);
+export const requireGroup = GROUPS.require;
 
 export async function createGroup(ctx: DirectoryContext, accountId: string, params: Params) {
   await requireAccount(ctx, accountId);
   const name = groupNameParam(params);
   const comments = optionalString(params, 'Comments');
   if (comments !== undefined) checkComments(comments);
-  const now = formatDate(ctx.now());
-  const group: GroupRecord = {
+  const group = await GROUPS.create(ctx, accountId, {
     GroupName: name,
     GroupId: randomDigits(16),
     Comments: comments ?? '',
-    CreateDate: now,
-    UpdateDate: now,
-  };
-  await commit(ctx.store, [
-    createEntity(accountId, 'Group', C.group, name, json(group), LIMITS.groupsPerAccount),
-  ]);
+    ...newDates(ctx),
+  });
   return { Group: groupShape(group) };
 }
 
@@ -84,33 +86,12 @@ export async function updateGroup(ctx: DirectoryContext, accountId: string, para
   return { Group: groupShape(next) };
 }
 
-export async function listGroups(ctx: DirectoryContext, accountId: string, params: Params) {
-  await requireAccount(ctx, accountId);
-  const page = paginate(await readAll<GroupRecord>(ctx, accountId, C.group), params);
-  return listResponse('Groups', 'Group', page.items.map(groupShape), page);
-}
+export const listGroups = (ctx: DirectoryContext, accountId: string, params: Params) =>
+  GROUPS.list(ctx, accountId, params, groupShape);
 
 export async function deleteGroup(ctx: DirectoryContext, accountId: string, params: Params) {
   await requireAccount(ctx, accountId);
-  const group = await requireGroup(ctx, accountId, groupNameParam(params));
-  const key = nameKey(group.GroupName);
-  const [members, policies] = await Promise.all([
-    ctx.store.count(accountId, C.usersOfGroup(key)),
-    ctx.store.count(accountId, C.attachedPolicies('Group', key)),
-  ]);
-  if (members > 0)
-    throw new ApiError(
-      'DeleteConflict.Group.User',
-      `The group ${group.GroupName} still has ${members} member(s).`,
-    );
-  if (policies > 0)
-    throw new ApiError(
-      'DeleteConflict.Group.Policy',
-      `The group ${group.GroupName} still has ${policies} attached policy(ies).`,
-    );
-  await commit(ctx.store, [remove(accountId, C.group, key, groupMissing(group.GroupName))]);
-  await sweepPrincipal(ctx, accountId, 'Group', key);
-  return {};
+  return GROUPS.remove(ctx, accountId, await requireGroup(ctx, accountId, groupNameParam(params)));
 }
 
 async function userAndGroup(ctx: DirectoryContext, accountId: string, params: Params) {

@@ -1,34 +1,20 @@
 /** RAM roles (reference §2.4, §2.5): trust policy, MaxSessionDuration 3600–43200, ≤ 1000 per account. */
 import { roleArn } from '../arn.js';
-import { ApiError } from '../errors.js';
 import { compilePolicy } from '../policy/index.js';
 import { requireAccount } from './accounts.js';
 import { formatDate, randomDigits } from './ids.js';
 import {
   descriptionParam,
   checkedString,
-  listResponse,
   optionalInt,
   optionalString,
-  paginate,
   requiredString,
   type Params,
 } from './params.js';
 import { checkMaxSessionDuration, checkRoleName, LIMITS, nameKey } from './rules.js';
-import {
-  C,
-  commit,
-  compact,
-  json,
-  readAll,
-  remove,
-  update,
-  createEntity,
-  entityMissing,
-  requireEntity,
-} from './storage.js';
+import { C, commit, compact, json, update } from './storage.js';
+import { entityOps, newDates } from './entity.js';
 import type { DirectoryContext } from './storage.js';
-import { sweepPrincipal } from './sweep.js';
 
 export type RoleRecord = {
   RoleId: string;
@@ -42,7 +28,23 @@ export type RoleRecord = {
 
 export const DEFAULT_MAX_SESSION_DURATION = 3600;
 
-const roleMissing = (name: string) => entityMissing('Role', name);
+const ROLES = entityOps({
+  kind: 'Role',
+  collection: C.role,
+  cap: LIMITS.rolesPerAccount,
+  nameOf: (r: RoleRecord) => r.RoleName,
+  list: { outer: 'Roles', inner: 'Role' },
+  dependents: [
+    {
+      collection: (key) => C.attachedPolicies('Role', key),
+      code: 'DeleteConflict.Role.Policy',
+      describe: (n) => `still has ${n} attached policy(ies)`,
+    },
+  ],
+  sweep: 'Role',
+});
+
+const roleMissing = ROLES.missing;
 
 export function roleShape(accountId: string, r: RoleRecord) {
   return compact({
@@ -70,8 +72,7 @@ function sessionDurationParam(params: Params, name: string): number | undefined 
   return value;
 }
 
-export const requireRole = (ctx: DirectoryContext, accountId: string, name: string) =>
-  requireEntity<RoleRecord>(ctx, accountId, 'Role', C.role, name);
+export const requireRole = ROLES.require;
 
 export async function createRole(ctx: DirectoryContext, accountId: string, params: Params) {
   await requireAccount(ctx, accountId);
@@ -80,19 +81,14 @@ export async function createRole(ctx: DirectoryContext, accountId: string, param
   const description = descriptionParam(params, 'Description', LIMITS.roleDescriptionChars);
   const maxSession = sessionDurationParam(params, 'MaxSessionDuration') ?? DEFAULT_MAX_SESSION_DURATION;
   checkTrustPolicy(trust);
-  const now = formatDate(ctx.now());
-  const role: RoleRecord = {
+  const role = await ROLES.create(ctx, accountId, {
     RoleId: randomDigits(19),
     RoleName: name,
     Description: description ?? '',
     AssumeRolePolicyDocument: trust,
     MaxSessionDuration: maxSession,
-    CreateDate: now,
-    UpdateDate: now,
-  };
-  await commit(ctx.store, [
-    createEntity(accountId, 'Role', C.role, name, json(role), LIMITS.rolesPerAccount),
-  ]);
+    ...newDates(ctx),
+  });
   return { Role: roleShape(accountId, role) };
 }
 
@@ -121,27 +117,10 @@ export async function updateRole(ctx: DirectoryContext, accountId: string, param
 }
 
 export async function listRoles(ctx: DirectoryContext, accountId: string, params: Params) {
-  await requireAccount(ctx, accountId);
-  const page = paginate(await readAll<RoleRecord>(ctx, accountId, C.role), params);
-  return listResponse(
-    'Roles',
-    'Role',
-    page.items.map((r) => roleShape(accountId, r)),
-    page,
-  );
+  return ROLES.list(ctx, accountId, params, (r) => roleShape(accountId, r));
 }
 
 export async function deleteRole(ctx: DirectoryContext, accountId: string, params: Params) {
   await requireAccount(ctx, accountId);
-  const role = await requireRole(ctx, accountId, roleNameParam(params));
-  const key = nameKey(role.RoleName);
-  const policies = await ctx.store.count(accountId, C.attachedPolicies('Role', key));
-  if (policies > 0)
-    throw new ApiError(
-      'DeleteConflict.Role.Policy',
-      `The role ${role.RoleName} still has ${policies} attached policy(ies).`,
-    );
-  await commit(ctx.store, [remove(accountId, C.role, key, roleMissing(role.RoleName))]);
-  await sweepPrincipal(ctx, accountId, 'Role', key);
-  return {};
+  return ROLES.remove(ctx, accountId, await requireRole(ctx, accountId, roleNameParam(params)));
 }

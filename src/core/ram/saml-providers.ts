@@ -9,30 +9,11 @@ import { missingParameter } from '../errors.js';
 import { normalizeRoleMapping } from '../mapping/rules.js';
 import { requireAccount } from './accounts.js';
 import { formatDate } from './ids.js';
-import {
-  descriptionParam,
-  checkedString,
-  listResponse,
-  optionalString,
-  paginate,
-  requiredString,
-  type Params,
-} from './params.js';
+import { descriptionParam, checkedString, optionalString, requiredString, type Params } from './params.js';
 import { checkSamlProviderName, LIMITS, nameKey } from './rules.js';
 import { authnSignAlgo, validateMetadata, type AuthnSignAlgo } from './sso-settings.js';
-import {
-  C,
-  commit,
-  compact,
-  json,
-  read,
-  readAll,
-  remove,
-  update,
-  createEntity,
-  entityMissing,
-  requireEntity,
-} from './storage.js';
+import { C, commit, compact, json, read, update } from './storage.js';
+import { entityOps, newDates } from './entity.js';
 import type { DirectoryContext } from './storage.js';
 
 export type SamlProviderRecord = {
@@ -48,7 +29,16 @@ export type SamlProviderRecord = {
   UpdateDate: string;
 };
 
-const providerMissing = (name: string) => entityMissing('SAMLProvider', name);
+const PROVIDERS = entityOps({
+  kind: 'SAMLProvider',
+  collection: C.samlProvider,
+  cap: LIMITS.samlProvidersPerAccount,
+  nameOf: (p: SamlProviderRecord) => p.SAMLProviderName,
+  list: { outer: 'SAMLProviders', inner: 'SAMLProvider', maxItems: LIMITS.samlProviderListMaxItems },
+  dependents: [],
+});
+
+const providerMissing = PROVIDERS.missing;
 
 function providerShape(accountId: string, p: SamlProviderRecord) {
   return compact({
@@ -72,8 +62,7 @@ function mappingParam(params: Params, accountId: string): string | undefined {
 
 const withMapping = (rules: string | undefined) => (rules && rules !== '{}' ? { MappingRules: rules } : {});
 
-const requireProvider = (ctx: DirectoryContext, accountId: string, name: string) =>
-  requireEntity<SamlProviderRecord>(ctx, accountId, 'SAMLProvider', C.samlProvider, name);
+const requireProvider = PROVIDERS.require;
 
 export async function createSamlProvider(ctx: DirectoryContext, accountId: string, params: Params) {
   await requireAccount(ctx, accountId);
@@ -83,27 +72,15 @@ export async function createSamlProvider(ctx: DirectoryContext, accountId: strin
   const metadata = requiredString(params, 'EncodedSAMLMetadataDocument');
   const entityId = validateMetadata(ctx, metadata, 'EncodedSAMLMetadataDocument');
   const mapping = mappingParam(params, accountId);
-  const now = formatDate(ctx.now());
-  const provider: SamlProviderRecord = {
+  const provider = await PROVIDERS.create(ctx, accountId, {
     SAMLProviderName: name,
     Description: description ?? '',
     EncodedSAMLMetadataDocument: metadata,
     EntityId: entityId,
     AuthnSignAlgo: algo,
     ...withMapping(mapping),
-    CreateDate: now,
-    UpdateDate: now,
-  };
-  await commit(ctx.store, [
-    createEntity(
-      accountId,
-      'SAMLProvider',
-      C.samlProvider,
-      name,
-      json(provider),
-      LIMITS.samlProvidersPerAccount,
-    ),
-  ]);
+    ...newDates(ctx),
+  });
   return { SAMLProvider: providerShape(accountId, provider) };
 }
 
@@ -153,22 +130,11 @@ export async function updateSamlProvider(ctx: DirectoryContext, accountId: strin
 
 export async function deleteSamlProvider(ctx: DirectoryContext, accountId: string, params: Params) {
   await requireAccount(ctx, accountId);
-  const name = providerNameParam(params);
-  await commit(ctx.store, [remove(accountId, C.samlProvider, nameKey(name), providerMissing(name))]);
-  return {};
+  return PROVIDERS.remove(ctx, accountId, await requireProvider(ctx, accountId, providerNameParam(params)));
 }
 
-export async function listSamlProviders(ctx: DirectoryContext, accountId: string, params: Params) {
-  await requireAccount(ctx, accountId);
-  const records = await readAll<SamlProviderRecord>(ctx, accountId, C.samlProvider);
-  const page = paginate(records, params, LIMITS.samlProviderListMaxItems);
-  return listResponse(
-    'SAMLProviders',
-    'SAMLProvider',
-    page.items.map((p) => providerShape(accountId, p)),
-    page,
-  );
-}
+export const listSamlProviders = (ctx: DirectoryContext, accountId: string, params: Params) =>
+  PROVIDERS.list(ctx, accountId, params, (p) => providerShape(accountId, p));
 
 /** For the SAML engine: the provider's metadata XML, entity id and signature algorithm setting. */
 export async function samlProviderForSso(ctx: DirectoryContext, accountId: string, name: string) {

@@ -16,16 +16,6 @@ export type PolicyAttachment = {
   AttachDate: string;
 };
 
-export async function userDependents(ctx: DirectoryContext, accountId: string, userName: string) {
-  const key = nameKey(userName);
-  const [groups, accessKeys, policies] = await Promise.all([
-    ctx.store.count(accountId, C.groupsOfUser(key)),
-    ctx.store.count(accountId, C.accessKeys(key)),
-    ctx.store.count(accountId, C.attachedPolicies('User', key)),
-  ]);
-  return { groups, accessKeys, policies };
-}
-
 /**
  * Re-key one record from (collection `from`, key `fromKey`) to (`to`, `toKey`) inside the caller's
  * batch: delete + create, or a put when only the stored value changes (a case-only rename).

@@ -7,7 +7,7 @@ import { ApiError } from '../errors.js';
 import { defaultDomain, requireAccount, type AccountRecord } from './accounts.js';
 import { userNameOfPrincipalName } from './lookup.js';
 import { formatDate, randomDigits } from './ids.js';
-import { listResponse, optionalString, paginate, type Params } from './params.js';
+import { optionalString, type Params } from './params.js';
 import {
   checkComments,
   checkDisplayName,
@@ -18,23 +18,11 @@ import {
   LIMITS,
 } from './rules.js';
 import { nameKey } from './rules.js';
-import {
-  C,
-  commit,
-  compact,
-  create,
-  json,
-  readAll,
-  remove,
-  update,
-  createEntity,
-  entityMissing,
-  requireEntity,
-} from './storage.js';
+import { C, commit, compact, create, json, remove, update } from './storage.js';
+import { entityOps, newDates } from './entity.js';
 import type { DirectoryContext, GuardedWrite } from './storage.js';
 import { missingParameter } from '../errors.js';
-import { sweepPrincipal } from './sweep.js';
-import { renameUserWrites, userDependents } from './user-links.js';
+import { renameUserWrites } from './user-links.js';
 
 export type UserRecord = {
   UserName: string;
@@ -47,7 +35,33 @@ export type UserRecord = {
   UpdateDate: string;
 };
 
-export const userMissing = (name: string) => entityMissing('User', name);
+const USERS = entityOps({
+  kind: 'User',
+  collection: C.user,
+  cap: LIMITS.usersPerAccount,
+  nameOf: (u: UserRecord) => u.UserName,
+  list: { outer: 'Users', inner: 'User' },
+  dependents: [
+    {
+      collection: C.groupsOfUser,
+      code: 'DeleteConflict.User.Group',
+      describe: (n) => `still belongs to ${n} group(s)`,
+    },
+    {
+      collection: (key) => C.attachedPolicies('User', key),
+      code: 'DeleteConflict.User.Policy',
+      describe: (n) => `still has ${n} attached policy(ies)`,
+    },
+    {
+      collection: C.accessKeys,
+      code: 'DeleteConflict.User.AccessKey',
+      describe: (n) => `still has ${n} AccessKey(s)`,
+    },
+  ],
+  sweep: 'User',
+});
+
+export const userMissing = USERS.missing;
 
 /**
  * The user name named by `UserName` or by the IMS `UserPrincipalName` (whose domain must be the
@@ -89,8 +103,7 @@ function checkProfile(display?: string, email?: string, phone?: string, comments
   if (comments !== undefined) checkComments(comments);
 }
 
-export const requireUser = (ctx: DirectoryContext, accountId: string, userName: string) =>
-  requireEntity<UserRecord>(ctx, accountId, 'User', C.user, userName);
+export const requireUser = USERS.require;
 
 /** The user a request names by `UserName` (RAM) or `UserPrincipalName` (IMS). */
 export async function userFromParams(
@@ -117,20 +130,15 @@ export async function createUser(ctx: DirectoryContext, accountId: string, param
     optionalString(params, p),
   );
   checkProfile(display, email, phone, comments);
-  const now = formatDate(ctx.now());
-  const user: UserRecord = {
+  const user = await USERS.create(ctx, accountId, {
     UserName: name,
     UserId: randomDigits(16),
     DisplayName: display ?? name,
     Email: email ?? '',
     MobilePhone: phone ?? '',
     Comments: comments ?? '',
-    CreateDate: now,
-    UpdateDate: now,
-  };
-  await commit(ctx.store, [
-    createEntity(accountId, 'User', C.user, name, json(user), LIMITS.usersPerAccount),
-  ]);
+    ...newDates(ctx),
+  });
   return { User: userShape(account, user) };
 }
 
@@ -185,36 +193,11 @@ export async function updateUser(ctx: DirectoryContext, accountId: string, param
 
 export async function listUsers(ctx: DirectoryContext, accountId: string, params: Params) {
   const account = await requireAccount(ctx, accountId);
-  const page = paginate(await readAll<UserRecord>(ctx, accountId, C.user), params);
-  return listResponse(
-    'Users',
-    'User',
-    page.items.map((u) => userShape(account, u)),
-    page,
-  );
+  return USERS.list(ctx, accountId, params, (u) => userShape(account, u));
 }
 
 export async function deleteUser(ctx: DirectoryContext, accountId: string, params: Params) {
   const account = await requireAccount(ctx, accountId);
   const name = userNameParam(account, params, 'UserName', 'UserPrincipalName');
-  const user = await requireUser(ctx, accountId, name);
-  const dependents = await userDependents(ctx, accountId, user.UserName);
-  if (dependents.groups > 0)
-    throw new ApiError(
-      'DeleteConflict.User.Group',
-      `The user ${user.UserName} still belongs to ${dependents.groups} group(s).`,
-    );
-  if (dependents.policies > 0)
-    throw new ApiError(
-      'DeleteConflict.User.Policy',
-      `The user ${user.UserName} still has ${dependents.policies} attached policy(ies).`,
-    );
-  if (dependents.accessKeys > 0)
-    throw new ApiError(
-      'DeleteConflict.User.AccessKey',
-      `The user ${user.UserName} still has ${dependents.accessKeys} AccessKey(s).`,
-    );
-  await commit(ctx.store, [remove(accountId, C.user, nameKey(user.UserName), userMissing(name))]);
-  await sweepPrincipal(ctx, accountId, 'User', nameKey(user.UserName));
-  return {};
+  return USERS.remove(ctx, accountId, await requireUser(ctx, accountId, name));
 }
