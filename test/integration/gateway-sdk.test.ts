@@ -130,7 +130,7 @@ describe('STS SDK', () => {
     expect(me.body).toMatchObject({ identityType: 'RAMUser', arn: `acs:ram::${ACCOUNT}:user/alice` });
   });
 
-  it('AssumeRole with a root AccessKey, for a role created through RAM with pop-core (RPC v1 HMAC-SHA1)', async () => {
+  it('AssumeRole by a RAM user (a root AccessKey is refused), for a role created through RAM with pop-core (RPC v1 HMAC-SHA1)', async () => {
     const ram = new RPCClient({ endpoint: gateway.url, apiVersion: '2015-05-01', ...ROOT });
     const trust = JSON.stringify({
       Version: '1',
@@ -144,7 +144,23 @@ describe('STS SDK', () => {
       { method: 'POST' },
     )) as { Role: { Arn: string } };
     expect(created.Role.Arn).toBe(`acs:ram::${ACCOUNT}:role/CiDeployer`);
-    const { body } = await sts(ROOT).assumeRole(
+    const root = await sdkError(
+      sts(ROOT).assumeRole(
+        new AssumeRoleRequest({ roleArn: created.Role.Arn, roleSessionName: 'ci-run-41' }),
+      ),
+    );
+    expect(root.code).toBe('NoPermission');
+    await ram.request('CreateUser', { UserName: 'ci' }, { method: 'POST' });
+    await ram.request(
+      'AttachPolicyToUser',
+      { PolicyType: 'System', PolicyName: 'AliyunSTSAssumeRoleAccess', UserName: 'ci' },
+      { method: 'POST' },
+    );
+    const { AccessKey } = (await ram.request('CreateAccessKey', { UserName: 'ci' }, { method: 'POST' })) as {
+      AccessKey: { AccessKeyId: string; AccessKeySecret: string };
+    };
+    const ci = { accessKeyId: AccessKey.AccessKeyId, accessKeySecret: AccessKey.AccessKeySecret };
+    const { body } = await sts(ci).assumeRole(
       new AssumeRoleRequest({
         roleArn: created.Role.Arn,
         roleSessionName: 'ci-run-42',
@@ -160,7 +176,7 @@ describe('STS SDK', () => {
       `acs:ram::${ACCOUNT}:assumed-role/CiDeployer/ci-run-42`,
     );
     const tooLong = await sdkError(
-      sts(ROOT).assumeRole(
+      sts(ci).assumeRole(
         new AssumeRoleRequest({ roleArn: created.Role.Arn, roleSessionName: 'x1', durationSeconds: 7201 }),
       ),
     );
