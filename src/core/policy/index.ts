@@ -34,6 +34,8 @@ export {
   SYSTEM_POLICIES,
   findSystemPolicy,
   compiledSystemPolicy,
+  findSystemPolicyIgnoringCase,
+  EXACT_COPIES,
   type SystemPolicy,
 } from './system-policies.js';
 export type {

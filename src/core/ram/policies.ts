@@ -3,7 +3,12 @@
  * (name ≤ 128 `^[a-zA-Z0-9-]+$`, document ≤ 6,144 characters, versions in policy-versions.ts).
  */
 import { ApiError, missingParameter } from '../errors.js';
-import { compilePolicy, SYSTEM_POLICIES, type SystemPolicy } from '../policy/index.js';
+import {
+  compilePolicy,
+  findSystemPolicyIgnoringCase,
+  SYSTEM_POLICIES,
+  type SystemPolicy,
+} from '../policy/index.js';
 import { requireAccount } from './accounts.js';
 import { formatDate } from './ids.js';
 import {
@@ -63,10 +68,7 @@ export function checkPolicyDocument(document: string): void {
   compilePolicy(document, 'identity');
 }
 
-export function findSystemPolicyIgnoringCase(name: string): SystemPolicy | undefined {
-  const lower = name.toLowerCase();
-  return SYSTEM_POLICIES.find((p) => p.name.toLowerCase() === lower);
-}
+export { findSystemPolicyIgnoringCase };
 
 function systemResolved(p: SystemPolicy): ResolvedPolicy {
   return {

@@ -52,3 +52,35 @@ describe('system policies', () => {
     expect(decide(name, action)).toBe(expected);
   });
 });
+
+describe("the service tables' system policies", () => {
+  it('has every name of the reference list, with OSS full and read-only access as Alibaba writes them', async () => {
+    const { readFileSync, existsSync } = await import('node:fs');
+    const { SYSTEM_POLICIES, findSystemPolicy, evaluate, compiledSystemPolicy } =
+      await import('../../../src/core/policy/index.js');
+    const tsv = new URL('../../../../shared/reference/system-policies.tsv', import.meta.url);
+    if (existsSync(tsv)) {
+      const names = readFileSync(tsv, 'utf8')
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#') && !l.startsWith('service\t'))
+        .flatMap((l) => (l.split('\t')[1] ?? '').split(' '));
+      expect(names.length).toBe(166);
+      for (const name of names) expect(findSystemPolicy(name)?.name).toBe(name);
+    } else console.warn('skipped the reference list: ../shared/reference/system-policies.tsv is absent');
+    expect(JSON.parse(findSystemPolicy('AliyunOSSFullAccess')?.document ?? '{}').Statement).toEqual([
+      { Effect: 'Allow', Action: 'oss:*', Resource: '*' },
+    ]);
+    expect(JSON.parse(findSystemPolicy('AliyunOSSReadOnlyAccess')?.document ?? '{}').Statement).toEqual([
+      { Effect: 'Allow', Action: ['oss:Get*', 'oss:List*'], Resource: '*' },
+    ]);
+    const ossRead = compiledSystemPolicy('AliyunOSSReadOnlyAccess');
+    if (!ossRead) throw new Error('missing');
+    const ask = (action: string) => evaluate([ossRead], { action, resource: 'acs:oss:*:*:b/k' }).decision;
+    expect([ask('oss:GetObject'), ask('oss:ListObjects'), ask('oss:PutObject')]).toEqual([
+      'Allow',
+      'Allow',
+      'ImplicitDeny',
+    ]);
+    for (const p of SYSTEM_POLICIES) expect(compiledSystemPolicy(p.name)).toBeDefined();
+  });
+});

@@ -226,12 +226,21 @@ describe.each(STORE_KINDS)('custom policies on the %s store', (kind) => {
 describe('system policies', () => {
   it('lists, gets and attaches the built-in policies and refuses unknown ones', async () => {
     const d = await newDirectory();
-    const names = (await d.ListPolicies(ACCOUNT, { PolicyType: 'System' })).Policies.Policy.map(
-      (p) => p.PolicyName,
-    );
+    const names = (
+      await d.ListPolicies(ACCOUNT, { PolicyType: 'System', MaxItems: 1000 })
+    ).Policies.Policy.map((p) => p.PolicyName);
     expect(names).toEqual(
-      expect.arrayContaining(['AdministratorAccess', 'ReadOnlyAccess', 'AliyunSTSAssumeRoleAccess']),
+      expect.arrayContaining([
+        'AdministratorAccess',
+        'ReadOnlyAccess',
+        'AliyunSTSAssumeRoleAccess',
+        'AliyunOSSFullAccess',
+        'AliyunOSSReadOnlyAccess',
+      ]),
     );
+    // Every system policy of Alibaba's service tables, each once (166 names, IoT listed twice).
+    expect(names.length).toBe(new Set(names).size);
+    expect(names.length).toBe(3 + 164);
     const admin = await d.GetPolicy(ACCOUNT, { PolicyType: 'System', PolicyName: 'AdministratorAccess' });
     expect(JSON.parse(admin.DefaultPolicyVersion.PolicyDocument).Statement[0]).toMatchObject({ Action: '*' });
     expect(await codeOf(d.GetPolicy(ACCOUNT, { PolicyType: 'System', PolicyName: 'NoSuchPolicy' }))).toBe(
