@@ -262,3 +262,11 @@ export async function policiesForRole(ctx: DirectoryContext, accountId: string, 
     effective(p.policy, { type: 'Role', name: role.RoleName }),
   );
 }
+
+/** The group's attached policies (default versions). */
+export async function policiesForGroup(ctx: DirectoryContext, accountId: string, groupName: string) {
+  const group = await requireGroup(ctx, accountId, groupName);
+  return (await attachedPolicies(ctx, accountId, 'Group', nameKey(group.GroupName))).map((p) =>
+    effective(p.policy, { type: 'Group', name: group.GroupName }),
+  );
+}

@@ -181,6 +181,11 @@ export class Directory {
     return attachments.policiesForRole(this.ctx, accountId, roleName);
   }
 
+  /** The group's attached policies (default version documents). */
+  policiesForGroup(accountId: string, groupName: string) {
+    return attachments.policiesForGroup(this.ctx, accountId, groupName);
+  }
+
   /** Metadata XML, entity id and AuthnSignAlgo of a provider, or undefined. */
   samlProviderForSso(accountId: string, providerName: string) {
     return providers.samlProviderForSso(this.ctx, accountId, providerName);
