@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { TLSSocket } from 'node:tls';
 import { ApiError, missingParameter } from '../../core/errors.js';
+import { transportOf } from '../transport.js';
 import { authenticate, type Authenticated } from './authenticate.js';
 import { errorBody, newRequestId, resultBody, toApiError, writeJsonAnswer } from './envelope.js';
 import {
@@ -160,13 +160,8 @@ function isRpcRequest(req: IncomingMessage): boolean {
 }
 
 function exchangeOf(req: IncomingMessage): Exchange {
-  return {
-    req,
-    method: req.method ?? 'GET',
-    query: targetOf(req).query,
-    sourceIp: req.socket.remoteAddress ?? '',
-    secure: (req.socket as Partial<TLSSocket>).encrypted === true,
-  };
+  const { clientIp, secure } = transportOf(req);
+  return { req, method: req.method ?? 'GET', query: targetOf(req).query, sourceIp: clientIp, secure };
 }
 
 /** The Host header without its port (`[::1]:80` → `[::1]`). */
