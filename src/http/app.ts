@@ -79,6 +79,7 @@ export function createApp(options: AppOptions): GatewayApp {
         event: `api.${o.action ?? 'unknown'}`,
         outcome: o.code ? 'failure' : 'success',
         requestId: o.requestId,
+        sourceIp: o.sourceIp,
         accountId: o.caller?.accountId,
         principal: o.caller?.arn ?? o.accessKeyId,
         code: o.code,

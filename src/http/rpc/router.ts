@@ -100,10 +100,11 @@ export function createRpcEndpoint(options: RpcRouterOptions): RpcEndpoint {
     async serve(req, res) {
       const started = performance.now();
       const requestId = newRequestId();
-      const outcome = newOutcome(requestId);
+      const exchange = exchangeOf(req);
+      const outcome = newOutcome(requestId, exchange.sourceIp);
       let status: number;
       try {
-        const answered = await answer(exchangeOf(req), requestId, outcome);
+        const answered = await answer(exchange, requestId, outcome);
         status = answered.status;
         writeJsonAnswer(res, status, answered.body, requestId, answered.close === true);
       } catch (error) {
@@ -127,9 +128,10 @@ export function createRpcEndpoint(options: RpcRouterOptions): RpcEndpoint {
  * Every member present from the start, so every request's outcome has one shape: spreads of partly
  * filled objects gave the hooks' reads as many shapes as there are failure paths (megamorphic).
  */
-function newOutcome(requestId: string): RpcOutcome {
+function newOutcome(requestId: string, sourceIp: string): RpcOutcome {
   return {
     requestId,
+    sourceIp,
     product: undefined,
     action: undefined,
     version: undefined,
