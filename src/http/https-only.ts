@@ -10,12 +10,14 @@ import { pageHeaders, renderError } from './web.js';
 
 /** GET pages that start or show a session: redirected to the https base URL. */
 const SESSION_PAGES = new Set(['/login', '/console']);
+/** The built-in development IdP (demo mode) stands for another site: it sets no gateway session. */
+const DEMO_IDP = '/demo-idp/';
 
 export function httpsOnlySessions(baseUrl: string) {
   const origin = new URL(baseUrl).origin;
   const required = origin.startsWith('https:');
   return async (ctx: Context, next: Next) => {
-    if (!required || ctx.secure) return next();
+    if (!required || ctx.secure || ctx.path.startsWith(DEMO_IDP)) return next();
     const read = ctx.method === 'GET' || ctx.method === 'HEAD';
     if (read && !SESSION_PAGES.has(ctx.path)) return next();
     if (read) return ctx.redirect(`${origin}${ctx.url.startsWith('/') ? ctx.url : '/'}`);

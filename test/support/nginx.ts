@@ -32,7 +32,8 @@ export function siteForTest(file: string, replacements: Record<string, string>):
       if (!mark) return line;
       const [, indent = '', label = ''] = mark;
       const replacement = replacements[label];
-      if (replacement === undefined) throw new Error(`${file}: no replacement for the line marked "${label}"`);
+      if (replacement === undefined)
+        throw new Error(`${file}: no replacement for the line marked "${label}"`);
       unused.delete(label);
       return `${indent}${replacement} # test: ${label}`;
     });
