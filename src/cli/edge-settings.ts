@@ -25,6 +25,7 @@ export interface EdgeOptions {
   /** Bearer token for /metrics (RAMGATE_OPERATOR_TOKEN), or a file holding it. */
   operatorToken?: string | undefined;
   operatorTokenFile?: string | undefined;
+  /** How often the TLS files are checked for changes, ms; 0: only on SIGHUP. */
   tlsWatchIntervalMs?: number | undefined;
 }
 
@@ -66,7 +67,7 @@ export function edgeSettings(options: EdgeOptions = {}, loaded?: LoadedConfig): 
       tls,
       httpRedirectPort,
       operatorListen,
-      ...(options.tlsWatchIntervalMs ? { tlsWatchIntervalMs: options.tlsWatchIntervalMs } : {}),
+      ...(options.tlsWatchIntervalMs !== undefined ? { tlsWatchIntervalMs: options.tlsWatchIntervalMs } : {}),
     },
     frontDoor: {
       ...(trust.empty ? {} : { trust }),

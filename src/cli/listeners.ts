@@ -20,7 +20,7 @@ export interface ListenerOptions {
   httpRedirectPort?: number | undefined;
   /** `host:port` of the operator listener. */
   operatorListen?: string | undefined;
-  /** How often the TLS files are checked for changes, ms. */
+  /** How often the TLS files are checked for changes, ms (0: only on SIGHUP). */
   tlsWatchIntervalMs?: number | undefined;
 }
 
@@ -36,7 +36,9 @@ export class Listeners {
   static async open(options: ListenerOptions, placeholder: Koa, logger: Logger): Promise<Listeners> {
     const tls = options.tls
       ? createTlsListener(options.tls, placeholder.callback(), logger, {
-          ...(options.tlsWatchIntervalMs ? { watchIntervalMs: options.tlsWatchIntervalMs } : {}),
+          ...(options.tlsWatchIntervalMs !== undefined
+            ? { watchIntervalMs: options.tlsWatchIntervalMs }
+            : {}),
         })
       : undefined;
     const main = tls?.server ?? createHttpServer(placeholder);

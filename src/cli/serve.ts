@@ -43,6 +43,7 @@ function edgeOptions(o: Record<string, string | undefined>): EdgeOptions {
     operatorListen: o.operatorListen,
     operatorToken: env.RAMGATE_OPERATOR_TOKEN || undefined,
     operatorTokenFile: o.operatorTokenFile,
+    tlsWatchIntervalMs: o.tlsWatchSeconds === undefined ? undefined : Number(o.tlsWatchSeconds) * 1000,
   };
 }
 
@@ -87,6 +88,11 @@ export function serveCommand(): Command {
       '--tls-cert <file>',
       'serve HTTPS with this certificate chain (PEM; reloaded on change/SIGHUP)',
       env.RAMGATE_TLS_CERT,
+    )
+    .option(
+      '--tls-watch-seconds <n>',
+      'check the TLS files for changes every n seconds (0: only on SIGHUP; default 2)',
+      env.RAMGATE_TLS_WATCH_SECONDS,
     )
     .option('--tls-key <file>', 'private key of --tls-cert (PEM)', env.RAMGATE_TLS_KEY)
     .option(

@@ -5,7 +5,7 @@
  * renewal) is logged and the previous one keeps serving; new connections get the new pair,
  * connections already open keep theirs. The plain-HTTP listener beside it only redirects.
  */
-import { createHash } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { createServer as createPlainServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
@@ -22,13 +22,13 @@ export interface TlsListener {
   server: Server;
   /** Reads the files again; resolves to true when a new pair was installed. Never throws. */
   reload(): boolean;
-  /** SHA-256 of the certificate being served (PEM text), for logs and tests. */
+  /** SHA-256 fingerprint of the certificate being served (AB:CD:…), for logs and tests. */
   fingerprint(): string;
   /** Stops watching the files (the server is closed by its owner). */
   stopWatching(): void;
 }
 
-/** How often the certificate files are checked for changes, ms. */
+/** How often the certificate files are checked for changes, ms (0: only on reload()/SIGHUP). */
 export const TLS_WATCH_INTERVAL_MS = 2_000;
 
 function readPair(files: TlsFiles): SecureContextOptions & { cert: string; key: string } {
@@ -37,7 +37,8 @@ function readPair(files: TlsFiles): SecureContextOptions & { cert: string; key: 
   return pair;
 }
 
-const fingerprintOf = (pem: string) => createHash('sha256').update(pem).digest('hex');
+/** SHA-256 of the (first) certificate's DER, as `openssl x509 -fingerprint -sha256` prints it. */
+const fingerprintOf = (pem: string) => new X509Certificate(pem).fingerprint256;
 
 /** An https server for `listener`; throws at start when the pair does not load (fail closed). */
 export function createTlsListener(
@@ -69,14 +70,14 @@ export function createTlsListener(
   };
   const interval = options.watchIntervalMs ?? TLS_WATCH_INTERVAL_MS;
   const onChange = () => void reload();
-  for (const file of [files.certFile, files.keyFile])
-    watchFile(file, { interval, persistent: false }, onChange);
+  const watched = interval > 0 ? [files.certFile, files.keyFile] : [];
+  for (const file of watched) watchFile(file, { interval, persistent: false }, onChange);
   return {
     server,
     reload,
     fingerprint: () => fingerprintOf(current.cert),
     stopWatching: () => {
-      for (const file of [files.certFile, files.keyFile]) unwatchFile(file, onChange);
+      for (const file of watched) unwatchFile(file, onChange);
     },
   };
 }

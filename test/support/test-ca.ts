@@ -15,7 +15,7 @@ export interface TestCa {
   caPem: string;
   /** Issues a new server key and certificate from the same CA (as a renewal would). */
   renew(): Promise<void>;
-  /** SHA-256 of the current server certificate's DER, hex. */
+  /** SHA-256 fingerprint of the current server certificate (AB:CD:…, as TLS peers report it). */
   fingerprint(): string;
   /** base64 SHA-256 of the server key's SPKI: Chromium's --ignore-certificate-errors-spki-list. */
   spkiHash(): string;
@@ -33,7 +33,7 @@ export async function makeTestCa(dir: string, names: string[] = []): Promise<Tes
     keyFile: join(dir, 'server.key'),
     caPem: readFileSync(join(dir, 'ca.pem'), 'utf8'),
     renew: async () => void (await run()),
-    fingerprint: () => createHash('sha256').update(cert().raw).digest('hex'),
+    fingerprint: () => cert().fingerprint256,
     spkiHash: () =>
       createHash('sha256')
         .update(cert().publicKey.export({ type: 'spki', format: 'der' }))
