@@ -129,7 +129,7 @@ function servedFingerprint(port = Number(new URL(baseUrl).port)): Promise<string
   });
 }
 
-function runSdkChild(extraEnv: Record<string, string>) {
+function runSdkChild(extraEnv: Record<string, string>): Promise<Record<string, unknown>> {
   return promisify(execFile)(
     process.execPath,
     [CHILD, hostPort(), DEPLOYER.id, DEPLOYER.secret, ROLE_ARN, 'sdk-session'],
