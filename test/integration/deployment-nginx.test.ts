@@ -181,6 +181,10 @@ describe('ramgate behind nginx (TLS terminated by nginx, two instances on Redis)
     const changed = original.filter((line, i) => line !== running[i]);
     expect(changed.length).toBeGreaterThan(0);
     expect(changed.every((line) => line.includes('# test: '))).toBe(true);
+    // The guide shows this very file (and the systemd unit) verbatim.
+    const guide = readFileSync(resolve(SITE_FILE, '..', '..', 'deployment.md'), 'utf8');
+    expect(guide).toContain(readFileSync(SITE_FILE, 'utf8').trimEnd());
+    expect(guide).toContain(readFileSync(resolve(SITE_FILE, '..', 'ramgate.service'), 'utf8').trimEnd());
   });
 
   it('signs in with Chromium through nginx over https: role picker, console, sign-out', async () => {
