@@ -66,7 +66,7 @@ export function attachTransport(req: IncomingMessage, trust: TrustedProxies): Tr
 
 /** The facts attached to this request, or (a server without trusted proxies) those of its socket. */
 export function transportOf(req: IncomingMessage): Transport {
-  return derived.get(req) ?? attachTransport(req, NO_PROXIES);
+  return derived.get(req) ?? deriveTransport(req, NO_PROXIES);
 }
 
 const NO_PROXIES = new TrustedProxies();

@@ -9,11 +9,21 @@
  * Every address is loopback: nginx and the instances on 127.0.0.1 (nginx connects from it, the
  * trusted proxy), clients from other 127.0.0.x addresses (`localAddress`) so that they differ.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import RPCClient from '@alicloud/pop-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -309,4 +319,20 @@ describe('ramgate behind nginx (TLS terminated by nginx, two instances on Redis)
       Code: expect.stringMatching(/^(InvalidParameter|AuthenticationFail)/),
     });
   });
+});
+
+describe('the guide’s systemd unit', () => {
+  it.skipIf(!existsSync('/usr/bin/systemd-analyze'))(
+    'passes systemd-analyze verify without a warning',
+    async () => {
+      const units = join(dir, 'units');
+      mkdirSync(units, { recursive: true });
+      copyFileSync(resolve(SITE_FILE, '..', 'ramgate.service'), join(units, 'ramgate@.service'));
+      const { stdout, stderr } = await promisify(execFile)('systemd-analyze', [
+        'verify',
+        join(units, 'ramgate@1.service'),
+      ]);
+      expect(`${stdout}${stderr}`.trim()).toBe('');
+    },
+  );
 });
