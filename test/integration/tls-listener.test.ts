@@ -14,6 +14,8 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'node:tls';
 import { promisify } from 'node:util';
+import { Agent } from 'node:https';
+import RPCClient from '@alicloud/pop-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTlsListener } from '../../src/http/tls.js';
@@ -25,6 +27,7 @@ const CHILD = join(ROOT_DIR, 'test', 'support', 'ram-role-arn-child.mjs');
 const ACCOUNT = '3333333333333333';
 const DEPLOYER = { id: 'LTAItls00000000000000001', secret: 'tlsSecret000000000000000000001' };
 const ROLE_ARN = `acs:ram::${ACCOUNT}:role/Deployer`;
+const VIEWER = { accessKeyId: 'LTAItls00000000000000002', accessKeySecret: 'tlsSecret000000000000000000002' };
 const OPERATOR_TOKEN = 'operator-token-for-tests-0123456789';
 
 const CONFIG = `
@@ -35,6 +38,22 @@ accounts:
       - name: deployer
         policies: [AliyunSTSAssumeRoleAccess]
         accessKeys: [{ id: ${DEPLOYER.id}, secret: ${DEPLOYER.secret} }]
+      - name: viewer
+        policies: [TlsOnly]
+        accessKeys: [{ id: ${VIEWER.accessKeyId}, secret: ${VIEWER.accessKeySecret} }]
+    policies:
+      - name: TlsOnly
+        document:
+          Version: '1'
+          Statement:
+            - Effect: Allow
+              Action: ram:ListRoles
+              Resource: '*'
+              Condition: { Bool: { 'acs:SecureTransport': 'true' } }
+            - Effect: Allow
+              Action: ram:ListUsers
+              Resource: '*'
+              Condition: { Bool: { 'acs:SecureTransport': 'false' } }
     roles:
       - name: Deployer
         trustPolicy:
@@ -167,6 +186,17 @@ describe('ramgate serve --tls-cert --tls-key', () => {
     // Without the test CA the SDK refuses the certificate: the listener is really TLS, verified.
     const untrusted = await runSdkChild({ NODE_EXTRA_CA_CERTS: '' });
     expect(String(untrusted.failed)).toMatch(/certificate/i);
+  });
+
+  it('makes acs:SecureTransport true on the https listener', async () => {
+    const client = new RPCClient({ endpoint: baseUrl, apiVersion: '2015-05-01', ...VIEWER });
+    const call = (action: string) =>
+      client.request(action, {}, { method: 'POST', agent: new Agent({ ca: ca.caPem }) }).then(
+        () => 'allowed',
+        (e: { data?: { Code?: string } }) => e.data?.Code ?? 'failed',
+      );
+    expect(await call('ListRoles')).toBe('allowed');
+    expect(await call('ListUsers')).toBe('NoPermission');
   });
 
   it('sends HSTS on https answers', async () => {
