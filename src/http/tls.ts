@@ -93,7 +93,12 @@ export function createRedirectListener(httpsBaseUrl: string, options: HttpServer
     // Concatenated, not resolved: `//evil.example/` must stay a path of this origin.
     const target = { href: `${base.origin}${path}` };
     const status = req.method === 'GET' || req.method === 'HEAD' ? 301 : 308;
-    res.writeHead(status, { Location: target.href, 'Content-Length': '0', Connection: 'close' });
+    try {
+      res.writeHead(status, { Location: target.href, 'Content-Length': '0', Connection: 'close' });
+    } catch {
+      // A target Node will not write in a header: no redirect for it.
+      res.writeHead(400, { 'Content-Length': '0', Connection: 'close' });
+    }
     res.end();
     req.resume();
   });

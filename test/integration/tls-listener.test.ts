@@ -101,14 +101,17 @@ beforeAll(async () => {
       ca.certFile,
       '--tls-key',
       ca.keyFile,
-      '--http-port',
-      '0',
-      '--operator-listen',
-      '127.0.0.1:0',
     ],
     {
       // SIGHUP alone reloads here (the watcher is tested below), so the test sees which one acted.
-      env: { ...process.env, RAMGATE_TLS_WATCH_SECONDS: '0', RAMGATE_OPERATOR_TOKEN: OPERATOR_TOKEN },
+      // The redirect and operator listeners come from RAMGATE_* variables, as under systemd.
+      env: {
+        ...process.env,
+        RAMGATE_TLS_WATCH_SECONDS: '0',
+        RAMGATE_OPERATOR_TOKEN: OPERATOR_TOKEN,
+        RAMGATE_HTTP_PORT: '0',
+        RAMGATE_OPERATOR_LISTEN: '127.0.0.1:0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
