@@ -54,7 +54,9 @@ export function edgeSettings(options: EdgeOptions = {}, loaded?: LoadedConfig): 
     );
   if (httpRedirectPort !== undefined && !(Number.isInteger(httpRedirectPort) && httpRedirectPort <= 65_535))
     throw new Error('--http-port must be a port number');
-  const trust = TrustedProxies.parse(options.trustProxy ?? file?.trustProxy);
+  const trust = options.trustProxy
+    ? TrustedProxies.parse(options.trustProxy)
+    : TrustedProxies.parse(file?.trustProxy, 'gateway.trustProxy');
   const maxAge = options.hstsMaxAge ?? file?.hstsMaxAge ?? DEFAULT_HSTS_MAX_AGE;
   if (!Number.isInteger(maxAge) || maxAge < 0) throw new Error('--hsts-max-age must be a number of seconds');
   const tokenFile = options.operatorTokenFile ?? relative(file?.operator?.tokenFile);

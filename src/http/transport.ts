@@ -24,19 +24,22 @@ const MAX_HOPS = 32;
 export class TrustedProxies {
   private readonly blocks: readonly Cidr[];
 
-  /** CIDR blocks or single addresses; throws on anything else, naming it. */
-  constructor(readonly cidrs: readonly string[] = []) {
+  /** CIDR blocks or single addresses; throws on anything else, naming it and where it came from. */
+  constructor(
+    readonly cidrs: readonly string[] = [],
+    source = '--trust-proxy',
+  ) {
     this.blocks = cidrs.map((text) => {
       const block = parseCidr(text.trim());
-      if (!block) throw new Error(`--trust-proxy: "${text.slice(0, 64)}" is not an IP address or CIDR block`);
+      if (!block) throw new Error(`${source}: "${text.slice(0, 64)}" is not an IP address or CIDR block`);
       return block;
     });
   }
 
   /** `10.0.0.0/8, 127.0.0.1` → a list; empty or absent → trust nobody. */
-  static parse(list: string | readonly string[] | undefined): TrustedProxies {
+  static parse(list: string | readonly string[] | undefined, source?: string): TrustedProxies {
     const items = typeof list === 'string' ? list.split(',') : (list ?? []);
-    return new TrustedProxies(items.map((s) => s.trim()).filter(Boolean));
+    return new TrustedProxies(items.map((s) => s.trim()).filter(Boolean), source);
   }
 
   get empty(): boolean {

@@ -130,6 +130,12 @@ describe('edgeSettings', () => {
     expect(fromFile.frontDoor.hsts).toBe('max-age=600');
     expect(fromFile.frontDoor.trust?.trusts('10.1.2.3')).toBe(true);
     expect(fromFile.operator).toEqual({ token: TOKEN, separateListener: true });
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      "gateway: { trustProxy: ['10.0.0.0/99'] }\naccounts: [{ id: '1' }]\n",
+    );
+    const bad = await loadConfigFile(join(dir, 'bad.yaml'));
+    expect(() => edgeSettings({}, bad)).toThrow(/^gateway.trustProxy: "10.0.0.0\/99"/);
     const overridden = edgeSettings({ trustProxy: ['192.0.2.1'], hstsMaxAge: 0 }, loaded);
     expect(overridden.frontDoor.trust?.trusts('10.1.2.3')).toBe(false);
     expect(overridden.frontDoor.hsts).toBeUndefined();
