@@ -59,6 +59,9 @@ export function edgeSettings(options: EdgeOptions = {}, loaded?: LoadedConfig): 
     : TrustedProxies.parse(file?.trustProxy, 'gateway.trustProxy');
   const maxAge = options.hstsMaxAge ?? file?.hstsMaxAge ?? DEFAULT_HSTS_MAX_AGE;
   if (!Number.isInteger(maxAge) || maxAge < 0) throw new Error('--hsts-max-age must be a number of seconds');
+  const watchMs = options.tlsWatchIntervalMs;
+  if (watchMs !== undefined && !(Number.isFinite(watchMs) && watchMs >= 0))
+    throw new Error('--tls-watch-seconds must be a number of seconds (0: only on SIGHUP)');
   const tokenFile = options.operatorTokenFile ?? relative(file?.operator?.tokenFile);
   const token = options.operatorToken ?? (tokenFile ? readFileSync(tokenFile, 'utf8').trim() : undefined);
   if (token !== undefined && token.length < MIN_TOKEN_LENGTH)

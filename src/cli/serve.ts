@@ -89,12 +89,12 @@ export function serveCommand(): Command {
       'serve HTTPS with this certificate chain (PEM; reloaded on change/SIGHUP)',
       env.RAMGATE_TLS_CERT,
     )
+    .option('--tls-key <file>', 'private key of --tls-cert (PEM)', env.RAMGATE_TLS_KEY)
     .option(
       '--tls-watch-seconds <n>',
       'check the TLS files for changes every n seconds (0: only on SIGHUP; default 2)',
       env.RAMGATE_TLS_WATCH_SECONDS,
     )
-    .option('--tls-key <file>', 'private key of --tls-cert (PEM)', env.RAMGATE_TLS_KEY)
     .option(
       '--http-port <n>',
       'with TLS: also listen for plain HTTP here, only redirecting to https',

@@ -233,6 +233,13 @@ describe('ramgate behind nginx (TLS terminated by nginx, two instances on Redis)
     expect(nginx.accessLog()).toContain('POST /saml-role/sso');
   });
 
+  it('keeps /metrics inside: nginx does not pass it on', async () => {
+    const answer = await send(`https://127.0.0.1:${httpsPort}/metrics`, { from: OFFICE });
+    expect(answer.status).toBe(404);
+    expect(answer.body).not.toContain('ramgate_');
+    expect((await send(`https://127.0.0.1:${httpsPort}/healthz`, { from: OFFICE })).status).toBe(200);
+  });
+
   it('redirects plain HTTP at nginx to the https origin', async () => {
     const answer = await send(`http://127.0.0.1:${httpPort}/console?tab=credentials`, { from: OFFICE });
     expect(answer.status).toBe(301);

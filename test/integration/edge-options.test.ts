@@ -103,6 +103,7 @@ describe('edgeSettings', () => {
     expect(() => edgeSettings({ trustProxy: ['10.0.0.0/40'] })).toThrow(/--trust-proxy: "10.0.0.0\/40"/);
     expect(() => edgeSettings({ operatorToken: 'short' })).toThrow(/at least 16 characters/);
     expect(() => edgeSettings({ hstsMaxAge: -1 })).toThrow(/--hsts-max-age/);
+    expect(() => edgeSettings({ tlsWatchIntervalMs: Number.NaN })).toThrow(/--tls-watch-seconds/);
     expect(edgeSettings({ hstsMaxAge: 0 }).frontDoor.hsts).toBeUndefined();
   });
 
