@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite runs for real (Debian): redis-server, xmlsec1,
-# SimpleSAMLphp with php-cli/php-xml, and chromium. Installs only what is missing, only as root.
+# SimpleSAMLphp with php-cli/php-xml, chromium, nginx (TLS-terminating proxy tests) and openssl (their test CA). Installs only what is missing, only as root.
 set -euo pipefail
 
 missing=()
@@ -12,6 +12,8 @@ php -m 2>/dev/null | grep -qi '^xml$' || missing+=(php-xml)
 php -m 2>/dev/null | grep -qi '^mbstring$' || missing+=(php-mbstring)
 [ -d /usr/share/simplesamlphp/www ] || missing+=(simplesamlphp)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import type { StoreOptions } from '../core/store/index.js';
+import type { EdgeOptions } from './edge-settings.js';
 import { startGateway } from './start.js';
 
 const env = process.env;
@@ -28,6 +29,23 @@ const list = (value: string | undefined) =>
     ?.split(',')
     .map((s) => s.trim())
     .filter(Boolean) ?? [];
+
+const numberOrUndefined = (value: string | undefined) =>
+  value === undefined || value === '' ? undefined : Number(value);
+
+function edgeOptions(o: Record<string, string | undefined>): EdgeOptions {
+  return {
+    tlsCert: o.tlsCert,
+    tlsKey: o.tlsKey,
+    httpPort: numberOrUndefined(o.httpPort),
+    ...(o.trustProxy !== undefined ? { trustProxy: list(o.trustProxy) } : {}),
+    hstsMaxAge: numberOrUndefined(o.hstsMaxAge),
+    operatorListen: o.operatorListen,
+    operatorToken: env.RAMGATE_OPERATOR_TOKEN || undefined,
+    operatorTokenFile: o.operatorTokenFile,
+    tlsWatchIntervalMs: o.tlsWatchSeconds === undefined ? undefined : Number(o.tlsWatchSeconds) * 1000,
+  };
+}
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -66,6 +84,42 @@ export function serveCommand(): Command {
       env.RAMGATE_ALLOW_AES_CBC,
     )
     .option('--role-sp-entity-id <id>', 'role-based SSO SP entityID', env.RAMGATE_ROLE_SP_ENTITY_ID)
+    .option(
+      '--tls-cert <file>',
+      'serve HTTPS with this certificate chain (PEM; reloaded on change/SIGHUP)',
+      env.RAMGATE_TLS_CERT,
+    )
+    .option('--tls-key <file>', 'private key of --tls-cert (PEM)', env.RAMGATE_TLS_KEY)
+    .option(
+      '--tls-watch-seconds <n>',
+      'check the TLS files for changes every n seconds (0: only on SIGHUP; default 2)',
+      env.RAMGATE_TLS_WATCH_SECONDS,
+    )
+    .option(
+      '--http-port <n>',
+      'with TLS: also listen for plain HTTP here, only redirecting to https',
+      env.RAMGATE_HTTP_PORT,
+    )
+    .option(
+      '--trust-proxy <cidrs>',
+      'reverse proxies whose Forwarded/X-Forwarded-* headers are believed',
+      env.RAMGATE_TRUST_PROXY,
+    )
+    .option(
+      '--hsts-max-age <seconds>',
+      'Strict-Transport-Security max-age on https (0: none)',
+      env.RAMGATE_HSTS_MAX_AGE,
+    )
+    .option(
+      '--operator-listen <host:port>',
+      'serve /metrics, /healthz, /readyz here instead',
+      env.RAMGATE_OPERATOR_LISTEN,
+    )
+    .option(
+      '--operator-token-file <file>',
+      'require this bearer token on /metrics',
+      env.RAMGATE_OPERATOR_TOKEN_FILE,
+    )
     .action(async (o) => {
       const running = await startGateway({
         config: o.config,
@@ -83,6 +137,7 @@ export function serveCommand(): Command {
           ...(o.spKey ? { keyFile: o.spKey, decryptionKeyFiles: [o.spKey] } : {}),
           ...(o.spCert ? { certFile: o.spCert, encryptionCertFile: o.spCert } : {}),
         },
+        edge: edgeOptions(o),
       });
       process.stdout.write(
         `ramgate is listening on ${running.url}\n` +
@@ -98,5 +153,7 @@ export function serveCommand(): Command {
       };
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
+      // SIGHUP reads the TLS certificate and key again (a renewal); nothing else restarts.
+      process.on('SIGHUP', () => void running.listeners.reloadTls());
     });
 }

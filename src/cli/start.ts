@@ -5,7 +5,6 @@
 import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import Koa from 'koa';
 import type { Logger } from 'pino';
@@ -16,12 +15,14 @@ import type { DirectoryStore } from '../core/store/types.js';
 import { parseTokenKeys } from '../core/sts/keyring.js';
 import { createApp } from '../http/app.js';
 import { createLogger } from '../http/logger.js';
-import { createHttpServer, requestListener } from '../http/rpc/index.js';
+import { requestListener } from '../http/rpc/index.js';
 import { Gateway, type SpKeys } from '../sso/gateway.js';
 import { MetadataRefresher, refreshTargetsOf } from '../sso/metadata-refresh.js';
 import type Router from '@koa/router';
 import type { SsoRouteDeps } from '../http/sso-routes.js';
 import { setUpDemo } from './demo.js';
+import { Listeners } from './listeners.js';
+import { edgeSettings, type EdgeOptions } from './edge-settings.js';
 
 export interface StartOptions {
   config?: string | undefined;
@@ -44,11 +45,17 @@ export interface StartOptions {
   rateLimitPerMinute?: number;
   /** Routers added by other features (the CLI login endpoints). */
   extraRouters?: (deps: SsoRouteDeps, gw: Gateway) => Router[];
+  /** TLS, redirect listener, trusted proxies, HSTS, operator endpoints (src/cli/edge-settings.ts). */
+  edge?: EdgeOptions;
 }
 
 export interface RunningGateway {
   url: string;
   server: Server;
+  /** The main listener (and TLS reload), the redirect and operator listeners. */
+  listeners: Listeners;
+  /** The operator listener's URL, when one is configured. */
+  operatorUrl?: string;
   gw: Gateway;
   /** Refreshes the IdP metadata of the config's providers that name a metadata URL. */
   refresher?: MetadataRefresher;
@@ -84,13 +91,11 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const store = await createStore(options.store ?? { kind: 'memory' });
   // Listen first, with an empty app: the base URL (and so the ACS URLs in trust policies) may
   // depend on the port the system picks; the real app replaces the request listener below.
-  const server = createHttpServer(startingApp());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const baseUrl = settings.baseUrl ?? `http://${host}:${port}`;
+  const edge = edgeSettings(options.edge, loaded);
+  const listenerOptions = { ...edge.listeners, host, port: options.port ?? 0 };
+  const listeners = await Listeners.open(listenerOptions, startingApp(), logger);
+  const server = listeners.main;
+  const baseUrl = settings.baseUrl ?? `${listeners.scheme}://${host}:${listeners.port}`;
   const gw = new Gateway({
     store,
     baseUrl,
@@ -105,6 +110,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   let refresher: MetadataRefresher | undefined;
   const close = async () => {
     await refresher?.stop();
+    await listeners.closeExtras();
     await closeGracefully(server, gw);
   };
   try {
@@ -118,18 +124,27 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       });
       logger.info({ config: options.config, changes: result.actions.length }, 'configuration applied');
     }
-    const { app, rpc } = createApp({
+    const { app, rpc, operatorApp } = createApp({
       gw,
       logger,
       cookieSecret: await cookieSecret(store.directory, options.sessionSecret),
       ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
       extraRouters: (deps) => [...(demo ? [demo.router] : []), ...(options.extraRouters?.(deps, gw) ?? [])],
       ...(demo ? { loginHints: demo.loginHints } : {}),
+      operator: edge.operator,
     });
-    server.removeAllListeners('request');
-    server.on('request', requestListener(app, rpc));
+    listeners.route(requestListener(app, rpc, edge.frontDoor));
+    const extras = await listeners.openExtras(listenerOptions, baseUrl, operatorApp, logger);
     refresher?.start();
-    return { url: baseUrl, server, gw, ...(refresher ? { refresher } : {}), close };
+    return {
+      url: baseUrl,
+      server,
+      listeners,
+      ...(extras.operatorUrl ? { operatorUrl: extras.operatorUrl } : {}),
+      gw,
+      ...(refresher ? { refresher } : {}),
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

@@ -96,6 +96,7 @@ export const ERROR_TABLE = {
   'AuthenticationFail.SSO.Disabled': [401, 'SSO is not enabled for this account.'],
   'AuthenticationFail.User.NotFound': [401, 'No RAM user matches the SAML NameID.'],
   'AuthenticationFail.Session': [401, 'The session is missing, expired or invalid.'],
+  'AuthenticationFail.OperatorToken': [401, 'A valid operator bearer token is required.'],
   'InvalidAccessKeyId.NotFound': [404, 'Specified access key is not found.'],
   'InvalidAccessKeyId.Inactive': [400, 'Specified access key is disabled.'],
   IncompleteSignature: [400, 'The request signature does not conform to Alibaba Cloud standards.'],
@@ -109,6 +110,7 @@ export const ERROR_TABLE = {
   'InvalidSecurityToken.Revoked': [400, 'Specified SecurityToken was revoked.'],
   NoPermission: [403, 'You are not authorized to do this action. You should be authorized by RAM.'],
   'Forbidden.CSRF': [403, 'The request was not sent by a page of this gateway.'],
+  'Forbidden.InsecureTransport': [403, 'This gateway accepts sign-ins over HTTPS only.'],
   // --- protocol and service -----------------------------------------------------------------
   'InvalidAction.NotFound': [404, 'Specified api is not found, please check your url and method.'],
   'InvalidVersion.NotFound': [404, 'Specified API version is not supported.'],

@@ -10,9 +10,12 @@ import { credentialResolver } from './api/caller.js';
 import { cliRoutes, completeCliLogin } from './cli-routes.js';
 import { assertServedFromTable, gatewayActions } from './api/actions.js';
 import { GatewayMetrics } from './metrics.js';
+import { httpsOnlySessions } from './https-only.js';
+import { admitOperator, type ListenerRole, type OperatorAccess } from './operator.js';
 import { homePage } from './pages/home.js';
 import { createRpcEndpoint, type RpcEndpoint } from './rpc/index.js';
 import { ssoRoutes, type SsoRouteDeps } from './sso-routes.js';
+import { useTransportInKoa } from './transport.js';
 import { pageHeaders, pageState, renderError, SessionCookies } from './web.js';
 import type Router from '@koa/router';
 
@@ -28,6 +31,8 @@ export interface AppOptions {
   /** Shown on the home page: how to start a sign-in. */
   loginHints?: Array<{ label: string; href: string }>;
   metrics?: GatewayMetrics;
+  /** Who may read /metrics (default: loopback clients only). */
+  operator?: OperatorAccess;
 }
 
 export interface GatewayApp {
@@ -36,6 +41,8 @@ export interface GatewayApp {
   /** The Alibaba RPC API at `/`, served beside the app (requestListener / createHttpServer). */
   rpc: RpcEndpoint;
   metrics: GatewayMetrics;
+  /** /healthz, /readyz and /metrics alone, for a listener of their own (`--operator-listen`). */
+  operatorApp: Koa;
 }
 
 export function createApp(options: AppOptions): GatewayApp {
@@ -43,13 +50,16 @@ export function createApp(options: AppOptions): GatewayApp {
   const metrics = options.metrics ?? new GatewayMetrics();
   gw.metrics = metrics;
   const app = new Koa({ proxy: false });
+  useTransportInKoa(app.request);
   const cookies = new SessionCookies(options.cookieSecret, gw.baseUrl.startsWith('https:'));
   app.silent = true;
   app.on('error', (err: unknown) => logger.error({ err }, 'unhandled error'));
 
   const perMinute = options.rateLimitPerMinute ?? 600;
   app.use(timing(metrics));
-  app.use(health(gw, metrics));
+  const operator = options.operator ?? {};
+  app.use(health(gw, metrics, operator, 'public'));
+  app.use(httpsOnlySessions(gw.baseUrl));
   app.use(rateLimit(gw, perMinute));
   const rpc = createRpcEndpoint({
     actions: servedActions(gw),
@@ -67,6 +77,7 @@ export function createApp(options: AppOptions): GatewayApp {
         event: `api.${o.action ?? 'unknown'}`,
         outcome: o.code ? 'failure' : 'success',
         requestId: o.requestId,
+        sourceIp: o.sourceIp,
         accountId: o.caller?.accountId,
         principal: o.caller?.arn ?? o.accessKeyId,
         code: o.code,
@@ -86,7 +97,10 @@ export function createApp(options: AppOptions): GatewayApp {
       ctx.body = homePage({ nonce: pageState(ctx).nonce, hints: options.loginHints ?? [] });
     });
   });
-  return { app, rpc, metrics };
+  const operatorApp = new Koa({ proxy: false });
+  useTransportInKoa(operatorApp.request);
+  operatorApp.use(health(gw, metrics, operator, 'operator'));
+  return { app, rpc, metrics, operatorApp };
 }
 
 function timing(metrics: GatewayMetrics) {
@@ -104,7 +118,7 @@ function timing(metrics: GatewayMetrics) {
   };
 }
 
-function health(gw: Gateway, metrics: GatewayMetrics) {
+function health(gw: Gateway, metrics: GatewayMetrics, operator: OperatorAccess, role: ListenerRole) {
   return async (ctx: Context, next: Next) => {
     if (ctx.method !== 'GET') return next();
     switch (ctx.path) {
@@ -125,6 +139,7 @@ function health(gw: Gateway, metrics: GatewayMetrics) {
         }
         return;
       case '/metrics':
+        if (!admitOperator(ctx, operator, role)) return;
         ctx.type = metrics.registry.contentType;
         ctx.body = await metrics.registry.metrics();
         return;

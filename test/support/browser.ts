@@ -33,14 +33,16 @@ export interface TestBrowser {
 }
 
 /** Debian's headless Chromium, driven by playwright-core, with a fresh user-data dir. */
-export async function launchBrowser(options: { timeoutMs?: number } = {}): Promise<TestBrowser> {
+export async function launchBrowser(
+  options: { timeoutMs?: number; extraArgs?: string[] } = {},
+): Promise<TestBrowser> {
   const profileDir = await mkdtemp(join(tmpdir(), 'ramgate-chromium-'));
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS, ...(options.extraArgs ?? [])],
       timeout: 30_000,
     });
   } catch (err) {

@@ -130,6 +130,23 @@ const gateway = z.strictObject({
   allowAesCbcProviders: z.array(z.string().min(1).max(1024)).optional(),
   /** Clock skew allowed in assertion time checks, seconds. */
   skewSeconds: z.number().int().min(0).max(600).optional(),
+  /** Native HTTPS (docs/deployment.md): certificate chain and key files, reloaded when they change. */
+  tls: z
+    .strictObject({
+      certFile: z.string().min(1),
+      keyFile: z.string().min(1),
+      /** Also listen for plain HTTP on this port, answering only redirects to https. */
+      httpRedirectPort: z.number().int().min(0).max(65_535).optional(),
+    })
+    .optional(),
+  /** Reverse proxies (CIDR blocks or addresses) whose Forwarded / X-Forwarded-* headers are believed. */
+  trustProxy: z.array(z.string().min(1).max(64)).max(256).optional(),
+  /** Strict-Transport-Security max-age on https answers, seconds (default one year; 0 sends none). */
+  hstsMaxAge: z.number().int().min(0).max(63_072_000).optional(),
+  /** /metrics: on a listener of its own (`host:port`) and/or behind a bearer token read from a file. */
+  operator: z
+    .strictObject({ listen: z.string().min(3).max(300).optional(), tokenFile: z.string().min(1).optional() })
+    .optional(),
 });
 
 export const configSchema = z

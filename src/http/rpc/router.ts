@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { TLSSocket } from 'node:tls';
 import { ApiError, missingParameter } from '../../core/errors.js';
+import { transportOf } from '../transport.js';
 import { authenticate, type Authenticated } from './authenticate.js';
 import { errorBody, newRequestId, resultBody, toApiError, writeJsonAnswer } from './envelope.js';
 import {
@@ -100,10 +100,11 @@ export function createRpcEndpoint(options: RpcRouterOptions): RpcEndpoint {
     async serve(req, res) {
       const started = performance.now();
       const requestId = newRequestId();
-      const outcome = newOutcome(requestId);
+      const exchange = exchangeOf(req);
+      const outcome = newOutcome(requestId, exchange.sourceIp);
       let status: number;
       try {
-        const answered = await answer(exchangeOf(req), requestId, outcome);
+        const answered = await answer(exchange, requestId, outcome);
         status = answered.status;
         writeJsonAnswer(res, status, answered.body, requestId, answered.close === true);
       } catch (error) {
@@ -127,9 +128,10 @@ export function createRpcEndpoint(options: RpcRouterOptions): RpcEndpoint {
  * Every member present from the start, so every request's outcome has one shape: spreads of partly
  * filled objects gave the hooks' reads as many shapes as there are failure paths (megamorphic).
  */
-function newOutcome(requestId: string): RpcOutcome {
+function newOutcome(requestId: string, sourceIp: string): RpcOutcome {
   return {
     requestId,
+    sourceIp,
     product: undefined,
     action: undefined,
     version: undefined,
@@ -160,13 +162,8 @@ function isRpcRequest(req: IncomingMessage): boolean {
 }
 
 function exchangeOf(req: IncomingMessage): Exchange {
-  return {
-    req,
-    method: req.method ?? 'GET',
-    query: targetOf(req).query,
-    sourceIp: req.socket.remoteAddress ?? '',
-    secure: (req.socket as Partial<TLSSocket>).encrypted === true,
-  };
+  const { clientIp, secure } = transportOf(req);
+  return { req, method: req.method ?? 'GET', query: targetOf(req).query, sourceIp: clientIp, secure };
 }
 
 /** The Host header without its port (`[::1]:80` → `[::1]`). */

@@ -2,6 +2,7 @@ import { STATUS_CODES, createServer, type RequestListener, type Server, type Ser
 import type { Duplex } from 'node:stream';
 import type Koa from 'koa';
 import { ApiError } from '../../core/errors.js';
+import { attachTransport, transportOf, type TrustedProxies } from '../transport.js';
 import { errorBody, newRequestId } from './envelope.js';
 import type { RpcEndpoint } from './router.js';
 
@@ -27,28 +28,56 @@ export const HTTP_SERVER_DEFAULTS = {
   connectionsCheckingInterval: 2_000,
 } as const;
 
-/** The RPC API's requests go straight to its endpoint; everything else to the Koa app. */
-export function requestListener(app: Koa, rpc?: RpcEndpoint): RequestListener {
+/** How the listener treats each request before routing it (src/http/transport.ts). */
+export type FrontDoor = {
+  /** Proxies whose forwarding headers are believed. */
+  trust?: TrustedProxies;
+  /** Strict-Transport-Security value sent on every answer over https (direct or via a trusted proxy). */
+  hsts?: string;
+};
+
+/**
+ * The RPC API's requests go straight to its endpoint; everything else to the Koa app. Each
+ * request's client address and TLS fact are derived first, under the front door's trusted proxies.
+ */
+export function requestListener(app: Koa, rpc?: RpcEndpoint, front: FrontDoor = {}): RequestListener {
   const web = app.callback();
-  if (!rpc) return web;
-  return (req, res) => (rpc.accepts(req) ? void rpc.serve(req, res) : web(req, res));
+  const route: RequestListener = rpc
+    ? (req, res) => (rpc.accepts(req) ? void rpc.serve(req, res) : web(req, res))
+    : web;
+  if (!front.trust && !front.hsts) return route;
+  const { trust, hsts } = front;
+  return (req, res) => {
+    const transport = trust ? attachTransport(req, trust) : transportOf(req);
+    if (hsts && transport.secure) res.setHeader('Strict-Transport-Security', hsts);
+    route(req, res);
+  };
 }
 
 /** A Node HTTP server for the gateway with limits that fit the Alibaba SDKs (large query strings). */
 export function createHttpServer(app: Koa, options: HttpServerOptions & { rpc?: RpcEndpoint } = {}): Server {
+  const server = createServer(serverOptionsOf(options), requestListener(app, options.rpc));
+  answerClientErrors(server, options.hostId);
+  return server;
+}
+
+/** Node's server options (http or https) from the gateway's limits. */
+export function serverOptionsOf(options: HttpServerOptions = {}): ServerOptions {
   const settings = { ...HTTP_SERVER_DEFAULTS, ...options };
-  const serverOptions: ServerOptions = {
+  return {
     maxHeaderSize: settings.maxHeaderSize,
     headersTimeout: settings.headersTimeout,
     requestTimeout: settings.requestTimeout,
     keepAliveTimeout: settings.keepAliveTimeout,
     connectionsCheckingInterval: settings.connectionsCheckingInterval,
   };
-  const server = createServer(serverOptions, requestListener(app, options.rpc));
+}
+
+/** Requests Node's parser refuses are answered in the Alibaba error body (any http or https server). */
+export function answerClientErrors(server: Server, hostId = 'ramgate'): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>
-    answerClientError(error, socket, settings.hostId ?? 'ramgate'),
+    answerClientError(error, socket, hostId),
   );
-  return server;
 }
 
 /** Node's parser refused the request: answer in the Alibaba error body instead of a bare status line. */

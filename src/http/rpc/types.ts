@@ -84,6 +84,8 @@ export type RpcRouterOptions = {
 /** What happened to one RPC request, for the audit log and metrics. */
 export type RpcOutcome = {
   requestId: string;
+  /** The client's address (src/http/transport.ts). */
+  sourceIp: string;
   /** Set once the action was found. */
   product?: string;
   action?: string;
