@@ -3,6 +3,7 @@ import { credentialProcessCommand, credentialsServerCommand } from './credential
 import { diagnoseCommand } from './diagnose.js';
 import { loginCommand } from './login.js';
 import { serveCommand } from './serve.js';
+import { simulateCommand } from './simulate.js';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('ramgate')
@@ -13,5 +14,6 @@ export async function main(argv: string[]): Promise<void> {
   program.addCommand(loginCommand());
   program.addCommand(credentialProcessCommand());
   program.addCommand(credentialsServerCommand());
+  program.addCommand(simulateCommand());
   await program.parseAsync(argv);
 }

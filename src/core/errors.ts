@@ -48,6 +48,10 @@ export const ERROR_TABLE = {
   'InvalidParameter.Status': [400, 'The parameter Status must be Active or Inactive.'],
   'InvalidParameter.Format': [400, 'The parameter Format must be JSON or XML.'],
   'InvalidParameter.Config': [400, 'The configuration is not valid.'],
+  'InvalidParameter.EncodedDiagnosticMessage': [
+    400,
+    'The parameter EncodedDiagnosticMessage is not a diagnostic message of this account.',
+  ],
   'InvalidParameter.MappingRules': [400, 'The parameter MappingRules is not valid.'],
   // --- entities -----------------------------------------------------------------------------
   'EntityNotExist.Account': [404, 'The specified account does not exist.'],

@@ -70,6 +70,10 @@ const CATALOGUE: readonly ParamRule[] = [
     rule(n, 'string', TEXT),
   ),
   ...['Policy', 'SAMLAssertion'].map((n) => rule(n, 'string', DOCUMENT)),
+  // the simulator and explained denials
+  ...['ActionNames', 'ResourceArns', 'ContextEntries'].map((n) => rule(n, 'string', 64 * 1024)),
+  rule('SessionPolicy', 'string', DOCUMENT),
+  rule('EncodedDiagnosticMessage', 'string', 16_384),
   // DurationSeconds keeps its own codes (InvalidParameter.DurationSeconds): read as text here.
   rule('DurationSeconds', 'string', 32),
 ];

@@ -252,6 +252,20 @@ export const ACTION_TABLE: readonly ActionRow[] = Object.freeze([
   // --- ramgate extensions: ending sessions before they expire ---------------------------------
   row('RevokeRoleSessions', RAM, 'Write', { slots: role, resources: [R.role], extension: true }),
   row('RevokeUserSessions', RAM, 'Write', { slots: user, resources: [R.user], extension: true }),
+
+  // --- why a call is allowed or denied ----------------------------------------------------------
+  row('DecodeDiagnosticMessage', RAM, 'Read', {
+    params: ['EncodedDiagnosticMessage!'],
+    resources: [R.account],
+  }),
+  // Simulates the user, group or role named (authorized on it), or the caller itself (no permission needed).
+  row('RamgateSimulatePrincipalPolicy', RAM, 'Read', {
+    slots: { UserName: 'existing', GroupName: 'existing', RoleName: 'existing' },
+    optional: ['UserName', 'GroupName', 'RoleName'],
+    params: ['ActionNames!', 'ResourceArns', 'ContextEntries', 'SessionPolicy'],
+    resources: [R.user, R.group, R.role],
+    extension: true,
+  }),
 ]);
 
 /** The row of (version, action), or undefined. */

@@ -38,7 +38,7 @@ export interface MatchedStatement {
 export interface Explanation {
   Decision: Decision;
   /** Which policies ended evaluation: the session policy (a refusal there) or the identity policies. */
-  DecidedBy: 'identity' | 'session';
+  DecidedBy: 'identity' | 'session' | 'account';
   MatchedStatements: MatchedStatement[];
 }
 

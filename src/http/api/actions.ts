@@ -23,6 +23,7 @@ import type { SessionOwner } from '../../sso/revocation.js';
 import { assumeRoleWithSamlApi } from '../../sso/sts-api.js';
 import type { RpcAction, RpcHandlerContext, RpcResult } from '../rpc/types.js';
 import { principalOf } from './caller.js';
+import { decodeDiagnosticMessage, simulatePrincipalPolicy } from './explain-actions.js';
 
 type StringParams = Record<string, string | undefined>;
 type Operation = (
@@ -63,6 +64,8 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
   GetCallerIdentity: async (_gw, _call, _ctx, caller) => ({ ...getCallerIdentity(caller) }),
   RevokeRoleSessions: revokeSessions('role'),
   RevokeUserSessions: revokeSessions('user'),
+  DecodeDiagnosticMessage: decodeDiagnosticMessage,
+  RamgateSimulatePrincipalPolicy: simulatePrincipalPolicy,
 };
 
 type DirectoryMethod = (
