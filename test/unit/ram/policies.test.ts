@@ -241,6 +241,14 @@ describe('system policies', () => {
     // Every system policy of Alibaba's service tables, each once (166 names, IoT listed twice).
     expect(names.length).toBe(new Set(names).size);
     expect(names.length).toBe(3 + 164);
+    await d.CreateUser(ACCOUNT, { UserName: 'oss-reader' });
+    await d.AttachPolicyToUser(ACCOUNT, {
+      UserName: 'oss-reader',
+      PolicyType: 'System',
+      PolicyName: 'aliyunossreadonlyaccess',
+    });
+    const attached = await d.ListPoliciesForUser(ACCOUNT, { UserName: 'oss-reader' });
+    expect(attached.Policies.Policy.map((p) => p.PolicyName)).toEqual(['AliyunOSSReadOnlyAccess']);
     const admin = await d.GetPolicy(ACCOUNT, { PolicyType: 'System', PolicyName: 'AdministratorAccess' });
     expect(JSON.parse(admin.DefaultPolicyVersion.PolicyDocument).Statement[0]).toMatchObject({ Action: '*' });
     expect(await codeOf(d.GetPolicy(ACCOUNT, { PolicyType: 'System', PolicyName: 'NoSuchPolicy' }))).toBe(
