@@ -11,7 +11,7 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import { JsonLinesAuditSink } from '../core/audit.js';
 import { applyConfig, loadConfigFile, type LoadedConfig } from '../core/config/index.js';
-import { createStore, GLOBAL_SCOPE, type StoreOptions } from '../core/store/index.js';
+import { GLOBAL_SCOPE, type StoreOptions } from '../core/store/index.js';
 import type { DirectoryStore } from '../core/store/types.js';
 import { parseTokenKeys } from '../core/sts/keyring.js';
 import { createApp } from '../http/app.js';
@@ -22,6 +22,8 @@ import { MetadataRefresher, refreshTargetsOf } from '../sso/metadata-refresh.js'
 import type Router from '@koa/router';
 import type { SsoRouteDeps } from '../http/sso-routes.js';
 import { setUpDemo } from './demo.js';
+import { openStore, rateLimitsOf } from './start-store.js';
+import type { RateLimits } from '../http/rate-limits.js';
 
 export interface StartOptions {
   config?: string | undefined;
@@ -41,7 +43,12 @@ export interface StartOptions {
   roleSpEntityId?: string | undefined;
   logger?: Logger;
   now?: () => number;
+  /** One limit for every rate class (tests); `rateLimits` wins per class. */
   rateLimitPerMinute?: number;
+  /** Requests per minute and client address by route class, over the config file's `gateway.rateLimits`. */
+  rateLimits?: Partial<RateLimits>;
+  /** Accept a Redis maxmemory-policy other than noeviction (with a warning). */
+  redisAllowEviction?: boolean;
   /** Routers added by other features (the CLI login endpoints). */
   extraRouters?: (deps: SsoRouteDeps, gw: Gateway) => Router[];
 }
@@ -81,7 +88,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   // The config is read first: its gateway section supplies defaults that options override.
   const loaded = options.config ? await loadConfigFile(options.config) : undefined;
   const settings = gatewaySettings(options, loaded);
-  const store = await createStore(options.store ?? { kind: 'memory' });
+  const store = await openStore(options, loaded, logger);
   // Listen first, with an empty app: the base URL (and so the ACS URLs in trust policies) may
   // depend on the port the system picks; the real app replaces the request listener below.
   const server = createHttpServer(startingApp());
@@ -122,7 +129,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       gw,
       logger,
       cookieSecret: await cookieSecret(store.directory, options.sessionSecret),
-      ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+      rateLimits: rateLimitsOf(options, loaded),
       extraRouters: (deps) => [...(demo ? [demo.router] : []), ...(options.extraRouters?.(deps, gw) ?? [])],
       ...(demo ? { loginHints: demo.loginHints } : {}),
     });

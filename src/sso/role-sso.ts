@@ -13,6 +13,7 @@ import { roleSessionName, type OfferedRole } from './role-attributes.js';
 import { mapAssertion, trustedProviders, type MappingAudit } from './role-mapping.js';
 import { newOpaqueId, savePendingChoice, type ConsoleSession, type PendingChoice } from './sessions.js';
 import { ACS_MAX_RESPONSE_LENGTH, findPendingRequest, verifyOrThrow } from './verify.js';
+import { isReturnPath } from './login-params.js';
 
 export type RoleSsoOutcome =
   | {
@@ -85,13 +86,12 @@ export function samlLogin(
 
 /** A RelayState the IdP sent back is honoured only as a same-origin path. */
 export function safeReturnPath(relayState: string | undefined): string | undefined {
-  if (!relayState || relayState.length > 512) return undefined;
-  return /^\/(?![/\\])[\x21-\x7e]*$/.test(relayState) ? relayState : undefined;
+  return relayState && isReturnPath(relayState) ? relayState : undefined;
 }
 
 export async function acceptRoleSsoResponse(
   gw: Gateway,
-  input: { samlResponse: string; relayState?: string | undefined },
+  input: { samlResponse: string; relayState?: string | undefined; client: string },
 ): Promise<RoleSsoOutcome> {
   const { prepared, hints, pending } = await findPendingRequest(
     gw.store.ephemeral,
@@ -135,7 +135,7 @@ export async function acceptRoleSsoResponse(
     csrf: newOpaqueId(),
     cliState,
   };
-  await savePendingChoice(gw.store.ephemeral, choice);
+  await savePendingChoice(gw.store.ephemeral, choice, input.client);
   return { kind: 'choose', pending: choice, mapping: mapped.audit };
 }
 

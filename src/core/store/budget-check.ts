@@ -24,7 +24,8 @@ export function budgetClaim(
 ): BudgetClaim | undefined {
   const purpose = purposeOf(key);
   if (purpose === undefined) return undefined;
-  if (client === undefined) throw new StoreUsageError(`A ${purpose} entry needs the client address it is for.`);
+  if (client === undefined)
+    throw new StoreUsageError(`A ${purpose} entry needs the client address it is for.`);
   const { maxValueLength } = budgets[purpose];
   if (value.length > maxValueLength)
     throw new StoreUsageError(`A ${purpose} entry may hold at most ${maxValueLength} characters.`);

@@ -50,7 +50,8 @@ export const DEFAULT_BUDGETS: Budgets = {
 
 export function resolveBudgets(overrides: BudgetOverrides = {}): Budgets {
   const budgets = {} as Budgets;
-  for (const purpose of BUDGET_PURPOSES) budgets[purpose] = { ...DEFAULT_BUDGETS[purpose], ...overrides[purpose] };
+  for (const purpose of BUDGET_PURPOSES)
+    budgets[purpose] = { ...DEFAULT_BUDGETS[purpose], ...overrides[purpose] };
   return budgets;
 }
 

@@ -178,7 +178,8 @@ export class MemoryEphemeral implements EphemeralStore {
     const previous = this.entries.get(key);
     const replaces = previous !== undefined && !previous.claim;
     const entries = this.securityEntries + (replaces ? 0 : 1);
-    const chars = this.heldChars + (replaces ? value.length - previous.value.length : key.length + value.length);
+    const chars =
+      this.heldChars + (replaces ? value.length - previous.value.length : key.length + value.length);
     return entries > this.maxEntries || (chars > this.maxChars && chars > this.heldChars);
   }
 

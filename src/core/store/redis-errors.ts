@@ -21,4 +21,3 @@ export async function attempt<T>(what: string, call: () => Promise<T>): Promise<
     throw storeError(err, what);
   }
 }
-

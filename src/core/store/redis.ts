@@ -28,11 +28,10 @@ import {
   type BatchResult,
   type DirectoryStore,
   type DirectoryWrite,
-  type EphemeralStore,
   type Json,
   type Store,
 } from './types.js';
-import { byKey, checkKey, checkLocation, checkTtl, checkValue, prepareBatch } from './validate.js';
+import { byKey, checkLocation, prepareBatch } from './validate.js';
 
 // Importing ioredis leaves String.prototype slow (see fast-prototypes.ts).
 restoreFastStringPrototype();

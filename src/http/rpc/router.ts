@@ -65,9 +65,9 @@ export function createRpcEndpoint(options: RpcRouterOptions): RpcEndpoint {
 
   async function answer(exchange: Exchange, requestId: string, outcome: RpcOutcome) {
     try {
-      await options.admit?.(exchange.sourceIp);
       const req = await readRpcRequest(exchange, limits);
       const action = registry.find(...resolveActionAndVersion(req));
+      await options.admit?.(exchange.sourceIp, action.product);
       outcome.product = action.product;
       outcome.action = action.action;
       outcome.version = action.version;
