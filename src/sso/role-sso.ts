@@ -12,7 +12,9 @@ import type { ProviderTrust } from './providers.js';
 import { roleSessionName, type OfferedRole } from './role-attributes.js';
 import { mapAssertion, trustedProviders, type MappingAudit } from './role-mapping.js';
 import { newOpaqueId, savePendingChoice, type ConsoleSession, type PendingChoice } from './sessions.js';
-import { ACS_MAX_RESPONSE_LENGTH, findPendingRequest, verifyOrThrow } from './verify.js';
+import { ACS_MAX_RESPONSE_LENGTH, findPendingRequest } from './verify.js';
+import { peekProviderArns } from './peek.js';
+import { keySetsToTry, verifyWithCandidates } from './provider-choice.js';
 import { isReturnPath } from './login-params.js';
 
 export type RoleSsoOutcome =
@@ -33,7 +35,6 @@ async function trustedIssuer(
   gw: Gateway,
   samlResponse: PreparedResponse,
   issuer: string | undefined,
-  named?: string,
 ): Promise<ProviderTrust[]> {
   if (!issuer) {
     await failStructureChecks(samlResponse);
@@ -46,8 +47,7 @@ async function trustedIssuer(
       `No SAML provider of any account has the IdP entityID "${issuer.slice(0, 200)}".`,
     );
   }
-  const first = named ? candidates.find((c) => c.arn.toLowerCase() === named.toLowerCase()) : undefined;
-  return first ? [first, ...candidates.filter((c) => c !== first)] : candidates;
+  return candidates;
 }
 
 /**
@@ -98,17 +98,16 @@ export async function acceptRoleSsoResponse(
     input.samlResponse,
     ACS_MAX_RESPONSE_LENGTH,
   );
-  const candidates = await trustedIssuer(gw, prepared, hints.issuer, pending?.context?.provider);
-  const provider = candidates[0] as ProviderTrust;
-  const assertion = await verifyOrThrow(gw, {
-    samlResponse: prepared,
-    sp: gw.roleSp,
-    idp: provider.metadata,
-    allowSha1: provider.allowSha1,
-    allowAesCbc: provider.allowAesCbc,
-    maxInputLength: ACS_MAX_RESPONSE_LENGTH,
-    pending,
-  });
+  const candidates = await trustedIssuer(gw, prepared, hints.issuer);
+  const named = [pending?.context?.provider?.toLowerCase(), ...peekProviderArns(prepared)];
+  const { provider, assertion } = await verifyWithCandidates(
+    gw,
+    { samlResponse: prepared, sp: gw.roleSp, maxInputLength: ACS_MAX_RESPONSE_LENGTH, pending },
+    keySetsToTry(
+      candidates,
+      named.filter((arn): arn is string => arn !== undefined),
+    ),
+  );
   const mapped = mapAssertion(assertion, trustedProviders(provider, candidates));
   const { roles } = mapped;
   const login = samlLogin(assertion, roles, mapped.sessionName);

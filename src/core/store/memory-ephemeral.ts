@@ -28,8 +28,11 @@ export interface EphemeralJournal {
   delete(key: string): void;
 }
 
-/** A full store sweeps at most this often before refusing (a sweep walks every entry). */
-const FULL_SWEEP_INTERVAL_MS = 1000;
+/**
+ * A full store sweeps before refusing only when an entry may have expired since the last sweep,
+ * and at most this often (a sweep walks every entry: a flood at the cap must not make each write O(n)).
+ */
+const FULL_SWEEP_INTERVAL_MS = 50;
 
 type Entry = { value: string; expiresAt: number; claim: BudgetClaim | undefined };
 
@@ -57,6 +60,8 @@ export class MemoryEphemeral implements EphemeralStore {
   private securityEntries = 0;
   private heldChars = 0;
   private lastFullSweep = -Infinity;
+  /** No entry expires before this (monotonic ms): a sweep before it would free nothing. */
+  private earliestExpiry = Infinity;
   private readonly timer: NodeJS.Timeout;
 
   constructor(options: MemoryEphemeralOptions = {}) {
@@ -151,9 +156,12 @@ export class MemoryEphemeral implements EphemeralStore {
   /** Remove every expired entry. */
   sweep(): void {
     const time = now();
+    let earliest = Infinity;
     for (const [key, entry] of this.entries) {
       if (entry.expiresAt <= time) this.remove(key, false);
+      else earliest = Math.min(earliest, entry.expiresAt);
     }
+    this.earliestExpiry = earliest;
   }
 
   close(): void {
@@ -186,7 +194,7 @@ export class MemoryEphemeral implements EphemeralStore {
   /** Sweep, unless a sweep ran within FULL_SWEEP_INTERVAL_MS (a flood at the cap must not make every write O(n)). */
   private sweepWhenFull(): void {
     const time = now();
-    if (time - this.lastFullSweep < FULL_SWEEP_INTERVAL_MS) return;
+    if (time < this.earliestExpiry || time - this.lastFullSweep < FULL_SWEEP_INTERVAL_MS) return;
     this.lastFullSweep = time;
     this.sweep();
   }
@@ -223,6 +231,7 @@ export class MemoryEphemeral implements EphemeralStore {
   ): void {
     this.remove(key, false);
     const expiresAt = now() + ttlMs;
+    this.earliestExpiry = Math.min(this.earliestExpiry, expiresAt);
     this.entries.set(detached(key), { value: detached(value), expiresAt, claim });
     if (claim) {
       this.budget.add(claim);
