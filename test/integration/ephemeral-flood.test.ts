@@ -26,7 +26,12 @@ const silent = pino({ level: 'silent' });
 /** The longest role parameter accepted: a role ARN of the provider's account. */
 const ROLE = `acs:ram::${ACCOUNT}:role/${'r'.repeat(64)}`;
 
-type Setup = { store: () => StoreOptions; before?: () => Promise<void>; after?: () => Promise<void> };
+type Setup = {
+  store: () => StoreOptions;
+  before?: () => Promise<void>;
+  after?: () => Promise<void>;
+  allowEviction?: boolean;
+};
 let redis: RedisServer | undefined;
 
 const setups: Array<[string, Setup]> = [
@@ -39,6 +44,19 @@ const setups: Array<[string, Setup]> = [
       },
       store: () => ({ kind: 'redis', url: redis!.url, keyPrefix: 'flood:', budgets }),
       after: async () => redis?.stop(),
+    },
+  ],
+  [
+    // Eviction explicitly allowed (the case issue 14 saw erase security records): the budgets keep
+    // the flood far below maxmemory, so nothing is evicted.
+    'redis (maxmemory 64mb, volatile-lru allowed)',
+    {
+      before: async () => {
+        redis = await startRedis(['--maxmemory', '64mb', '--maxmemory-policy', 'volatile-lru']);
+      },
+      store: () => ({ kind: 'redis', url: redis!.url, keyPrefix: 'flood:', budgets }),
+      after: async () => redis?.stop(),
+      allowEviction: true,
     },
   ],
 ];
@@ -77,6 +95,7 @@ describe.each(setups)('a /login flood on %s', (_name, setup) => {
       demo: true,
       store: setup.store(),
       rateLimits: { login: 100_000 },
+      ...(setup.allowEviction ? { redisAllowEviction: true } : {}),
       logger: silent,
     });
     url = gateway.url;
