@@ -12,8 +12,9 @@
  * with maxmemory 256mb and noeviction).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { resolve } from 'node:path';
+import { fromAddress, type AddressedAnswer } from '../test/support/from-address.js';
 import { startRedis, freePort, type RedisServer } from '../test/support/redis.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -26,40 +27,12 @@ const ACCOUNT = '1234567890123456';
 const ROLE = `acs:ram::${ACCOUNT}:role/${'r'.repeat(64)}`;
 const BIN = resolve(import.meta.dirname, '../bin/ramgate.js');
 
-type Answer = { status: number; location: string | undefined; body: string };
 const agents = new Map<string, Agent>();
 
-function send(address: string, url: string, form?: Record<string, string>): Promise<Answer> {
+function send(address: string, url: string, form?: Record<string, string>): Promise<AddressedAnswer> {
   let agent = agents.get(address);
   if (!agent) agents.set(address, (agent = new Agent({ keepAlive: true, maxSockets: 64 })));
-  const body = form ? new URLSearchParams(form).toString() : undefined;
-  return new Promise((done, fail) => {
-    const req = request(
-      url,
-      {
-        method: body ? 'POST' : 'GET',
-        agent,
-        localAddress: address,
-        headers: body
-          ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) }
-          : {},
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          done({
-            status: res.statusCode ?? 0,
-            location: res.headers.location,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', fail);
-      },
-    );
-    req.on('error', fail);
-    req.end(body);
-  });
+  return fromAddress(address, url, form, agent);
 }
 
 const hidden = (html: string, name: string) =>

@@ -1,12 +1,14 @@
 /** HTTP from a chosen loopback source address (127.0.0.2, …): another client, as the gateway sees it. */
-import { request } from 'node:http';
+import { request, type Agent } from 'node:http';
 
 export type AddressedAnswer = { status: number; location: string | undefined; body: string };
 
+/** GET `url` (POST `form` when given) from `localAddress`; `agent` keeps connections open (benchmarks). */
 export function fromAddress(
   localAddress: string,
   url: string,
   form?: Record<string, string>,
+  agent?: Agent,
 ): Promise<AddressedAnswer> {
   const body = form ? new URLSearchParams(form).toString() : undefined;
   return new Promise((resolve, reject) => {
@@ -15,6 +17,7 @@ export function fromAddress(
       {
         method: body ? 'POST' : 'GET',
         localAddress,
+        ...(agent ? { agent } : {}),
         headers: body
           ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) }
           : {},

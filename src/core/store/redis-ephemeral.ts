@@ -100,21 +100,19 @@ export class RedisEphemeral implements EphemeralStore {
     checkTtl(ttlMs);
     const claim = budgetClaim(this.budgets, key, '1', client);
     if (!claim) return attempt('increment', () => this.scripts.ramgateIncrement(redisKey, ttlMs));
-    const limit = this.budgets[claim.purpose];
-    const tag = this.budgetTag(claim.purpose);
+    const [limit, purposeSet, clientSet] = this.budgetOf(claim);
     const reply = await attempt('increment', () =>
       this.scripts.ramgateBudgetIncrement(
         redisKey,
-        `${tag}budget`,
-        `${tag}budget:${claim.client}`,
+        purposeSet,
+        clientSet,
         String(ttlMs),
-        String(limit.total),
-        String(limit.perClient),
+        ...limit,
         redisKey,
         claim.client,
       ),
     );
-    return refusedBy(claim, limit, reply);
+    return refusedBy(claim, this.budgets[claim.purpose], reply);
   }
 
   async budgetUsage(): Promise<BudgetUsage[]> {
@@ -137,22 +135,28 @@ export class RedisEphemeral implements EphemeralStore {
     ttlMs: number,
     mode: 'nx' | 'set',
   ): Promise<number> {
-    const limit = this.budgets[claim.purpose];
-    const tag = this.budgetTag(claim.purpose);
+    const [limit, purposeSet, clientSet] = this.budgetOf(claim);
+    const stored = `${claim.client}\n${value}`;
     const reply = await attempt('set', () =>
       this.scripts.ramgateBudgetSet(
         redisKey,
-        `${tag}budget`,
-        `${tag}budget:${claim.client}`,
-        `${claim.client}\n${value}`,
+        purposeSet,
+        clientSet,
+        stored,
         String(ttlMs),
-        String(limit.total),
-        String(limit.perClient),
+        ...limit,
         redisKey,
         mode,
       ),
     );
-    return refusedBy(claim, limit, reply);
+    return refusedBy(claim, this.budgets[claim.purpose], reply);
+  }
+
+  /** The script arguments of a claim's caps (total, per client) and the keys of its two sorted sets. */
+  private budgetOf(claim: BudgetClaim): [[string, string], string, string] {
+    const { total, perClient } = this.budgets[claim.purpose];
+    const tag = this.budgetTag(claim.purpose);
+    return [[String(total), String(perClient)], `${tag}budget`, `${tag}budget:${claim.client}`];
   }
 }
 
