@@ -10,7 +10,7 @@ import { roleArn } from '../core/arn.js';
 import { ApiError } from '../core/errors.js';
 import type { TemporaryCredentials } from '../core/sts/credentials.js';
 import type { Gateway } from './gateway.js';
-import { startSpInitiatedLogin } from './login.js';
+import { beginPlannedLogin, planSpInitiatedLogin } from './login.js';
 import { endSession, newOpaqueId, type ConsoleSession } from './sessions.js';
 
 /** As long as the AuthnRequest it rides on. */
@@ -130,16 +130,17 @@ export async function startCliLogin(gw: Gateway, req: CliLoginRequest): Promise<
     );
   }
   const id = newOpaqueId();
+  const plan = await planSpInitiatedLogin(gw, {
+    provider: req.provider,
+    account: req.account,
+    role: req.role,
+    duration: req.duration,
+    cli: id,
+    client: req.client,
+  });
   await gw.store.ephemeral.set(REQUEST_KEY + id, JSON.stringify(pending), CLI_REQUEST_TTL_MS, req.client);
   try {
-    return await startSpInitiatedLogin(gw, {
-      provider: req.provider,
-      account: req.account,
-      role: req.role,
-      duration: req.duration,
-      cli: id,
-      client: req.client,
-    });
+    return await beginPlannedLogin(gw, plan);
   } catch (err) {
     await gw.store.ephemeral.delete(REQUEST_KEY + id);
     throw err;

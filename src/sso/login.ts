@@ -42,7 +42,7 @@ function redirectEndpoint(metadata: IdpMetadata): string {
   return endpoint.location;
 }
 
-interface LoginTarget {
+export interface LoginTarget {
   sp: SpDescription;
   metadata: IdpMetadata;
   signAlgo: RedirectSignAlgo;
@@ -96,11 +96,29 @@ async function target(gw: Gateway, req: LoginRequest): Promise<LoginTarget> {
   };
 }
 
-/** Build and remember the AuthnRequest; returns the URL to send the browser to. */
-export async function startSpInitiatedLogin(gw: Gateway, req: LoginRequest): Promise<string> {
+/** A login whose parameters were checked and whose IdP is known; nothing is stored yet. */
+export interface LoginPlan {
+  target: LoginTarget;
+  returnTo: string | undefined;
+  duration: string | undefined;
+  req: LoginRequest;
+}
+
+/** Check every parameter and find the IdP, storing nothing (a refusal leaves no trace). */
+export async function planSpInitiatedLogin(gw: Gateway, req: LoginRequest): Promise<LoginPlan> {
   const returnTo = checkedReturnTo(req.returnTo);
   const duration = checkedDuration(req.duration);
-  const t = await target(gw, req);
+  return { target: await target(gw, req), returnTo, duration, req };
+}
+
+/** Build and remember the AuthnRequest; returns the URL to send the browser to. */
+export async function startSpInitiatedLogin(gw: Gateway, req: LoginRequest): Promise<string> {
+  return beginPlannedLogin(gw, await planSpInitiatedLogin(gw, req));
+}
+
+/** Store the pending AuthnRequest of a checked login; returns the IdP URL. */
+export async function beginPlannedLogin(gw: Gateway, plan: LoginPlan): Promise<string> {
+  const { target: t, returnTo, duration, req } = plan;
   const built = await startAuthnRequest(gw.store.ephemeral, {
     idpSsoUrl: redirectEndpoint(t.metadata),
     spEntityId: t.sp.entityId,
