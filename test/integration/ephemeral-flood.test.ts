@@ -105,7 +105,7 @@ describe.each(setups)('a /login flood on %s', (_name, setup) => {
     await setup.after?.();
   });
 
-  it('refuses /login parameters that are not what they must be, storing nothing', async () => {
+  it('refuses /login and /cli/login parameters that are not what they must be, storing nothing', async () => {
     const before = (await gateway.gw.store.ephemeral.budgetUsage()).find((b) => b.purpose === 'authnRequest');
     const cases = [
       `provider=${ACCOUNT}:demo-idp&role=${'x'.repeat(300)}`,
@@ -120,20 +120,40 @@ describe.each(setups)('a /login flood on %s', (_name, setup) => {
       expect(answer.status, query.slice(0, 80)).toBe(400);
       expect(answer.body).toMatch(/InvalidParameter/);
     }
-    const after = (await gateway.gw.store.ephemeral.budgetUsage()).find((b) => b.purpose === 'authnRequest');
-    expect(after?.used).toBe(before?.used);
+    const cli = new URLSearchParams({
+      provider: `${ACCOUNT}:demo-idp`,
+      cli_redirect: 'http://127.0.0.1:45678/callback',
+      cli_state: 'state-0123456789abcdef',
+      cli_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    });
+    for (const [name, value] of [
+      ['role', 'r'.repeat(300)],
+      ['role', 'acs:ram::999:role/admin'],
+      ['duration', '1h'],
+    ] as const) {
+      const query = new URLSearchParams(cli);
+      query.set(name, value);
+      const answer = await fromAddress('127.0.0.1', `${url}/cli/login?${query}`);
+      expect(answer.status, `${name}=${value}`).toBe(400);
+    }
+    const valid = await fromAddress('127.0.0.1', `${url}/cli/login?${cli}`);
+    expect(valid.status).toBe(302);
+    const usage = await gateway.gw.store.ephemeral.budgetUsage();
+    expect(usage.find((b) => b.purpose === 'authnRequest')?.used).toBe((before?.used ?? 0) + 1);
+    expect(usage.find((b) => b.purpose === 'cliRequest')?.used).toBe(1);
   });
 
   it('stops one client at its own budget; other clients, replay protection and signed calls keep working', async () => {
     const statuses: number[] = [];
     let refusal = '';
-    for (let i = 0; i < PER_CLIENT + 5; i++) {
+    for (let i = 0; i < PER_CLIENT + 4; i++) {
       const answer = await login('127.0.0.1');
       statuses.push(answer.status);
       if (answer.status !== 302) refusal = answer.body;
     }
-    expect(statuses.filter((s) => s === 302)).toHaveLength(PER_CLIENT);
-    expect(statuses.slice(PER_CLIENT)).toEqual([400, 400, 400, 400, 400]);
+    // One place of this client's budget went to the valid /cli/login above.
+    expect(statuses.filter((s) => s === 302)).toHaveLength(PER_CLIENT - 1);
+    expect(statuses.slice(PER_CLIENT - 1)).toEqual([400, 400, 400, 400, 400]);
     expect(refusal).toContain('Throttling.User');
     expect((await login('127.0.0.2')).status).toBe(302);
     expect(await bobSignsInOnce()).toEqual({ first: 303, again: 401, replayNamed: true });
