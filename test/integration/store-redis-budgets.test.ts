@@ -73,6 +73,8 @@ describe('maxmemory-policy at start', () => {
     });
     await gateway.close();
     expect(warnings.join('\n')).toMatch(/maxmemory-policy volatile-lru.*eviction allowed/);
+    // 64mb is less than twice the default budgets' worst case: said at start too.
+    expect(warnings.join('\n')).toMatch(/budgets of client-creatable state may fill/);
   });
 
   it('starts on noeviction', async () => {

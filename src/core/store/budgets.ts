@@ -55,6 +55,15 @@ export function resolveBudgets(overrides: BudgetOverrides = {}): Budgets {
   return budgets;
 }
 
+/** Most bytes the budgeted state can take on Redis: Σ total × (largest entry + key and sorted-set bookkeeping). */
+export function worstCaseBytes(budgets: Budgets): number {
+  const perEntryOverhead = 300;
+  return BUDGET_PURPOSES.reduce(
+    (sum, p) => sum + budgets[p].total * (budgets[p].maxValueLength + perEntryOverhead),
+    0,
+  );
+}
+
 /** The budget a key is counted in, or undefined for security state (never budgeted, never crowded out). */
 export function purposeOf(key: string): BudgetPurpose | undefined {
   for (const purpose of BUDGET_PURPOSES) {

@@ -11,6 +11,8 @@ export type EvictionCheck = {
   /** Accept an evicting policy (with a warning) instead of refusing it. */
   allowEviction?: boolean | undefined;
   onWarning?: ((message: string) => void) | undefined;
+  /** Worst case of the budgeted state in bytes (Σ total × largest entry): warned about when over half of maxmemory. */
+  budgetBytes?: number | undefined;
 };
 
 export class EvictionPolicyError extends Error {
@@ -41,8 +43,15 @@ export function evictionProblem(server: string, policy: string): string | undefi
 export async function checkEvictionPolicy(client: Redis | Cluster, check: EvictionCheck): Promise<void> {
   const servers: Redis[] = client.isCluster ? (client as Cluster).nodes('master') : [client as Redis];
   for (const server of servers) {
-    const { policy } = memorySettings(await server.info('memory'));
-    const problem = evictionProblem(`${server.options.host ?? '?'}:${server.options.port ?? '?'}`, policy);
+    const { policy, maxmemory } = memorySettings(await server.info('memory'));
+    const name = `${server.options.host ?? '?'}:${server.options.port ?? '?'}`;
+    if (maxmemory > 0 && check.budgetBytes !== undefined && check.budgetBytes > maxmemory / 2)
+      check.onWarning?.(
+        `Redis ${name} has maxmemory ${maxmemory} bytes, and the budgets of client-creatable state may fill ` +
+          `${check.budgetBytes} (about ${Math.round((100 * check.budgetBytes) / maxmemory)} %): lower gateway.budgets.*.total ` +
+          `or raise maxmemory, or a flood can leave no room for replay records and the directory.`,
+      );
+    const problem = evictionProblem(name, policy);
     if (!problem) continue;
     if (!check.allowEviction) throw new EvictionPolicyError(problem);
     check.onWarning?.(`${problem} (eviction allowed by configuration)`);

@@ -21,7 +21,7 @@ import { BUDGET_INCREMENT_LUA, BUDGET_SET_LUA, BUDGET_TAKE_LUA } from './redis-b
 import { RedisEphemeral } from './redis-ephemeral.js';
 import { attempt } from './redis-errors.js';
 import { checkEvictionPolicy } from './redis-eviction.js';
-import { resolveBudgets, type BudgetOverrides } from './budgets.js';
+import { resolveBudgets, worstCaseBytes, type BudgetOverrides } from './budgets.js';
 import {
   StoreUnavailableError,
   StoreUsageError,
@@ -179,7 +179,11 @@ export class RedisStore implements Store {
     if (/[{}]/.test(prefix)) throw new StoreUsageError('The Redis key prefix may not contain braces.');
     const client = createClient(options);
     await readyOrTimeout(client, options.connectTimeoutMs ?? 2000);
-    const check = { allowEviction: options.allowEviction, onWarning: options.onWarning };
+    const check = {
+      allowEviction: options.allowEviction,
+      onWarning: options.onWarning,
+      budgetBytes: worstCaseBytes(resolveBudgets(options.budgets)),
+    };
     if (client.status === 'ready') {
       try {
         await checkEvictionPolicy(client, check);
