@@ -78,6 +78,11 @@ export class MemoryEphemeral implements EphemeralStore {
     return this.entries.size;
   }
 
+  /** Entries of security state held, expired ones included until the next sweep. */
+  get securityCount(): number {
+    return this.securityEntries;
+  }
+
   /** Characters of keys plus values of security state held, expired ones included until the next sweep. */
   get chars(): number {
     return this.heldChars;

@@ -45,7 +45,7 @@ export class MemoryStore implements Store {
       const journal = await SecurityJournal.open(options.dataDir);
       const ephemeral = new MemoryEphemeral({ ...options, journal });
       ephemeral.restore(journal.entries());
-      journal.compactFrom(() => ephemeral.securityState());
+      journal.compactFrom({ count: () => ephemeral.securityCount, entries: () => ephemeral.securityState() });
       return new MemoryStore(directory, ephemeral, { lock, journal });
     } catch (err) {
       await lock.release();

@@ -16,6 +16,8 @@ const FSYNC_INTERVAL_MS = 1000;
 const COMPACT_SLACK = 10_000;
 
 export type JournalEntry = { key: string; value: string; expiresAtEpochMs: number };
+/** The store's live security state: how many entries (cheap, every second) and the entries (compaction). */
+export type CompactionSource = { count: () => number; entries: () => Iterable<JournalEntry> };
 type Line = { k: string; v?: string; e?: number; d?: 1 };
 
 export class SecurityJournal implements EphemeralJournal {
@@ -23,7 +25,7 @@ export class SecurityJournal implements EphemeralJournal {
   private dirty = false;
   private lines: number;
   private readonly timer: NodeJS.Timeout;
-  private source: (() => Iterable<JournalEntry>) | undefined;
+  private source: CompactionSource | undefined;
   /** Lines appended while a compaction is being written (they go to the new file too). */
   private compacting: string[] | undefined;
 
@@ -51,7 +53,7 @@ export class SecurityJournal implements EphemeralJournal {
   }
 
   /** Where compaction reads the live state from (the store). */
-  compactFrom(source: () => Iterable<JournalEntry>): void {
+  compactFrom(source: CompactionSource): void {
     this.source = source;
   }
 
@@ -78,10 +80,8 @@ export class SecurityJournal implements EphemeralJournal {
   }
 
   private flush(): void {
-    if (this.source && !this.compacting && this.lines > COMPACT_SLACK) {
-      const live = [...this.source()];
-      if (this.lines > 2 * live.length + COMPACT_SLACK) return void this.compact(live);
-    }
+    if (this.source && !this.compacting && this.lines > 2 * this.source.count() + COMPACT_SLACK)
+      return void this.compact([...this.source.entries()]);
     if (!this.dirty) return;
     this.dirty = false;
     fsync(this.fd, () => undefined);

@@ -48,6 +48,25 @@ describe('memory store security state across a restart', () => {
     expect(kept).not.toContain('_deleted');
   });
 
+  it('compacts the file while running, keeping every entry written before and during it', async () => {
+    const store = await MemoryStore.open({ dataDir: dir });
+    for (let i = 0; i <= 10_500; i++) await store.ephemeral.set('revoke:42:admin', String(i), 60_000);
+    const file = join(dir, 'security-state.jsonl');
+    expect(readFileSync(file, 'utf8').split('\n').length).toBeGreaterThan(10_000);
+    for (let i = 0; i < 40 && readFileSync(file, 'utf8').split('\n').length > 100; i++) {
+      await sleep(100);
+      await store.ephemeral.putIfAbsent(`saml:replay:idp:_during${i}`, '1', 60_000);
+    }
+    expect(readFileSync(file, 'utf8').split('\n').length).toBeLessThan(100);
+    await store.ephemeral.putIfAbsent('saml:replay:idp:_after', '1', 60_000);
+    await store.close();
+    const reopened = await MemoryStore.open({ dataDir: dir });
+    expect(await reopened.ephemeral.get('revoke:42:admin')).toBe('10500');
+    expect(await reopened.ephemeral.get('saml:replay:idp:_during0')).toBe('1');
+    expect(await reopened.ephemeral.get('saml:replay:idp:_after')).toBe('1');
+    await reopened.close();
+  });
+
   it('ignores a torn last line (a crash in the middle of a write)', () => {
     const future = Date.now() + 60_000;
     const text = `${JSON.stringify({ k: 'a', v: '1', e: future })}\n{"k":"b","v":"1","e":`;
