@@ -4,14 +4,18 @@
  * /readyz reports a Redis that refuses writes (OOM under noeviction).
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../../src/cli/start.js';
 import { createStore } from '../../src/core/store/index.js';
 import { EvictionPolicyError } from '../../src/core/store/redis-eviction.js';
-import { startRedis, type RedisServer } from '../support/redis.js';
+import { freePort, startRedis, type RedisServer } from '../support/redis.js';
 import { describeBudgetContract } from '../unit/store/budget-contract.js';
+import { WebSession, demoIdpResponse } from '../support/gateway-client.js';
 
 let server: RedisServer;
 let admin: Redis;
@@ -108,5 +112,36 @@ describe('/readyz when Redis refuses writes', () => {
     }
     expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
     await gateway.close();
+  });
+});
+
+describe('a gateway restarted on the same Redis', () => {
+  it('still refuses an assertion used before the restart', async () => {
+    const keyDir = mkdtempSync(join(tmpdir(), 'ramgate-redis-restart-'));
+    const port = await freePort();
+    const start = () =>
+      startGateway({
+        demo: true,
+        demoKeyDir: keyDir,
+        port,
+        store: { kind: 'redis', url: server.url, keyPrefix: 'restart:' },
+        logger: pino({ level: 'silent' }),
+      });
+    try {
+      const first = await start();
+      const { acsUrl, samlResponse } = await demoIdpResponse(first.url, 'bob', 'role');
+      expect((await new WebSession().request(acsUrl, { SAMLResponse: samlResponse })).status).toBe(303);
+      await first.close();
+      const second = await start();
+      const again = await new WebSession().request(acsUrl, { SAMLResponse: samlResponse });
+      const fresh = await demoIdpResponse(second.url, 'bob', 'role');
+      const freshAnswer = await new WebSession().request(fresh.acsUrl, { SAMLResponse: fresh.samlResponse });
+      await second.close();
+      expect(again.status).toBe(401);
+      expect(again.html).toContain('<code>replay</code>');
+      expect(freshAnswer.status).toBe(303);
+    } finally {
+      rmSync(keyDir, { recursive: true, force: true });
+    }
   });
 });

@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../../src/cli/start.js';
+import type { StoreOptions } from '../../src/core/store/index.js';
 import { WebSession } from '../support/gateway-client.js';
 import { testKeys, type TestKeyPair } from '../support/keys.js';
 import { TestIdp } from '../support/test-idp.js';
@@ -17,45 +18,56 @@ const ACCOUNT_A = '1000000000000001';
 const ACCOUNT_B = '2000000000000002';
 const keys = testKeys();
 const idp = new TestIdp();
-let dir: string;
-let gateway: RunningGateway;
+const stores: Array<[string, () => StoreOptions]> = [
+  ['memory', () => ({ kind: 'memory' })],
+  ['redis', () => ({ kind: 'redis', url: inject('redisUrl'), keyPrefix: `tenants${Date.now()}:` })],
+];
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ramgate-tenants-'));
-  writeFileSync(join(dir, 'a.xml'), idp.metadata({ certs: [keys.attacker] }));
-  writeFileSync(join(dir, 'b.xml'), idp.metadata());
-  const account = (id: string, provider: string, file: string) => ({
-    id,
-    samlProviders: [{ name: provider, metadataFile: file }],
-    roles: [{ name: 'readonly', trustedSamlProviders: [provider], policies: ['ReadOnlyAccess'] }],
+describe.each(stores)('tenant isolation of IdP-initiated role sign-in (%s store)', (_name, store) => {
+  let dir: string;
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ramgate-tenants-'));
+    writeFileSync(join(dir, 'a.xml'), idp.metadata({ certs: [keys.attacker] }));
+    writeFileSync(join(dir, 'b.xml'), idp.metadata());
+    const account = (id: string, provider: string, file: string) => ({
+      id,
+      samlProviders: [{ name: provider, metadataFile: file }],
+      roles: [{ name: 'readonly', trustedSamlProviders: [provider], policies: ['ReadOnlyAccess'] }],
+    });
+    const config = {
+      accounts: [account(ACCOUNT_A, 'copycat', 'a.xml'), account(ACCOUNT_B, 'corp', 'b.xml')],
+    };
+    writeFileSync(join(dir, 'ramgate.json'), JSON.stringify(config));
+    gateway = await startGateway({
+      config: join(dir, 'ramgate.json'),
+      store: store(),
+      logger: pino({ level: 'silent' }),
+    });
   });
-  const config = { accounts: [account(ACCOUNT_A, 'copycat', 'a.xml'), account(ACCOUNT_B, 'corp', 'b.xml')] };
-  writeFileSync(join(dir, 'ramgate.json'), JSON.stringify(config));
-  gateway = await startGateway({ config: join(dir, 'ramgate.json'), logger: pino({ level: 'silent' }) });
-});
 
-afterAll(async () => {
-  await gateway?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const role = (account: string, provider: string) =>
-  `acs:ram::${account}:role/readonly,acs:ram::${account}:saml-provider/${provider}`;
-
-async function signIn(key: TestKeyPair, roles: string[]) {
-  const signer = new TestIdp({
-    signingKey: key,
-    sp: { entityId: 'urn:alibaba:cloudcomputing', acsUrl: `${gateway.url}/saml-role/sso` },
+  afterAll(async () => {
+    await gateway?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
-  const browser = new WebSession();
-  const answer = await browser.request(`${gateway.url}/saml-role/sso`, {
-    SAMLResponse: signer.response({ roles }).base64,
-  });
-  const console = answer.status === 303 ? await browser.request(`${gateway.url}/console`) : undefined;
-  return { status: answer.status, html: answer.html, console: console?.html ?? '' };
-}
 
-describe('tenant isolation of IdP-initiated role sign-in', () => {
+  const role = (account: string, provider: string) =>
+    `acs:ram::${account}:role/readonly,acs:ram::${account}:saml-provider/${provider}`;
+
+  async function signIn(key: TestKeyPair, roles: string[]) {
+    const signer = new TestIdp({
+      signingKey: key,
+      sp: { entityId: 'urn:alibaba:cloudcomputing', acsUrl: `${gateway.url}/saml-role/sso` },
+    });
+    const browser = new WebSession();
+    const answer = await browser.request(`${gateway.url}/saml-role/sso`, {
+      SAMLResponse: signer.response({ roles }).base64,
+    });
+    const console = answer.status === 303 ? await browser.request(`${gateway.url}/console`) : undefined;
+    return { status: answer.status, html: answer.html, console: console?.html ?? '' };
+  }
+
   it("signs B's genuine response in, although A registered B's entityID first", async () => {
     const b = await signIn(keys.idp, [role(ACCOUNT_B, 'corp')]);
     expect(b.status).toBe(303);
