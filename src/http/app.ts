@@ -11,6 +11,7 @@ import { managementActions } from './api/management.js';
 import { revocationActions } from './api/revocation.js';
 import { stsActions } from './api/sts.js';
 import { GatewayMetrics } from './metrics.js';
+import { registerBudgetMetrics } from './budget-metrics.js';
 import { readiness } from './readiness.js';
 import {
   browserRateLimit,
@@ -51,6 +52,7 @@ export function createApp(options: AppOptions): GatewayApp {
   const { gw, logger } = options;
   const metrics = options.metrics ?? new GatewayMetrics();
   gw.metrics = metrics;
+  if (!options.metrics) registerBudgetMetrics(metrics.registry, gw.store);
   const app = new Koa({ proxy: false });
   const cookies = new SessionCookies(options.cookieSecret, gw.baseUrl.startsWith('https:'));
   app.silent = true;

@@ -172,6 +172,9 @@ describe.each(setups)('a /login flood on %s', (_name, setup) => {
     expect(readiness.status).toBe(503);
     expect(readiness.body.reason).toBe('budget-exhausted');
     expect(readiness.body.error).toMatch(/pending sign-ins/);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain(`ramgate_budget_entries{purpose="authnRequest"} ${TOTAL}`);
+    expect(metrics).toContain(`ramgate_budget_limit_entries{purpose="authnRequest"} ${TOTAL}`);
     // Security state and the other budgets are untouched.
     expect(await bobSignsInOnce()).toEqual({ first: 303, again: 401, replayNamed: true });
     expect(await callerIdentity()).toBe(`acs:ram::${ACCOUNT}:root`);
