@@ -1,9 +1,10 @@
 /**
- * `ramgate serve --data-dir` as a process: replay protection survives a restart (also after
- * SIGKILL), and a second process on the same data dir is refused, naming the holder's pid.
+ * `ramgate serve` as a process: with --data-dir replay protection survives a restart (also after
+ * SIGKILL) and a second process on the same data dir is refused, naming the holder's pid; rate
+ * limits from the config file, flags and RAMGATE_* variables.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,11 +41,11 @@ afterAll(() => {
 
 type Serve = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
 
-function serve(extra: string[] = []): Serve {
+function serve(extra: string[] = [], env: Record<string, string> = {}): Serve {
   const child = spawn(
     process.execPath,
     [BIN, 'serve', '--config', join(dir, 'ramgate.json'), '--port', String(port), ...extra],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RAMGATE_DATA_DIR: '' } },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RAMGATE_DATA_DIR: '', ...env } },
   );
   running.push(child);
   let output = '';
@@ -117,5 +118,48 @@ describe('serve --data-dir', () => {
     expect((await post(samlResponse)).status).toBe(303);
     second.child.kill('SIGTERM');
     await second.exited;
+  });
+});
+
+describe('serve rate-limit settings', () => {
+  const login = () =>
+    fetch(`http://127.0.0.1:${port}/login?provider=${ACCOUNT}:test-idp`, { redirect: 'manual' });
+  const statuses = async (n: number) => {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) out.push((await login()).status);
+    return out;
+  };
+
+  it('takes the config file, then RAMGATE_RATE_LIMIT_LOGIN over it, then --rate-limit-login over both', async () => {
+    const config = JSON.parse(readFileSync(join(dir, 'ramgate.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(
+      join(dir, 'limits.json'),
+      JSON.stringify({ ...config, gateway: { rateLimits: { login: 1 } } }),
+    );
+    const fromFile = serve(['--config', join(dir, 'limits.json')]);
+    await listening(fromFile);
+    expect(await statuses(2)).toEqual([302, 400]);
+    fromFile.child.kill('SIGTERM');
+    await fromFile.exited;
+
+    const fromEnv = serve(['--config', join(dir, 'limits.json')], { RAMGATE_RATE_LIMIT_LOGIN: '2' });
+    await listening(fromEnv);
+    expect(await statuses(3)).toEqual([302, 302, 400]);
+    fromEnv.child.kill('SIGTERM');
+    await fromEnv.exited;
+
+    const fromFlag = serve(['--config', join(dir, 'limits.json'), '--rate-limit-login', '3'], {
+      RAMGATE_RATE_LIMIT_LOGIN: '2',
+    });
+    await listening(fromFlag);
+    expect(await statuses(4)).toEqual([302, 302, 302, 400]);
+    fromFlag.child.kill('SIGTERM');
+    await fromFlag.exited;
+  });
+
+  it('refuses a rate limit that is not a whole number', async () => {
+    const bad = serve(['--rate-limit-acs', 'lots']);
+    expect(await bad.exited).not.toBe(0);
+    expect(bad.output()).toContain('--rate-limit-acs must be a whole number');
   });
 });
