@@ -12,6 +12,7 @@ describe('readiness', () => {
       'cliRequest',
       'cliCode',
       'session',
+      'roleChoice',
       'rate',
     ]);
     await store.close();

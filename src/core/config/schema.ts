@@ -150,6 +150,7 @@ const gateway = z.strictObject({
       cliRequest: budget,
       cliCode: budget,
       session: budget,
+      roleChoice: budget,
       rate: budget,
     })
     .partial()

@@ -12,7 +12,14 @@
  */
 import { ApiError } from '../errors.js';
 
-export const BUDGET_PURPOSES = ['authnRequest', 'cliRequest', 'cliCode', 'session', 'rate'] as const;
+export const BUDGET_PURPOSES = [
+  'authnRequest',
+  'cliRequest',
+  'cliCode',
+  'session',
+  'roleChoice',
+  'rate',
+] as const;
 export type BudgetPurpose = (typeof BUDGET_PURPOSES)[number];
 
 export type BudgetLimit = {
@@ -31,12 +38,13 @@ export const BUDGET_PREFIXES: Record<BudgetPurpose, readonly string[]> = {
   authnRequest: ['saml:authn:'],
   cliRequest: ['cli:request:'],
   cliCode: ['cli:code:'],
-  session: ['console:session:', 'sso:pending:'],
+  session: ['console:session:'],
+  roleChoice: ['sso:pending:'],
   rate: ['rate:'],
 };
 
 /**
- * Defaults: worst case Σ total × maxValueLength ≈ 100 + 5 + 40 + 320 + 4 MB. Pending AuthnRequests
+ * Defaults: worst case Σ total × maxValueLength ≈ 100 + 5 + 40 + 330 + 260 + 4 MB. Pending AuthnRequests
  * live 10 minutes, so 50,000 allow ~80 SP-initiated logins a second; one address (a NAT) may hold
  * 200 at once.
  */
@@ -45,6 +53,8 @@ export const DEFAULT_BUDGETS: Budgets = {
   cliRequest: { total: 5_000, perClient: 20, maxValueLength: 1024 },
   cliCode: { total: 5_000, perClient: 20, maxValueLength: 8192 },
   session: { total: 20_000, perClient: 200, maxValueLength: 16_384 },
+  // A pending choice holds the offered roles (up to 100 of the longest ARNs: ~70 KB).
+  roleChoice: { total: 2_000, perClient: 100, maxValueLength: 131_072 },
   rate: { total: 200_000, perClient: 16, maxValueLength: 20 },
 };
 
@@ -120,7 +130,8 @@ export const PURPOSE_NAMES: Record<BudgetPurpose, string> = {
   authnRequest: 'pending sign-ins',
   cliRequest: 'pending CLI logins',
   cliCode: 'unredeemed CLI login codes',
-  session: 'console sessions and pending role choices',
+  session: 'console sessions',
+  roleChoice: 'pending role choices',
   rate: 'rate-limit buckets',
 };
 

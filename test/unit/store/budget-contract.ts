@@ -110,6 +110,21 @@ export function describeBudgetContract(
       expect(await ephemeral.get('rate:login:a')).toBe('3');
     });
 
+    it('holds a pending role choice of 100 roles with the longest names', async () => {
+      const { ephemeral } = await open(budgets);
+      const arn = (kind: string, name: string) => `acs:ram::${'9'.repeat(16)}:${kind}/${name}`;
+      const roles = Array.from({ length: 100 }, (_, i) => ({
+        roleArn: arn('role', `${i}`.padEnd(64, 'r')),
+        providerArn: arn('saml-provider', `${i}`.padEnd(128, 'p')),
+        roleName: `${i}`.padEnd(64, 'r'),
+        accountId: '9'.repeat(16),
+      }));
+      const offeredRoles = roles.map(({ roleArn, providerArn }) => ({ roleArn, providerArn }));
+      const choice = JSON.stringify({ roles, login: { offeredRoles } });
+      await ephemeral.set('sso:pending:big', choice, 60_000, '192.0.2.1');
+      expect(await ephemeral.get('sso:pending:big')).toBe(choice);
+    });
+
     it('refuses a budgeted write without its client or over the size cap (a caller bug)', async () => {
       const { ephemeral } = await open(budgets);
       await expect(ephemeral.set('saml:authn:x', 'v', 60_000)).rejects.toBeInstanceOf(StoreUsageError);
