@@ -87,7 +87,7 @@ export async function sessionMemory(store: Store, measure: () => Promise<number>
       expiresAt: now + 3_600_000,
       csrf: newOpaqueId(),
     };
-    await saveSession(store.ephemeral, session, now);
+    await saveSession(store.ephemeral, session, now, `10.0.${(i >> 8) & 255}.${i & 255}`);
   }
   return (await measure()) - before;
 }

@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { RATE_CLASSES, type RateLimits } from '../http/rate-limits.js';
 import type { StoreOptions } from '../core/store/index.js';
 import type { EdgeOptions } from './edge-settings.js';
 import { startGateway } from './start.js';
@@ -22,6 +23,22 @@ function storeOptions(o: {
     return { kind: 'redis', ...(nodes?.length ? { nodes } : { url: o.redis ?? 'redis://127.0.0.1:6379' }) };
   }
   return { kind: 'memory', ...(o.dataDir ? { dataDir: o.dataDir } : {}) };
+}
+
+/** The --rate-limit-* options given (a whole number ≥ 0 each). */
+function rateLimitOptions(o: Record<string, unknown>): Partial<RateLimits> {
+  const limits: Partial<RateLimits> = {};
+  for (const rateClass of RATE_CLASSES) {
+    const flag = `rateLimit${rateClass[0]!.toUpperCase()}${rateClass.slice(1)}`;
+    const value = o[flag];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || !/^[0-9]{1,7}$/.test(value))
+      throw new InvalidArgumentError(
+        `--rate-limit-${rateClass} must be a whole number of requests a minute, got ${String(value)}.`,
+      );
+    limits[rateClass] = Number(value);
+  }
+  return limits;
 }
 
 const list = (value: string | undefined) =>
@@ -120,6 +137,31 @@ export function serveCommand(): Command {
       'require this bearer token on /metrics',
       env.RAMGATE_OPERATOR_TOKEN_FILE,
     )
+    .option(
+      '--redis-allow-eviction',
+      'start even if Redis may evict keys (maxmemory-policy not noeviction): replay records, nonces and revocations could be lost',
+      env.RAMGATE_REDIS_ALLOW_EVICTION === '1' ? true : undefined,
+    )
+    .option(
+      '--rate-limit-login <n>',
+      'GET /login and /cli/login per minute and client address (default 120)',
+      env.RAMGATE_RATE_LIMIT_LOGIN,
+    )
+    .option(
+      '--rate-limit-acs <n>',
+      'ACS posts, role choices, /cli/token per minute and client address (default 120)',
+      env.RAMGATE_RATE_LIMIT_ACS,
+    )
+    .option(
+      '--rate-limit-sts <n>',
+      'STS API calls per minute and client address (default 600)',
+      env.RAMGATE_RATE_LIMIT_STS,
+    )
+    .option(
+      '--rate-limit-api <n>',
+      'RAM/IMS API calls per minute and client address (default 600)',
+      env.RAMGATE_RATE_LIMIT_API,
+    )
     .action(async (o) => {
       const running = await startGateway({
         config: o.config,
@@ -133,6 +175,8 @@ export function serveCommand(): Command {
         stsKeys: env.RAMGATE_STS_KEYS,
         allowAesCbcProviders: list(o.allowAesCbc),
         roleSpEntityId: o.roleSpEntityId,
+        rateLimits: rateLimitOptions(o),
+        ...(o.redisAllowEviction ? { redisAllowEviction: true } : {}),
         sp: {
           ...(o.spKey ? { keyFile: o.spKey, decryptionKeyFiles: [o.spKey] } : {}),
           ...(o.spCert ? { certFile: o.spCert, encryptionCertFile: o.spCert } : {}),

@@ -10,7 +10,7 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import { JsonLinesAuditSink } from '../core/audit.js';
 import { applyConfig, loadConfigFile, type LoadedConfig } from '../core/config/index.js';
-import { createStore, GLOBAL_SCOPE, type StoreOptions } from '../core/store/index.js';
+import { GLOBAL_SCOPE, type StoreOptions } from '../core/store/index.js';
 import type { DirectoryStore } from '../core/store/types.js';
 import { parseTokenKeys } from '../core/sts/keyring.js';
 import { createApp } from '../http/app.js';
@@ -23,6 +23,8 @@ import type { SsoRouteDeps } from '../http/sso-routes.js';
 import { setUpDemo } from './demo.js';
 import { Listeners } from './listeners.js';
 import { edgeSettings, type EdgeOptions } from './edge-settings.js';
+import { openStore, rateLimitsOf } from './start-store.js';
+import type { RateLimits } from '../http/rate-limits.js';
 
 export interface StartOptions {
   config?: string | undefined;
@@ -42,7 +44,12 @@ export interface StartOptions {
   roleSpEntityId?: string | undefined;
   logger?: Logger;
   now?: () => number;
+  /** One limit for every rate class (tests); `rateLimits` wins per class. */
   rateLimitPerMinute?: number;
+  /** Requests per minute and client address by route class, over the config file's `gateway.rateLimits`. */
+  rateLimits?: Partial<RateLimits>;
+  /** Accept a Redis maxmemory-policy other than noeviction (with a warning). */
+  redisAllowEviction?: boolean;
   /** Routers added by other features (the CLI login endpoints). */
   extraRouters?: (deps: SsoRouteDeps, gw: Gateway) => Router[];
   /** TLS, redirect listener, trusted proxies, HSTS, operator endpoints (src/cli/edge-settings.ts). */
@@ -88,7 +95,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   // The config is read first: its gateway section supplies defaults that options override.
   const loaded = options.config ? await loadConfigFile(options.config) : undefined;
   const settings = gatewaySettings(options, loaded);
-  const store = await createStore(options.store ?? { kind: 'memory' });
+  const store = await openStore(options, loaded, logger);
   // Listen first, with an empty app: the base URL (and so the ACS URLs in trust policies) may
   // depend on the port the system picks; the real app replaces the request listener below.
   const edge = edgeSettings(options.edge, loaded);
@@ -128,7 +135,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
       gw,
       logger,
       cookieSecret: await cookieSecret(store.directory, options.sessionSecret),
-      ...(options.rateLimitPerMinute ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+      rateLimits: rateLimitsOf(options, loaded),
       extraRouters: (deps) => [...(demo ? [demo.router] : []), ...(options.extraRouters?.(deps, gw) ?? [])],
       ...(demo ? { loginHints: demo.loginHints } : {}),
       operator: edge.operator,

@@ -122,6 +122,8 @@ export const ERROR_TABLE = {
   RequestTooLarge: [413, 'The request exceeds the size limit.'],
   RequestTimeout: [408, 'The request was not received in time.'],
   'Throttling.User': [400, 'Request was denied due to user flow control.'],
+  /** A gateway-wide budget (not one client's) is full: retry later (src/core/store/budgets.ts). */
+  Throttling: [503, 'Request was denied due to request throttling.'],
   ServiceUnavailable: [503, 'The request has failed due to a temporary failure of the server.'],
   InternalError: [500, 'STS Server Internal Error happened.'],
 } as const satisfies Record<string, readonly [number, string]>;

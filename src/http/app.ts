@@ -4,19 +4,27 @@
  */
 import Koa, { type Context, type Next } from 'koa';
 import type { Logger } from 'pino';
-import { ApiError } from '../core/errors.js';
 import type { Gateway } from '../sso/gateway.js';
 import { credentialResolver } from './api/caller.js';
 import { cliRoutes, completeCliLogin } from './cli-routes.js';
 import { assertServedFromTable, gatewayActions } from './api/actions.js';
 import { GatewayMetrics } from './metrics.js';
+import { registerBudgetMetrics } from './budget-metrics.js';
 import { httpsOnlySessions } from './https-only.js';
 import { admitOperator, type ListenerRole, type OperatorAccess } from './operator.js';
 import { homePage } from './pages/home.js';
+import {
+  browserRateLimit,
+  countRequest,
+  DEFAULT_RATE_LIMITS,
+  rpcRateClass,
+  type RateLimits,
+} from './rate-limits.js';
+import { readiness } from './readiness.js';
 import { createRpcEndpoint, type RpcEndpoint } from './rpc/index.js';
 import { ssoRoutes, type SsoRouteDeps } from './sso-routes.js';
 import { useTransportInKoa } from './transport.js';
-import { pageHeaders, pageState, renderError, SessionCookies } from './web.js';
+import { pageHeaders, pageState, SessionCookies } from './web.js';
 import type Router from '@koa/router';
 
 export interface AppOptions {
@@ -24,8 +32,8 @@ export interface AppOptions {
   logger: Logger;
   /** Signs the session cookie (shared by all instances). */
   cookieSecret: Buffer;
-  /** Requests per minute and client address on the ACS endpoints and on the RPC API. */
-  rateLimitPerMinute?: number;
+  /** Requests per minute and client address, by route class (rate-limits.ts); default DEFAULT_RATE_LIMITS. */
+  rateLimits?: Partial<RateLimits>;
   /** Extra routers (the demo IdP, the CLI login endpoints), mounted before the SSO routes. */
   extraRouters?: (deps: SsoRouteDeps) => Router[];
   /** Shown on the home page: how to start a sign-in. */
@@ -49,24 +57,25 @@ export function createApp(options: AppOptions): GatewayApp {
   const { gw, logger } = options;
   const metrics = options.metrics ?? new GatewayMetrics();
   gw.metrics = metrics;
+  if (!options.metrics) registerBudgetMetrics(metrics.registry, gw.store);
   const app = new Koa({ proxy: false });
   useTransportInKoa(app.request);
   const cookies = new SessionCookies(options.cookieSecret, gw.baseUrl.startsWith('https:'));
   app.silent = true;
   app.on('error', (err: unknown) => logger.error({ err }, 'unhandled error'));
 
-  const perMinute = options.rateLimitPerMinute ?? 600;
+  const limits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
   app.use(timing(metrics));
   const operator = options.operator ?? {};
   app.use(health(gw, metrics, operator, 'public'));
   app.use(httpsOnlySessions(gw.baseUrl));
-  app.use(rateLimit(gw, perMinute));
+  app.use(browserRateLimit(gw, limits));
   const rpc = createRpcEndpoint({
     actions: servedActions(gw),
     resolveCredential: credentialResolver(gw),
     nonces: gw.store.ephemeral,
     now: gw.now,
-    admit: (sourceIp) => countRequest(gw, sourceIp, perMinute),
+    admit: (sourceIp, product) => countRequest(gw, limits, rpcRateClass(product), sourceIp),
     onComplete: (o) => {
       metrics.httpSeconds.observe(
         { route: 'rpc', status: `${Math.floor(o.status / 100)}xx` },
@@ -125,19 +134,12 @@ function health(gw: Gateway, metrics: GatewayMetrics, operator: OperatorAccess, 
       case '/healthz':
         ctx.body = { status: 'ok' };
         return;
-      case '/readyz':
-        try {
-          await gw.store.ping();
-          ctx.body = { status: 'ready', store: gw.store.kind };
-        } catch (err) {
-          ctx.status = 503;
-          ctx.body = {
-            status: 'not ready',
-            store: gw.store.kind,
-            error: err instanceof Error ? err.message : String(err),
-          };
-        }
+      case '/readyz': {
+        const report = await readiness(gw.store);
+        ctx.status = report.status === 'ready' ? 200 : 503;
+        ctx.body = report;
         return;
+      }
       case '/metrics':
         if (!admitOperator(ctx, operator, role)) return;
         ctx.type = metrics.registry.contentType;
@@ -146,27 +148,6 @@ function health(gw: Gateway, metrics: GatewayMetrics, operator: OperatorAccess, 
       default:
         return next();
     }
-  };
-}
-
-/** A fixed one-minute window per client address on the endpoints that do expensive work (ACS, RPC API). */
-async function countRequest(gw: Gateway, sourceIp: string, perMinute: number): Promise<void> {
-  const window = Math.floor(gw.now() / 60_000);
-  const count = await gw.store.ephemeral.increment(`rate:${sourceIp}:${window}`, 61_000);
-  if (count > perMinute)
-    throw new ApiError('Throttling.User', `More than ${perMinute} requests a minute from ${sourceIp}.`);
-}
-
-/** The browser's ACS endpoints; the RPC API counts its requests itself (`admit`). */
-function rateLimit(gw: Gateway, perMinute: number) {
-  return async (ctx: Context, next: Next) => {
-    if (ctx.method !== 'POST' || !(ctx.path.endsWith('/sso') || ctx.path.endsWith('/SSO'))) return next();
-    try {
-      await countRequest(gw, ctx.ip, perMinute);
-    } catch (error) {
-      return pageHeaders(ctx, async () => void renderError(ctx, error));
-    }
-    await next();
   };
 }
 

@@ -31,7 +31,7 @@ function queryValue(ctx: Context, name: string): string | undefined {
  */
 export function completeCliLogin(gw: Gateway) {
   return async (ctx: Context, cliState: string, session: ConsoleSession): Promise<void> => {
-    const url = await issueCliCode(gw, cliState, session);
+    const url = await issueCliCode(gw, cliState, session, ctx.ip);
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = page({
       title: 'Returning to ramgate',
@@ -62,6 +62,7 @@ export function cliRoutes(deps: SsoRouteDeps): Router {
         state: queryValue(ctx, 'cli_state'),
         challenge: queryValue(ctx, 'cli_challenge'),
         challengeMethod: queryValue(ctx, 'cli_challenge_method'),
+        client: ctx.ip,
       });
       ctx.redirect(url);
     } catch (error) {

@@ -47,7 +47,7 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
     outcome: Extract<RoleSsoOutcome, { kind: 'signed-in' }>,
   ) {
     const { session } = outcome;
-    await saveSession(gw.store.ephemeral, session, gw.now());
+    await saveSession(gw.store.ephemeral, session, gw.now(), ctx.ip);
     metrics.logins.inc({ kind: outcome.cliState ? 'cli' : kind, outcome: 'success' });
     audit(ctx, {
       event: `sso.${kind}`,
@@ -85,6 +85,7 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
       const outcome = await acceptRoleSsoResponse(gw, {
         samlResponse: requiredField(form, 'SAMLResponse'),
         relayState: form.get('RelayState'),
+        client: ctx.ip,
       });
       if (outcome.kind === 'signed-in') return await signedIn(ctx, 'role', outcome);
       const { pending } = outcome;
@@ -165,6 +166,7 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
         role: ctx.query.role as string | undefined,
         duration: ctx.query.duration as string | undefined,
         returnTo: ctx.query.return_to as string | undefined,
+        client: ctx.ip,
       });
       ctx.redirect(url);
     } catch (error) {

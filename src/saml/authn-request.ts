@@ -89,7 +89,13 @@ export function buildRedirectAuthnRequest(opts: AuthnRequestOptions): BuiltAuthn
 /** Build, then remember the request ID (with its return target) until it is consumed or expires. */
 export async function startAuthnRequest(
   store: EphemeralStore,
-  opts: AuthnRequestOptions & { returnTo?: string; context?: Record<string, string>; ttlMs?: number },
+  opts: AuthnRequestOptions & {
+    returnTo?: string;
+    context?: Record<string, string>;
+    ttlMs?: number;
+    /** The client address the pending request is counted against (its budget). */
+    client: string;
+  },
 ): Promise<BuiltAuthnRequest> {
   const built = buildRedirectAuthnRequest(opts);
   const pending: PendingAuthnRequest = {
@@ -102,6 +108,7 @@ export async function startAuthnRequest(
     PENDING_PREFIX + built.id,
     JSON.stringify(pending),
     opts.ttlMs ?? DEFAULT_AUTHN_REQUEST_TTL_MS,
+    opts.client,
   );
   return built;
 }

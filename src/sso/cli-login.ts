@@ -10,7 +10,7 @@ import { roleArn } from '../core/arn.js';
 import { ApiError } from '../core/errors.js';
 import type { TemporaryCredentials } from '../core/sts/credentials.js';
 import type { Gateway } from './gateway.js';
-import { startSpInitiatedLogin } from './login.js';
+import { beginPlannedLogin, planSpInitiatedLogin } from './login.js';
 import { endSession, newOpaqueId, type ConsoleSession } from './sessions.js';
 
 /** As long as the AuthnRequest it rides on. */
@@ -39,6 +39,8 @@ export interface CliLoginRequest {
   /** base64url(SHA-256(code_verifier)). */
   challenge?: string | undefined;
   challengeMethod?: string | undefined;
+  /** The client address the pending request is counted against (its budget). */
+  client: string;
 }
 
 interface PendingCliRequest {
@@ -128,15 +130,21 @@ export async function startCliLogin(gw: Gateway, req: CliLoginRequest): Promise<
     );
   }
   const id = newOpaqueId();
-  const url = await startSpInitiatedLogin(gw, {
+  const plan = await planSpInitiatedLogin(gw, {
     provider: req.provider,
     account: req.account,
     role: req.role,
     duration: req.duration,
     cli: id,
+    client: req.client,
   });
-  await gw.store.ephemeral.set(REQUEST_KEY + id, JSON.stringify(pending), CLI_REQUEST_TTL_MS);
-  return url;
+  await gw.store.ephemeral.set(REQUEST_KEY + id, JSON.stringify(pending), CLI_REQUEST_TTL_MS, req.client);
+  try {
+    return await beginPlannedLogin(gw, plan);
+  } catch (err) {
+    await gw.store.ephemeral.delete(REQUEST_KEY + id);
+    throw err;
+  }
 }
 
 function loginResult(session: ConsoleSession): CliLoginResult {
@@ -158,7 +166,12 @@ function loginResult(session: ConsoleSession): CliLoginResult {
  * CLI request (single use), store a one-time code holding the session's credentials (minted once,
  * by the sign-in), and return the loopback URL to send the browser to.
  */
-export async function issueCliCode(gw: Gateway, cliId: string, session: ConsoleSession): Promise<string> {
+export async function issueCliCode(
+  gw: Gateway,
+  cliId: string,
+  session: ConsoleSession,
+  client: string,
+): Promise<string> {
   await endSession(gw.store.ephemeral, session.id); // no cookie names it: its credentials go to the CLI or nowhere
   const raw = OPAQUE.test(cliId) ? await gw.store.ephemeral.take(REQUEST_KEY + cliId) : undefined;
   if (raw === undefined) {
@@ -171,7 +184,7 @@ export async function issueCliCode(gw: Gateway, cliId: string, session: ConsoleS
   const pending = JSON.parse(raw) as PendingCliRequest;
   const code = newOpaqueId();
   const grant: CliGrant = { challenge: pending.challenge, result: loginResult(session) };
-  await gw.store.ephemeral.set(CODE_KEY + code, JSON.stringify(grant), CLI_CODE_TTL_MS);
+  await gw.store.ephemeral.set(CODE_KEY + code, JSON.stringify(grant), CLI_CODE_TTL_MS, client);
   const url = new URL(pending.redirect);
   url.searchParams.set('code', code);
   url.searchParams.set('state', pending.state);

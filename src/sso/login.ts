@@ -11,7 +11,7 @@ import { loadIdpMetadata } from '../saml/metadata.js';
 import type { SpDescription } from '../saml/sp-metadata.js';
 import type { RedirectSignAlgo } from '../saml/redirect-binding.js';
 import type { Gateway } from './gateway.js';
-import { safeReturnPath } from './role-sso.js';
+import { checkedDuration, checkedProvider, checkedReturnTo, checkedRole } from './login-params.js';
 
 const REDIRECT_BINDING = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
 
@@ -24,6 +24,8 @@ export interface LoginRequest {
   returnTo?: string | undefined;
   /** Set by the CLI flow: the state that binds the result to the CLI's request. */
   cli?: string | undefined;
+  /** The client address the pending request is counted against (its budget, budgets.ts). */
+  client: string;
 }
 
 function redirectEndpoint(metadata: IdpMetadata): string {
@@ -40,7 +42,7 @@ function redirectEndpoint(metadata: IdpMetadata): string {
   return endpoint.location;
 }
 
-interface LoginTarget {
+export interface LoginTarget {
   sp: SpDescription;
   metadata: IdpMetadata;
   signAlgo: RedirectSignAlgo;
@@ -49,27 +51,29 @@ interface LoginTarget {
 
 async function target(gw: Gateway, req: LoginRequest): Promise<LoginTarget> {
   const account = req.account && /^[0-9]{1,32}$/.test(req.account) ? req.account : undefined;
-  if (req.provider) {
-    const [acct, name] = req.provider.startsWith('acs:')
+  const named = checkedProvider(req.provider);
+  if (named) {
+    const [acct, name] = named.startsWith('acs:')
       ? [undefined, undefined]
-      : req.provider.includes(':')
-        ? req.provider.split(':', 2)
-        : [account, req.provider];
-    const provider = req.provider.startsWith('acs:')
-      ? await gw.providers.byArn(req.provider)
+      : named.includes(':')
+        ? named.split(':', 2)
+        : [account, named];
+    const provider = named.startsWith('acs:')
+      ? await gw.providers.byArn(named)
       : acct && name
         ? await gw.providers.byName(acct, name)
         : undefined;
     if (!provider)
       throw new ApiError(
         'EntityNotExist.SAMLProvider',
-        `No SAML provider "${req.provider}"${account ? ` in account ${account}` : ''}.`,
+        `No SAML provider "${named}"${account ? ` in account ${account}` : ''}.`,
       );
+    const role = checkedRole(req.role, provider.accountId);
     return {
       sp: gw.roleSp,
       metadata: provider.metadata,
       signAlgo: provider.allowSha1 ? 'rsa-sha1' : 'rsa-sha256',
-      context: { provider: provider.arn },
+      context: { provider: provider.arn, ...(role ? { role } : {}) },
     };
   }
   if (!account)
@@ -92,10 +96,29 @@ async function target(gw: Gateway, req: LoginRequest): Promise<LoginTarget> {
   };
 }
 
+/** A login whose parameters were checked and whose IdP is known; nothing is stored yet. */
+export interface LoginPlan {
+  target: LoginTarget;
+  returnTo: string | undefined;
+  duration: string | undefined;
+  req: LoginRequest;
+}
+
+/** Check every parameter and find the IdP, storing nothing (a refusal leaves no trace). */
+export async function planSpInitiatedLogin(gw: Gateway, req: LoginRequest): Promise<LoginPlan> {
+  const returnTo = checkedReturnTo(req.returnTo);
+  const duration = checkedDuration(req.duration);
+  return { target: await target(gw, req), returnTo, duration, req };
+}
+
 /** Build and remember the AuthnRequest; returns the URL to send the browser to. */
 export async function startSpInitiatedLogin(gw: Gateway, req: LoginRequest): Promise<string> {
-  const t = await target(gw, req);
-  const returnTo = safeReturnPath(req.returnTo);
+  return beginPlannedLogin(gw, await planSpInitiatedLogin(gw, req));
+}
+
+/** Store the pending AuthnRequest of a checked login; returns the IdP URL. */
+export async function beginPlannedLogin(gw: Gateway, plan: LoginPlan): Promise<string> {
+  const { target: t, returnTo, duration, req } = plan;
   const built = await startAuthnRequest(gw.store.ephemeral, {
     idpSsoUrl: redirectEndpoint(t.metadata),
     spEntityId: t.sp.entityId,
@@ -104,10 +127,10 @@ export async function startSpInitiatedLogin(gw: Gateway, req: LoginRequest): Pro
     ...(returnTo ? { returnTo } : {}),
     context: {
       ...t.context,
-      ...(req.role ? { role: req.role } : {}),
-      ...(req.duration && /^[0-9]{1,6}$/.test(req.duration) ? { duration: req.duration } : {}),
+      ...(duration ? { duration } : {}),
       ...(req.cli ? { cli: req.cli } : {}),
     },
+    client: req.client,
     now: gw.now,
   });
   return built.url;

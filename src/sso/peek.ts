@@ -29,3 +29,20 @@ export function peekResponse(prepared: PreparedResponse): ResponseHints {
   const inResponseTo = attr(root, 'InResponseTo') ?? undefined;
   return { ...(issuer ? { issuer } : {}), ...(inResponseTo ? { inResponseTo } : {}) };
 }
+
+const PROVIDER_ARN = /acs:ram::[0-9]{1,32}:saml-provider\/[A-Za-z0-9._-]{1,128}/gi;
+const MAX_PEEKED_ARNS = 32;
+
+/**
+ * The SAML provider ARNs an UNVERIFIED response names (its Role attribute values), lower-case: only
+ * to choose which provider's keys to try first. Nothing found (an encrypted assertion) is fine.
+ */
+export function peekProviderArns(prepared: PreparedResponse): string[] {
+  if (typeof prepared.decoded !== 'string') return [];
+  const found = new Set<string>();
+  for (const match of prepared.decoded.matchAll(PROVIDER_ARN)) {
+    found.add(match[0].toLowerCase());
+    if (found.size >= MAX_PEEKED_ARNS) break;
+  }
+  return [...found];
+}

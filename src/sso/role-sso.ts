@@ -12,7 +12,10 @@ import type { ProviderTrust } from './providers.js';
 import { roleSessionName, type OfferedRole } from './role-attributes.js';
 import { mapAssertion, trustedProviders, type MappingAudit } from './role-mapping.js';
 import { newOpaqueId, savePendingChoice, type ConsoleSession, type PendingChoice } from './sessions.js';
-import { ACS_MAX_RESPONSE_LENGTH, findPendingRequest, verifyOrThrow } from './verify.js';
+import { ACS_MAX_RESPONSE_LENGTH, findPendingRequest } from './verify.js';
+import { peekProviderArns } from './peek.js';
+import { keySetsToTry, verifyWithCandidates } from './provider-choice.js';
+import { isReturnPath } from './login-params.js';
 
 export type RoleSsoOutcome =
   | {
@@ -32,7 +35,6 @@ async function trustedIssuer(
   gw: Gateway,
   samlResponse: PreparedResponse,
   issuer: string | undefined,
-  named?: string,
 ): Promise<ProviderTrust[]> {
   if (!issuer) {
     await failStructureChecks(samlResponse);
@@ -45,8 +47,7 @@ async function trustedIssuer(
       `No SAML provider of any account has the IdP entityID "${issuer.slice(0, 200)}".`,
     );
   }
-  const first = named ? candidates.find((c) => c.arn.toLowerCase() === named.toLowerCase()) : undefined;
-  return first ? [first, ...candidates.filter((c) => c !== first)] : candidates;
+  return candidates;
 }
 
 /**
@@ -85,30 +86,28 @@ export function samlLogin(
 
 /** A RelayState the IdP sent back is honoured only as a same-origin path. */
 export function safeReturnPath(relayState: string | undefined): string | undefined {
-  if (!relayState || relayState.length > 512) return undefined;
-  return /^\/(?![/\\])[\x21-\x7e]*$/.test(relayState) ? relayState : undefined;
+  return relayState && isReturnPath(relayState) ? relayState : undefined;
 }
 
 export async function acceptRoleSsoResponse(
   gw: Gateway,
-  input: { samlResponse: string; relayState?: string | undefined },
+  input: { samlResponse: string; relayState?: string | undefined; client: string },
 ): Promise<RoleSsoOutcome> {
   const { prepared, hints, pending } = await findPendingRequest(
     gw.store.ephemeral,
     input.samlResponse,
     ACS_MAX_RESPONSE_LENGTH,
   );
-  const candidates = await trustedIssuer(gw, prepared, hints.issuer, pending?.context?.provider);
-  const provider = candidates[0] as ProviderTrust;
-  const assertion = await verifyOrThrow(gw, {
-    samlResponse: prepared,
-    sp: gw.roleSp,
-    idp: provider.metadata,
-    allowSha1: provider.allowSha1,
-    allowAesCbc: provider.allowAesCbc,
-    maxInputLength: ACS_MAX_RESPONSE_LENGTH,
-    pending,
-  });
+  const candidates = await trustedIssuer(gw, prepared, hints.issuer);
+  const named = [pending?.context?.provider?.toLowerCase(), ...peekProviderArns(prepared)];
+  const { provider, assertion } = await verifyWithCandidates(
+    gw,
+    { samlResponse: prepared, sp: gw.roleSp, maxInputLength: ACS_MAX_RESPONSE_LENGTH, pending },
+    keySetsToTry(
+      candidates,
+      named.filter((arn): arn is string => arn !== undefined),
+    ),
+  );
   const mapped = mapAssertion(assertion, trustedProviders(provider, candidates));
   const { roles } = mapped;
   const login = samlLogin(assertion, roles, mapped.sessionName);
@@ -135,7 +134,7 @@ export async function acceptRoleSsoResponse(
     csrf: newOpaqueId(),
     cliState,
   };
-  await savePendingChoice(gw.store.ephemeral, choice);
+  await savePendingChoice(gw.store.ephemeral, choice, input.client);
   return { kind: 'choose', pending: choice, mapping: mapped.audit };
 }
 

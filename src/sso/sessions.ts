@@ -49,8 +49,10 @@ export async function saveSession(
   store: EphemeralStore,
   session: ConsoleSession,
   now: number,
+  client: string,
 ): Promise<void> {
-  await store.set(SESSION + session.id, JSON.stringify(session), Math.max(1, session.expiresAt - now));
+  const ttlMs = Math.max(1, session.expiresAt - now);
+  await store.set(SESSION + session.id, JSON.stringify(session), ttlMs, client);
 }
 
 export async function loadSession(store: EphemeralStore, id: string): Promise<ConsoleSession | undefined> {
@@ -62,8 +64,12 @@ export async function endSession(store: EphemeralStore, id: string): Promise<voi
   await store.delete(SESSION + id);
 }
 
-export async function savePendingChoice(store: EphemeralStore, pending: PendingChoice): Promise<void> {
-  await store.set(PENDING + pending.id, JSON.stringify(pending), PENDING_CHOICE_TTL_MS);
+export async function savePendingChoice(
+  store: EphemeralStore,
+  pending: PendingChoice,
+  client: string,
+): Promise<void> {
+  await store.set(PENDING + pending.id, JSON.stringify(pending), PENDING_CHOICE_TTL_MS, client);
 }
 
 /** Single use: a second POST of the same picker form finds nothing. */

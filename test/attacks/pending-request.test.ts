@@ -18,6 +18,7 @@ async function pendingLogin(store: MemoryEphemeral) {
     acsUrl: DEFAULT_SP.acsUrl,
     returnTo: '/console',
     context: { cli: 'cli-nonce' },
+    client: '192.0.2.1',
   });
   return started.id;
 }

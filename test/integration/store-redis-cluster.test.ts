@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GLOBAL_SCOPE, createStore } from '../../src/core/store/index.js';
 import { startRedis, type RedisServer } from '../support/redis.js';
 import { describeStoreContract } from '../unit/store/store-contract.js';
+import { describeBudgetContract } from '../unit/store/budget-contract.js';
 
 /**
  * A one-node Redis Cluster holding all 16384 slots: enough to drive the `nodes` code path and to
@@ -48,6 +49,15 @@ const clusterStore = () =>
   });
 
 describeStoreContract('redis cluster (one node)', clusterStore, { oneScopeBatches: true });
+
+describeBudgetContract('redis cluster (one node)', (budgets) =>
+  createStore({
+    kind: 'redis',
+    nodes: [{ host: '127.0.0.1', port: node.port }],
+    keyPrefix: `cb${randomBytes(6).toString('hex')}:`,
+    budgets,
+  }),
+);
 
 describe('redis cluster hash tags', () => {
   it('puts every key of an account in the slot of its scope', async () => {

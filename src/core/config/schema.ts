@@ -111,6 +111,14 @@ const account = z.strictObject({
   roles: z.array(role).default([]),
 });
 
+const perMinute = z.number().int().min(0).max(1_000_000);
+const budget = z
+  .strictObject({
+    total: z.number().int().min(1).max(100_000_000),
+    perClient: z.number().int().min(1).max(1_000_000),
+  })
+  .partial();
+
 /** Settings of the gateway process itself (command-line options and RAMGATE_* variables override them). */
 const gateway = z.strictObject({
   /** Public base URL: ACS URLs, SP metadata and saml:recipient derive from it. */
@@ -147,6 +155,25 @@ const gateway = z.strictObject({
   operator: z
     .strictObject({ listen: z.string().min(3).max(300).optional(), tokenFile: z.string().min(1).optional() })
     .optional(),
+  /** Requests per minute and client address, by route class (README "Rate limits"); 0 turns one off. */
+  rateLimits: z
+    .strictObject({ login: perMinute, acs: perMinute, sts: perMinute, api: perMinute })
+    .partial()
+    .optional(),
+  /** Caps of the ephemeral state clients can make the gateway create (README "Budgets"). */
+  budgets: z
+    .strictObject({
+      authnRequest: budget,
+      cliRequest: budget,
+      cliCode: budget,
+      session: budget,
+      roleChoice: budget,
+      rate: budget,
+    })
+    .partial()
+    .optional(),
+  /** Accept a Redis maxmemory-policy other than noeviction, with a warning (README "Redis"). */
+  redisAllowEviction: z.boolean().optional(),
 });
 
 export const configSchema = z

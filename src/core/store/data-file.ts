@@ -1,10 +1,10 @@
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
-const FILE_NAME = 'directory.json';
+const DIRECTORY_FILE = 'directory.json';
 
 /**
- * The directory data file of the memory store, replaced atomically: the new content goes to a
+ * A data file of the memory store (the directory; the security-state snapshot), replaced atomically: the new content goes to a
  * temporary file that is fsynced and renamed over the old one, then the directory is fsynced so
  * the rename itself is durable. A crash at any point leaves either the old or the new file.
  * One process per data directory.
@@ -13,9 +13,12 @@ export class DataFile {
   readonly path: string;
   private readonly tempPath: string;
 
-  constructor(private readonly dir: string) {
-    this.path = join(dir, FILE_NAME);
-    this.tempPath = join(dir, `${FILE_NAME}.tmp`);
+  constructor(
+    private readonly dir: string,
+    name = DIRECTORY_FILE,
+  ) {
+    this.path = join(dir, name);
+    this.tempPath = join(dir, `${name}.tmp`);
   }
 
   /** The current content, or undefined when no file was written yet. Removes a leftover temp file. */

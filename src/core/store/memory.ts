@@ -1,12 +1,21 @@
+import { mkdir } from 'node:fs/promises';
+import { DataDirLock } from './data-dir-lock.js';
 import { DataFile } from './data-file.js';
 import { MemoryDirectory } from './memory-directory.js';
 import { MemoryEphemeral, type MemoryEphemeralOptions } from './memory-ephemeral.js';
+import { SecurityJournal } from './security-journal.js';
 import { StoreUnavailableError, type Store } from './types.js';
 
-export type MemoryStoreOptions = MemoryEphemeralOptions & {
-  /** Persist the directory to `<dataDir>/directory.json` after every batch; memory only when absent. */
+export type MemoryStoreOptions = Omit<MemoryEphemeralOptions, 'journal'> & {
+  /**
+   * Persist the directory to `<dataDir>/directory.json` after every batch, and the security state
+   * (replay records, nonces, revocations) to `<dataDir>/security-state.jsonl`; memory only when
+   * absent. The directory is locked: a second process on it is refused (DataDirLockedError).
+   */
   dataDir?: string;
 };
+
+type Persistence = { lock: DataDirLock; journal: SecurityJournal };
 
 /** The embedded store of a single gateway process. */
 export class MemoryStore implements Store {
@@ -16,13 +25,32 @@ export class MemoryStore implements Store {
   private constructor(
     readonly directory: MemoryDirectory,
     readonly ephemeral: MemoryEphemeral,
+    private readonly persistence: Persistence | undefined,
   ) {}
 
-  /** Open the store, loading the directory from the data file when there is one. */
+  /** Whether replay records, nonces and revocations survive a restart (a data dir is kept). */
+  get persistent(): boolean {
+    return this.persistence !== undefined;
+  }
+
+  /** Open the store: lock the data dir and load the directory and security state from it, when there is one. */
   static async open(options: MemoryStoreOptions = {}): Promise<MemoryStore> {
-    const file = options.dataDir === undefined ? undefined : new DataFile(options.dataDir);
-    const directory = await MemoryDirectory.open(file);
-    return new MemoryStore(directory, new MemoryEphemeral(options));
+    if (options.dataDir === undefined) {
+      return new MemoryStore(await MemoryDirectory.open(undefined), new MemoryEphemeral(options), undefined);
+    }
+    await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+    const lock = await DataDirLock.acquire(options.dataDir);
+    try {
+      const directory = await MemoryDirectory.open(new DataFile(options.dataDir));
+      const journal = await SecurityJournal.open(options.dataDir);
+      const ephemeral = new MemoryEphemeral({ ...options, journal });
+      ephemeral.restore(journal.entries());
+      journal.compactFrom({ count: () => ephemeral.securityCount, entries: () => ephemeral.securityState() });
+      return new MemoryStore(directory, ephemeral, { lock, journal });
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
   }
 
   async ping(): Promise<void> {
@@ -30,8 +58,11 @@ export class MemoryStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     this.ephemeral.close();
     await this.directory.close();
+    await this.persistence?.journal.close();
+    await this.persistence?.lock.release();
   }
 }

@@ -17,17 +17,21 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { restoreFastStringPrototype } from '../fast-prototypes.js';
 import { BATCH_LUA, INCREMENT_LUA, decodeBatchReply, encodeBatch } from './redis-scripts.js';
+import { BUDGET_INCREMENT_LUA, BUDGET_SET_LUA, BUDGET_TAKE_LUA } from './redis-budget-scripts.js';
+import { RedisEphemeral } from './redis-ephemeral.js';
+import { attempt } from './redis-errors.js';
+import { checkEvictionPolicy } from './redis-eviction.js';
+import { resolveBudgets, worstCaseBytes, type BudgetOverrides } from './budgets.js';
 import {
   StoreUnavailableError,
   StoreUsageError,
   type BatchResult,
   type DirectoryStore,
   type DirectoryWrite,
-  type EphemeralStore,
   type Json,
   type Store,
 } from './types.js';
-import { byKey, checkKey, checkLocation, checkTtl, checkValue, prepareBatch } from './validate.js';
+import { byKey, checkLocation, prepareBatch } from './validate.js';
 
 // Importing ioredis leaves String.prototype slow (see fast-prototypes.ts).
 restoreFastStringPrototype();
@@ -43,6 +47,12 @@ export type RedisStoreOptions = {
   commandTimeoutMs?: number;
   /** How long open() waits for the first connection before returning anyway; default 2000. */
   connectTimeoutMs?: number;
+  /** Caps of the budgeted ephemeral purposes (budgets.ts); default DEFAULT_BUDGETS. */
+  budgets?: BudgetOverrides;
+  /** Accept a maxmemory-policy other than noeviction (logs a warning); default false: refuse. */
+  allowEviction?: boolean;
+  /** Told about a tolerated eviction policy (allowEviction) and a refused one found after a reconnect. */
+  onWarning?: (message: string) => void;
   /** Told about connection errors (for logs); operations report them as StoreUnavailableError anyway. */
   onConnectionError?: (err: Error) => void;
 };
@@ -53,19 +63,6 @@ type ScriptCommands = {
   ramgateBatch(numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
   ramgateIncrement(key: string, ttlMs: number): Promise<number>;
 };
-
-/** Redis replies that mean "not now" (the 503 kind), not "wrong request". */
-const UNAVAILABLE_REPLY = /^(LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|READONLY|BUSY|NOREPLICAS|OOM)\b/;
-
-/** Map a client error: connection trouble → StoreUnavailableError; Redis refusing the request → thrown as is. */
-function storeError(err: unknown, what: string): Error {
-  if (err instanceof StoreUsageError || err instanceof StoreUnavailableError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  const isReply = err instanceof Error && err.name === 'ReplyError';
-  if (isReply && /not an integer/.test(message)) return new StoreUsageError(`${what}: ${message}`);
-  if (isReply && !UNAVAILABLE_REPLY.test(message)) return err;
-  return new StoreUnavailableError(`Redis is unavailable (${what}): ${message}`, { cause: err });
-}
 
 function createClient(options: RedisStoreOptions): Client {
   const retry = (times: number) => Math.min(50 * times, 1000);
@@ -86,6 +83,9 @@ function createClient(options: RedisStoreOptions): Client {
     : new Redis(options.url ?? 'redis://127.0.0.1:6379', { ...common, retryStrategy: retry });
   client.defineCommand('ramgateBatch', { lua: BATCH_LUA });
   client.defineCommand('ramgateIncrement', { lua: INCREMENT_LUA, numberOfKeys: 1 });
+  client.defineCommand('ramgateBudgetSet', { lua: BUDGET_SET_LUA, numberOfKeys: 3 });
+  client.defineCommand('ramgateBudgetIncrement', { lua: BUDGET_INCREMENT_LUA, numberOfKeys: 3 });
+  client.defineCommand('ramgateBudgetTake', { lua: BUDGET_TAKE_LUA, numberOfKeys: 2 });
   // Without a listener ioredis prints every failed reconnect; callers get the failures as errors.
   client.on('error', (err: Error) => options.onConnectionError?.(err));
   return client;
@@ -103,15 +103,6 @@ function readyOrTimeout(client: Client, ms: number): Promise<void> {
     const timer = setTimeout(done, ms);
     client.once('ready', done);
   });
-}
-
-/** Runs a client call, turning its failures into store errors. */
-async function attempt<T>(what: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    throw storeError(err, what);
-  }
 }
 
 /**
@@ -161,69 +152,22 @@ class RedisDirectory implements DirectoryStore {
   }
 }
 
-/** Ephemeral entries are plain string keys with a TTL. */
-class RedisEphemeral implements EphemeralStore {
-  constructor(
-    private readonly client: Client,
-    private readonly prefix: string,
-  ) {}
-
-  private redisKey(key: string): string {
-    checkKey(key);
-    return `${this.prefix}eph:${key}`;
-  }
-
-  async putIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
-    const redisKey = this.redisKey(key);
-    checkValue(value);
-    checkTtl(ttlMs);
-    const reply = await attempt('putIfAbsent', () => this.client.set(redisKey, value, 'PX', ttlMs, 'NX'));
-    return reply === 'OK';
-  }
-
-  async set(key: string, value: string, ttlMs: number): Promise<void> {
-    const redisKey = this.redisKey(key);
-    checkValue(value);
-    checkTtl(ttlMs);
-    await attempt('set', () => this.client.set(redisKey, value, 'PX', ttlMs));
-  }
-
-  async get(key: string): Promise<string | undefined> {
-    const redisKey = this.redisKey(key);
-    return (await attempt('get', () => this.client.get(redisKey))) ?? undefined;
-  }
-
-  /** GETDEL: Redis 6.2 or later. */
-  async take(key: string): Promise<string | undefined> {
-    const redisKey = this.redisKey(key);
-    return (await attempt('take', () => this.client.getdel(redisKey))) ?? undefined;
-  }
-
-  async delete(key: string): Promise<void> {
-    const redisKey = this.redisKey(key);
-    await attempt('delete', () => this.client.del(redisKey));
-  }
-
-  async increment(key: string, ttlMs: number): Promise<number> {
-    const redisKey = this.redisKey(key);
-    checkTtl(ttlMs);
-    const scripts = this.client as unknown as ScriptCommands;
-    return attempt('increment', () => scripts.ramgateIncrement(redisKey, ttlMs));
-  }
-}
-
 /** Directory and ephemeral state in Redis (standalone or Cluster), shared by any number of gateways. */
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
   readonly directory: RedisDirectory;
   readonly ephemeral: RedisEphemeral;
 
+  /** Why this server must not be written to (an evicting policy seen after a reconnect), if so. */
+  private refusal: string | undefined;
+
   private constructor(
     private readonly client: Client,
     prefix: string,
+    options: RedisStoreOptions,
   ) {
     this.directory = new RedisDirectory(client, prefix);
-    this.ephemeral = new RedisEphemeral(client, prefix);
+    this.ephemeral = new RedisEphemeral(client, prefix, resolveBudgets(options.budgets));
   }
 
   /**
@@ -235,11 +179,40 @@ export class RedisStore implements Store {
     if (/[{}]/.test(prefix)) throw new StoreUsageError('The Redis key prefix may not contain braces.');
     const client = createClient(options);
     await readyOrTimeout(client, options.connectTimeoutMs ?? 2000);
-    return new RedisStore(client, prefix);
+    const check = {
+      allowEviction: options.allowEviction,
+      onWarning: options.onWarning,
+      budgetBytes: worstCaseBytes(resolveBudgets(options.budgets)),
+    };
+    if (client.status === 'ready') {
+      try {
+        await checkEvictionPolicy(client, check);
+      } catch (err) {
+        client.disconnect();
+        throw err;
+      }
+    }
+    const store = new RedisStore(client, prefix, options);
+    store.recheckOnReconnect(check);
+    return store;
+  }
+
+  /** A server reached later (Redis was down at start, or failed over) is checked too; readiness reports a refusal. */
+  private recheckOnReconnect(check: Parameters<typeof checkEvictionPolicy>[1]): void {
+    this.client.on('ready', () => {
+      checkEvictionPolicy(this.client, check).then(
+        () => (this.refusal = undefined),
+        (err: unknown) => {
+          this.refusal = err instanceof Error ? err.message : String(err);
+          check.onWarning?.(this.refusal);
+        },
+      );
+    });
   }
 
   async ping(): Promise<void> {
     await attempt('ping', () => this.client.ping());
+    if (this.refusal) throw new StoreUnavailableError(this.refusal);
   }
 
   async close(): Promise<void> {

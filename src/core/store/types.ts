@@ -8,6 +8,8 @@
  * ("user", "role", "samlProvider", …). In Redis one scope maps to one hash tag, so every
  * multi-key operation of an account runs in one Cluster slot.
  */
+import type { BudgetUsage } from './budgets.js';
+
 export const GLOBAL_SCOPE = '_global';
 
 /** Input bounds every store enforces (StoreUsageError beyond them). Lengths count UTF-16 units. */
@@ -74,9 +76,12 @@ export interface DirectoryStore {
 export interface EphemeralStore {
   // Keys and values are bounded by STORE_LIMITS; ttlMs is a positive integer ≤ STORE_LIMITS.ttlMs.
   // Anything else throws StoreUsageError. An expired entry behaves exactly like an absent one.
+  // A key with a budgeted prefix (budgets.ts) is counted in its purpose's budget: writing one needs
+  // `client` (the client address it is created for; StoreUsageError without), and a new entry
+  // beyond the budget throws BudgetExhaustedError. Other keys are security state, never budgeted.
   /** Set only if absent (SET NX PX). True when this call created the entry. */
-  putIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
-  set(key: string, value: string, ttlMs: number): Promise<void>;
+  putIfAbsent(key: string, value: string, ttlMs: number, client?: string): Promise<boolean>;
+  set(key: string, value: string, ttlMs: number, client?: string): Promise<void>;
   get(key: string): Promise<string | undefined>;
   /** Get and delete in one step (single use). */
   take(key: string): Promise<string | undefined>;
@@ -85,7 +90,9 @@ export interface EphemeralStore {
    * Increment a counter, creating it at 1 with the TTL when absent (the TTL is not extended by
    * later increments: a fixed window); returns the new value.
    */
-  increment(key: string, ttlMs: number): Promise<number>;
+  increment(key: string, ttlMs: number, client?: string): Promise<number>;
+  /** Live entries of each budget against its total (readiness). */
+  budgetUsage(): Promise<BudgetUsage[]>;
 }
 
 export interface Store {

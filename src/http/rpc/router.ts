@@ -63,11 +63,23 @@ export function createRpcEndpoint(options: RpcRouterOptions): RpcEndpoint {
     }
   }
 
-  async function answer(exchange: Exchange, requestId: string, outcome: RpcOutcome) {
+  /** A request refused before its action was known is counted too (in the class of no product). */
+  async function admitRefused(exchange: Exchange, error: unknown): Promise<unknown> {
     try {
-      await options.admit?.(exchange.sourceIp);
+      await options.admit?.(exchange.sourceIp, undefined);
+      return error;
+    } catch (throttled) {
+      return throttled;
+    }
+  }
+
+  async function answer(exchange: Exchange, requestId: string, outcome: RpcOutcome) {
+    let admitted = false;
+    try {
       const req = await readRpcRequest(exchange, limits);
       const action = registry.find(...resolveActionAndVersion(req));
+      admitted = true;
+      await options.admit?.(exchange.sourceIp, action.product);
       outcome.product = action.product;
       outcome.action = action.action;
       outcome.version = action.version;
@@ -81,7 +93,8 @@ export function createRpcEndpoint(options: RpcRouterOptions): RpcEndpoint {
         status: 200,
         body: resultBody(await runHandler(exchange, action, req, auth, requestId), requestId),
       };
-    } catch (error) {
+    } catch (thrown) {
+      const error = admitted ? thrown : await admitRefused(exchange, thrown);
       const apiError = toApiError(error);
       if (apiError !== error) report(error, requestId);
       outcome.code = apiError.code;

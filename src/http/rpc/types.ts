@@ -73,8 +73,12 @@ export type RpcRouterOptions = {
   limits?: Partial<RpcLimits>;
   /** Clock, for tests. */
   now?: () => number;
-  /** Runs first on every request with the client's address; throws an ApiError to refuse it (rate limits). */
-  admit?: (sourceIp: string) => Promise<void>;
+  /**
+   * Runs on every request once its action is known (before the signature is checked), with the
+   * client's address and the action's product — and on a request refused before that, with no
+   * product, so that malformed requests count too; throws an ApiError to refuse it (rate limits).
+   */
+  admit?: (sourceIp: string, product: string | undefined) => Promise<void>;
   /** Called once per RPC request after the answer is written (audit log, metrics). */
   onComplete?: (outcome: RpcOutcome) => void;
   /** Called with every error that is not an ApiError (answered as InternalError). */

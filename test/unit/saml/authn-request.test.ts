@@ -115,6 +115,7 @@ describe('AuthnRequest over HTTP-Redirect', () => {
       ...base,
       returnTo: '/console',
       context: { provider: 'p1' },
+      client: '192.0.2.1',
     });
     expect(await findAuthnRequest(store, built.id)).toMatchObject({ id: built.id, returnTo: '/console' });
     const first = await consumeAuthnRequest(store, built.id);

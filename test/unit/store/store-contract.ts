@@ -321,9 +321,9 @@ export function describeStoreContract(
 
       it('counts with increment', async () => {
         const { ephemeral } = await fresh();
-        expect(await ephemeral.increment('rate:1', 60_000)).toBe(1);
-        expect(await ephemeral.increment('rate:1', 60_000)).toBe(2);
-        expect(await ephemeral.increment('rate:2', 60_000)).toBe(1);
+        expect(await ephemeral.increment('rate:1', 60_000, '192.0.2.1')).toBe(1);
+        expect(await ephemeral.increment('rate:1', 60_000, '192.0.2.1')).toBe(2);
+        expect(await ephemeral.increment('rate:2', 60_000, '192.0.2.1')).toBe(1);
         expect(await ephemeral.get('rate:1')).toBe('2');
       });
 
