@@ -33,6 +33,23 @@ describe('limits', () => {
     expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
   });
 
+  it('counts requests refused before their action is known (unknown or malformed) in the API bucket', async () => {
+    const codes: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const answer = await post('/', 'Action=NoSuchAction&Version=2015-05-01');
+      codes.push(((await answer.json()) as Record<string, string>).Code ?? '');
+    }
+    expect(codes).toEqual([
+      'InvalidAction.NotFound',
+      'InvalidAction.NotFound',
+      'InvalidAction.NotFound',
+      'Throttling.User',
+    ]);
+    // The same bucket: a real management call from this address is throttled now too.
+    const listed = await post('/', 'Action=ListUsers&Version=2015-05-01');
+    expect(((await listed.json()) as Record<string, string>).Code).toBe('Throttling.User');
+  });
+
   it('refuses an oversized form before reading it', async () => {
     const huge = `SAMLResponse=${'A'.repeat(400 * 1024)}`;
     const res = await fetch(`${gateway.url}/1234567890123456/saml/SSO`, {
