@@ -233,6 +233,60 @@ describe('RevokeRoleSessions', () => {
   });
 });
 
+describe('credentials bound to identities across instances', () => {
+  it('a role deleted and re-created through one instance refuses its old sessions on every instance', async () => {
+    const trust = JSON.stringify({
+      Version: '1',
+      Statement: [
+        { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: [`acs:ram::${ACCOUNT}:root`] } },
+      ],
+    });
+    const call = (i: number, action: string, params: Record<string, unknown>, keys?: Keys) =>
+      ram(i, keys).request(action, params, { method: 'POST' });
+    await call(0, 'CreateRole', { RoleName: 'Deployer', AssumeRolePolicyDocument: trust });
+    await call(0, 'CreateUser', { UserName: 'deploy-bot' });
+    await call(0, 'AttachPolicyToUser', {
+      PolicyType: 'System',
+      PolicyName: 'AliyunSTSAssumeRoleAccess',
+      UserName: 'deploy-bot',
+    });
+    const { AccessKey } = (await call(0, 'CreateAccessKey', { UserName: 'deploy-bot' })) as {
+      AccessKey: { AccessKeyId: string; AccessKeySecret: string };
+    };
+    const bot = new RPCClient({
+      endpoint: origin(1),
+      apiVersion: '2015-04-01',
+      accessKeyId: AccessKey.AccessKeyId,
+      accessKeySecret: AccessKey.AccessKeySecret,
+    });
+    const { Credentials } = (await bot.request(
+      'AssumeRole',
+      { RoleArn: `acs:ram::${ACCOUNT}:role/Deployer`, RoleSessionName: 'before' },
+      { method: 'POST' },
+    )) as { Credentials: { AccessKeyId: string; AccessKeySecret: string; SecurityToken: string } };
+    const old: Keys = {
+      accessKeyId: Credentials.AccessKeyId,
+      accessKeySecret: Credentials.AccessKeySecret,
+      securityToken: Credentials.SecurityToken,
+    };
+    for (const i of [0, 1, 2]) expect(await callerArn(i, old)).toContain('assumed-role/Deployer/before');
+    await call(2, 'DeleteRole', { RoleName: 'Deployer' });
+    await call(2, 'CreateRole', { RoleName: 'Deployer', AssumeRolePolicyDocument: trust });
+    await call(2, 'AttachPolicyToRole', {
+      PolicyType: 'System',
+      PolicyName: 'AdministratorAccess',
+      RoleName: 'Deployer',
+    });
+    // The instance that wrote refuses at once; the others once their 5 s directory cache has turned over.
+    expect(await errorCode(sts(2, old).getCallerIdentity())).toBe('InvalidSecurityToken.Expired');
+    for (const i of [0, 1])
+      await eventually(
+        async () => (await errorCode(sts(i, old).getCallerIdentity())) === 'InvalidSecurityToken.Expired',
+        7_000,
+      );
+  });
+});
+
 describe('federated CLI login across instances', () => {
   it('starts on A, completes on B, and its one-time code redeems once, on any instance', async () => {
     const verifier = randomBytes(32).toString('base64url');
