@@ -172,69 +172,73 @@ function actionOf(world: World, row: ActionRow): RpcAction {
   return found;
 }
 
+/** What an attacker draws: X's ARN as a policy writes it, the action in any case, who it is, what it sends. */
+const attempt = (row: ActionRow, kind: EntityKind, X: string) =>
+  fc.tuple(
+    resourceOf(kind, X),
+    anyCase(row.policyAction),
+    fc.constantFrom('user' as const, 'role-session' as const),
+    requestFor(row),
+  );
+
+/** One call by an attacker with this policy: its result, and the owners of every directory fact it changed. */
+async function attack(
+  row: ActionRow,
+  policy: object,
+  as: 'user' | 'role-session',
+  request: Record<string, string>,
+) {
+  const world = await buildWorld(policy, as);
+  const before = await facts(world);
+  const result = await send(world, actionOf(world, row), request);
+  return { world, result, changed: changedOwners(before, await facts(world)) };
+}
+
 describe.each(rows.map((r) => [`${r.action} (${r.versions.join(', ')})`, r] as const))('%s', (_, row) => {
   for (const kind of slotKinds(row)) {
     const X = TARGET[kind];
 
     it(`allowed only on ${kind} ${X}: a call that succeeds changes and shows nothing else`, async () => {
       await fc.assert(
-        fc.asyncProperty(
-          resourceOf(kind, X),
-          anyCase(row.policyAction),
-          fc.constantFrom('user' as const, 'role-session' as const),
-          requestFor(row),
-          async (resource, action, as, request) => {
-            const world = await buildWorld(
-              { Version: '1', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] },
-              as,
-            );
-            const before = await facts(world);
-            const result = await send(world, actionOf(world, row), request);
-            const changed = changedOwners(before, await facts(world));
-            expect([...changed].filter((n) => n !== X.toLowerCase())).toEqual([]);
-            if (result.code === 'OK') {
-              for (const other of namesOf(kind).filter((n) => n !== X))
-                for (const trace of privateTraces(world, kind, other))
-                  expect(result.body).not.toContain(trace);
-            }
-            // The honest call: every name the row's slots are given is X, one resource → not refused.
-            const named = slotNames(row, kind, request);
-            const onlyX = named.length > 0 && named.every((n) => n === X.toLowerCase());
-            const single = row.resources.length === 1 && Object.keys(row.slots).length === 1;
-            if (onlyX && single) expect(result.code).not.toBe('NoPermission');
-          },
-        ),
+        fc.asyncProperty(attempt(row, kind, X), async ([resource, action, as, request]) => {
+          const { world, result, changed } = await attack(
+            row,
+            { Version: '1', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] },
+            as,
+            request,
+          );
+          expect([...changed].filter((n) => n !== X.toLowerCase())).toEqual([]);
+          if (result.code === 'OK') {
+            for (const other of namesOf(kind).filter((n) => n !== X))
+              for (const trace of privateTraces(world, kind, other)) expect(result.body).not.toContain(trace);
+          }
+          // The honest call: every name the row's slots are given is X, one resource → not refused.
+          const named = slotNames(row, kind, request);
+          const onlyX = named.length > 0 && named.every((n) => n === X.toLowerCase());
+          const single = row.resources.length === 1 && Object.keys(row.slots).length === 1;
+          if (onlyX && single) expect(result.code).not.toBe('NoPermission');
+        }),
         { numRuns: RUNS },
       );
     });
 
     it(`allowed everything but denied on ${kind} ${X} (any case, either ARN form): X is never changed or shown`, async () => {
       await fc.assert(
-        fc.asyncProperty(
-          resourceOf(kind, X),
-          anyCase(row.policyAction),
-          fc.constantFrom('user' as const, 'role-session' as const),
-          requestFor(row),
-          async (resource, action, as, request) => {
-            const world = await buildWorld(
-              {
-                Version: '1',
-                Statement: [
-                  { Effect: 'Allow', Action: 'ram:*', Resource: '*' },
-                  { Effect: 'Deny', Action: action, Resource: resource },
-                ],
-              },
-              as,
-            );
-            const before = await facts(world);
-            const result = await send(world, actionOf(world, row), request);
-            expect(changedOwners(before, await facts(world)).has(X.toLowerCase())).toBe(false);
-            if (result.code === 'OK') {
-              for (const trace of privateTraces(world, kind, X)) expect(result.body).not.toContain(trace);
-              expect(slotNames(row, kind, request)).not.toContain(X.toLowerCase());
-            }
-          },
-        ),
+        fc.asyncProperty(attempt(row, kind, X), async ([resource, action, as, request]) => {
+          const policy = {
+            Version: '1',
+            Statement: [
+              { Effect: 'Allow', Action: 'ram:*', Resource: '*' },
+              { Effect: 'Deny', Action: action, Resource: resource },
+            ],
+          };
+          const { world, result, changed } = await attack(row, policy, as, request);
+          expect(changed.has(X.toLowerCase())).toBe(false);
+          if (result.code === 'OK') {
+            for (const trace of privateTraces(world, kind, X)) expect(result.body).not.toContain(trace);
+            expect(slotNames(row, kind, request)).not.toContain(X.toLowerCase());
+          }
+        }),
         { numRuns: RUNS },
       );
     });
