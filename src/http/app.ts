@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { ApiError } from '../core/errors.js';
 import type { Gateway } from '../sso/gateway.js';
 import { credentialResolver } from './api/caller.js';
-import { cliRoutes, completeCliLogin } from './cli-routes.js';
+import { cliRoutes, completeCliLogin, failCliLogin } from './cli-routes.js';
 import { managementActions } from './api/management.js';
 import { revocationActions } from './api/revocation.js';
 import { stsActions } from './api/sts.js';
@@ -76,7 +76,14 @@ export function createApp(options: AppOptions): GatewayApp {
     },
     onUnexpectedError: (err, requestId) => logger.error({ err, requestId }, 'RPC handler failed'),
   });
-  const deps: SsoRouteDeps = { gw, cookies, metrics, logger, completeCli: completeCliLogin(gw) };
+  const deps: SsoRouteDeps = {
+    gw,
+    cookies,
+    metrics,
+    logger,
+    completeCli: completeCliLogin(gw),
+    failCli: failCliLogin(gw),
+  };
   for (const router of [cliRoutes(deps), ...(options.extraRouters?.(deps) ?? [])])
     app.use(router.routes()).use(router.allowedMethods());
   const sso = ssoRoutes(deps);
