@@ -4,7 +4,7 @@
  * the verifier. Nothing is written here; the caller stores the result once it has it.
  */
 import { randomBytes } from 'node:crypto';
-import { s256 } from '../sso/cli-login.js';
+import { s256 } from '../core/pkce.js';
 import { gatewayBase, getFromGateway, postToGateway, type CliIo, type LoginResult } from './cli-io.js';
 import { startLoopbackListener } from './loopback.js';
 

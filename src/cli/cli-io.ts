@@ -88,6 +88,15 @@ export async function withInterrupts<T>(run: (signal: AbortSignal) => Promise<T>
 
 const GATEWAY_TIMEOUT_MS = 30_000;
 
+/** A commander argParser for a whole number of seconds (at most 6 digits). */
+export function secondsOption(name: string) {
+  return (value: string): number => {
+    if (!/^[0-9]{1,6}$/.test(value))
+      throw new Error(`${name} must be a whole number of seconds, not ${value}.`);
+    return Number(value);
+  };
+}
+
 /** A gateway base URL: http(s), no query or fragment; returned without the trailing slash. */
 export function gatewayBase(raw: string): string {
   let url: URL;

@@ -8,7 +8,14 @@
 import { Command, Option } from 'commander';
 import { aliyunConfigPath, assertProfileWritable, saveStsTokenProfile } from './aliyun-config.js';
 import { browserLogin, DEFAULT_LOGIN_TIMEOUT_MS, type BrowserLoginParams } from './browser-login.js';
-import { gatewayBase, processIo, withInterrupts, type CliIo, type LoginResult } from './cli-io.js';
+import {
+  gatewayBase,
+  processIo,
+  secondsOption,
+  withInterrupts,
+  type CliIo,
+  type LoginResult,
+} from './cli-io.js';
 import { checkedProfileName, saveLoginCache } from './credential-process.js';
 import { samlResponseLogin } from './saml-response-login.js';
 
@@ -111,14 +118,6 @@ export async function runLogin(options: LoginOptions, io: CliIo): Promise<LoginR
   return result;
 }
 
-function positiveInteger(name: string) {
-  return (value: string): number => {
-    if (!/^[0-9]{1,6}$/.test(value))
-      throw new Error(`${name} must be a whole number of seconds, not ${value}.`);
-    return Number(value);
-  };
-}
-
 export function loginCommand(): Command {
   return new Command('login')
     .description(
@@ -130,7 +129,7 @@ export function loginCommand(): Command {
     .option('--role <arn|name>', 'role to sign in to when several are offered')
     .addOption(
       new Option('--duration <seconds>', 'DurationSeconds (with --saml-response)').argParser(
-        positiveInteger('--duration'),
+        secondsOption('--duration'),
       ),
     )
     .option('--profile <name>', 'aliyun CLI profile to write', 'default')
@@ -148,7 +147,7 @@ export function loginCommand(): Command {
     .addOption(
       new Option('--timeout <seconds>', 'how long to wait for the browser sign-in')
         .default(DEFAULT_LOGIN_TIMEOUT_MS / 1000)
-        .argParser(positiveInteger('--timeout')),
+        .argParser(secondsOption('--timeout')),
     )
     .option(
       '--saml-response <file|->',

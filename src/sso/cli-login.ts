@@ -5,9 +5,10 @@
  * to the callback with a one-time code (60 s, single use, in the shared ephemeral store so any
  * instance can redeem it); POST /cli/token trades code + verifier for the session's credentials.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { roleArn } from '../core/arn.js';
 import { ApiError } from '../core/errors.js';
+import { s256 } from '../core/pkce.js';
 import type { TemporaryCredentials } from '../core/sts/credentials.js';
 import type { Gateway } from './gateway.js';
 import { startSpInitiatedLogin } from './login.js';
@@ -205,9 +206,7 @@ export async function cliFailureRedirect(
   return url.href;
 }
 
-export function s256(verifier: string): string {
-  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
-}
+export { s256 };
 
 /** POST /cli/token: the code is spent by the first attempt, whether or not the verifier matches. */
 export async function redeemCliCode(

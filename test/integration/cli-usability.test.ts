@@ -2,11 +2,14 @@
  * The CLI as a new user meets it (issue 16): a login never overwrites a profile the user made
  * (AK, RamRoleArn, EcsRamRole) unless --force, and then keeps a backup; --role must be offered, in
  * the browser flow as with --saml-response; failures of the browser leg (a stopped gateway, a wrong
- * --provider, a refusal at the ACS) reach the terminal at once instead of waiting out --timeout.
+ * --provider, a refusal at the ACS) reach the terminal at once instead of waiting out --timeout;
+ * credential-process loads only what serving its cache needs, and has a --timeout.
  */
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { aliyunConfigPath } from '../../src/cli/aliyun-config.js';
 import { DEMO_ACCOUNT } from '../../src/cli/demo.js';
@@ -241,5 +244,75 @@ describe('5. failures of the browser leg reach the terminal at once', () => {
     await expect(runLogin(options({ role: 'Admin', noBrowser: false }), io)).rejects.toThrow(
       /does not offer it to you/,
     );
+  });
+});
+
+/** `ramgate` as the aliyun CLI runs it: the built bin/ramgate.js, tracing which modules it loads. */
+function builtRamgate(args: string[], trace?: string) {
+  const root = join(import.meta.dirname, '..', '..');
+  const hooks = pathToFileURL(join(root, 'test', 'support', 'module-trace-hooks.mjs')).href;
+  const register = `data:text/javascript,import{register}from'node:module';register(${JSON.stringify(hooks)})`;
+  // Not spawnSync: the gateway in this process must keep answering while the command runs.
+  return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [...(trace ? ['--import', register] : []), join(root, 'bin', 'ramgate.js'), ...args],
+      {
+        env: { ...process.env, HOME: home, ...(trace ? { RAMGATE_MODULE_TRACE: trace } : {}) },
+        encoding: 'utf8',
+        timeout: 20_000,
+      },
+      (error, stdout, stderr) =>
+        resolve({ status: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('6. credential-process: light, from cache, with a --timeout', () => {
+  it('from the cache it loads only its own CLI modules (not the gateway, SAML, HTTP or SSO code)', async () => {
+    await runLogin(options(), testIo(demoIdpBrowser(BOB)));
+    const trace = join(home, 'modules.txt');
+    const run = await builtRamgate(['credential-process', '--profile', 'demo'], trace);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      mode: 'StsToken',
+      access_key_id: expect.stringMatching(/^STS\./),
+    });
+    const loaded = [...new Set((await readFile(trace, 'utf8')).split('\n').filter(Boolean))];
+    const ours = loaded.filter((url) => url.includes('/dist/')).map((url) => url.replace(/^.*\/dist\//, ''));
+    expect(ours.sort()).toEqual([
+      'cli/aliyun-config.js',
+      'cli/cli-io.js',
+      'cli/credential-process.js',
+      'cli/main.js',
+    ]);
+    const packages = loaded.filter((url) => url.includes('/node_modules/'));
+    expect(packages.every((url) => url.includes('/node_modules/commander/'))).toBe(true);
+  });
+
+  it('--timeout bounds the sign-in it starts when there is no usable cache (the SDKs wait 60 s)', async () => {
+    const run = await builtRamgate([
+      'credential-process',
+      ...['--profile', 'fresh', '--gateway', gateway.url, '--provider', `${DEMO_ACCOUNT}:demo-idp`],
+      ...['--no-browser', '--timeout', '1'],
+    ]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('Profile "fresh" has no credentials yet; signing in.');
+    expect(run.stderr).toContain('Timed out after 1 s waiting for the browser sign-in; nothing was written.');
+    expect(run.stdout).toBe('');
+  });
+
+  it('refuses a --timeout that is not a number of seconds', async () => {
+    const run = await builtRamgate(['credential-process', '--timeout', 'soon']);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('--timeout must be a whole number of seconds, not soon.');
+  });
+
+  it('--version answers without loading any command', async () => {
+    const trace = join(home, 'modules.txt');
+    const run = await builtRamgate(['--version'], trace);
+    expect(run.stdout.trim()).toBe('0.1.0');
+    const ours = (await readFile(trace, 'utf8')).split('\n').filter((url) => url.includes('/dist/'));
+    expect([...new Set(ours)].map((url) => url.replace(/^.*\/dist\//, ''))).toEqual(['cli/main.js']);
   });
 });
