@@ -88,11 +88,11 @@ export async function withInterrupts<T>(run: (signal: AbortSignal) => Promise<T>
 
 const GATEWAY_TIMEOUT_MS = 30_000;
 
-/** A commander argParser for a whole number of seconds (at most 6 digits). */
-export function secondsOption(name: string) {
+/** A commander argParser for a whole number of seconds (or another unit; at most 6 digits). */
+export function secondsOption(name: string, unit = 'seconds') {
   return (value: string): number => {
     if (!/^[0-9]{1,6}$/.test(value))
-      throw new Error(`${name} must be a whole number of seconds, not ${value}.`);
+      throw new Error(`${name} must be a whole number of ${unit}, not ${value}.`);
     return Number(value);
   };
 }

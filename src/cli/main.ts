@@ -13,6 +13,7 @@ const COMMANDS: Record<string, CommandLoader> = {
   login: async () => [(await import('./login.js')).loginCommand()],
   'credential-process': async () => [(await import('./credential-process.js')).credentialProcessCommand()],
   'credentials-server': async () => [(await import('./credential-process.js')).credentialsServerCommand()],
+  keygen: async () => [(await import('./keygen.js')).keygenCommand()],
 };
 
 /** The command named on the command line (the first argument that is not an option), if it is one of ours. */

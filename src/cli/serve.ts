@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import type { StoreOptions } from '../core/store/index.js';
+import { startBanner } from './banner.js';
 import { startGateway } from './start.js';
 
 const env = process.env;
@@ -85,10 +86,7 @@ export function serveCommand(): Command {
         },
       });
       process.stdout.write(
-        `ramgate is listening on ${running.url}\n` +
-          (o.demo
-            ? `Demo: open ${running.url}/ and sign in as alice/alice (two roles) or bob/bob (one role).\n`
-            : ''),
+        startBanner({ listenUrl: running.listenUrl, baseUrl: running.url, demo: Boolean(o.demo) }),
       );
       const stop = () => {
         running.close().then(

@@ -47,7 +47,10 @@ export interface StartOptions {
 }
 
 export interface RunningGateway {
+  /** The public base URL (configured, or the listening address). */
   url: string;
+  /** Where this process listens: http://<host>:<port actually bound>. */
+  listenUrl: string;
   server: Server;
   gw: Gateway;
   /** Refreshes the IdP metadata of the config's providers that name a metadata URL. */
@@ -90,7 +93,8 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const baseUrl = settings.baseUrl ?? `http://${host}:${port}`;
+  const listenUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const baseUrl = settings.baseUrl ?? listenUrl;
   const gw = new Gateway({
     store,
     baseUrl,
@@ -129,7 +133,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     server.removeAllListeners('request');
     server.on('request', requestListener(app, rpc));
     refresher?.start();
-    return { url: baseUrl, server, gw, ...(refresher ? { refresher } : {}), close };
+    return { url: baseUrl, listenUrl, server, gw, ...(refresher ? { refresher } : {}), close };
   } catch (error) {
     await close();
     throw error;
