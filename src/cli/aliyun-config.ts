@@ -123,11 +123,63 @@ export async function writeAliyunConfig(path: string, config: AliyunConfig): Pro
   await writePrivateFileAtomic(path, `${JSON.stringify(config, null, '\t')}\n`);
 }
 
-/** Read, merge and write back. Returns false (and writes nothing) when the profile delegates to a helper. */
-export async function saveStsTokenProfile(path: string, sts: StsTokenProfile): Promise<boolean> {
+export type ProfileWrite =
+  | { kind: 'written'; backup?: string | undefined }
+  /** The profile delegates to a credential helper: left alone, only the ramgate cache is refreshed. */
+  | { kind: 'delegating' };
+
+/**
+ * Why the profile may not be replaced by an StsToken one, or undefined when it may: only an absent
+ * profile or an StsToken one (temporary credentials, as ramgate writes) is replaced without asking.
+ * A profile without a mode is read by the aliyun CLI as AK.
+ */
+export function protectedProfileMode(config: AliyunConfig, name: string): string | undefined {
+  const existing = findProfile(config, name);
+  if (!existing) return undefined;
+  const mode = typeof existing.mode === 'string' && existing.mode !== '' ? existing.mode : 'AK';
+  const lower = mode.toLowerCase();
+  return lower === 'ststoken' || DELEGATING_MODES.has(lower) ? undefined : mode;
+}
+
+export function protectedProfileMessage(path: string, name: string, mode: string): string {
+  return (
+    `Profile "${name}" in ${path} is ${/^[aeiou]/i.test(mode) ? 'an' : 'a'} ${mode} profile (credentials you configured); ramgate login does not overwrite it. ` +
+    `Sign in to another profile with --profile <name> (e.g. --profile sso), or pass --force to replace it ` +
+    `(a backup of ${path} is kept beside it).`
+  );
+}
+
+/** Refuse early (before any sign-in) when the profile is one a login must not overwrite. */
+export async function assertProfileWritable(path: string, name: string, force: boolean): Promise<void> {
+  if (force) return;
+  const mode = protectedProfileMode(await readAliyunConfig(path), name);
+  if (mode) throw new Error(protectedProfileMessage(path, name, mode));
+}
+
+function backupPath(path: string, now: Date): string {
+  return `${path}.${now.toISOString().replace(/[:.]/g, '-')}.bak`;
+}
+
+/**
+ * Read, merge and write back. A profile that delegates to a helper is left alone; an AK, RamRoleArn,
+ * EcsRamRole (any non-StsToken) profile is refused unless `force`, and then the whole file is first
+ * copied to a timestamped 0600 backup.
+ */
+export async function saveStsTokenProfile(
+  path: string,
+  sts: StsTokenProfile,
+  options: { force?: boolean | undefined; now?: Date } = {},
+): Promise<ProfileWrite> {
   const config = await readAliyunConfig(path);
   const mode = findProfile(config, sts.name)?.mode;
-  if (typeof mode === 'string' && DELEGATING_MODES.has(mode.toLowerCase())) return false;
+  if (typeof mode === 'string' && DELEGATING_MODES.has(mode.toLowerCase())) return { kind: 'delegating' };
+  const protectedMode = protectedProfileMode(config, sts.name);
+  let backup: string | undefined;
+  if (protectedMode) {
+    if (!options.force) throw new Error(protectedProfileMessage(path, sts.name, protectedMode));
+    backup = backupPath(path, options.now ?? new Date());
+    await writePrivateFileAtomic(backup, await readFile(path, 'utf8'));
+  }
   await writeAliyunConfig(path, mergeStsTokenProfile(config, sts));
-  return true;
+  return { kind: 'written', backup };
 }

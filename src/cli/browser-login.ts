@@ -4,8 +4,8 @@
  * the verifier. Nothing is written here; the caller stores the result once it has it.
  */
 import { randomBytes } from 'node:crypto';
-import { s256 } from '../sso/cli-login.js';
-import { gatewayBase, postToGateway, type CliIo, type LoginResult } from './cli-io.js';
+import { s256 } from '../core/pkce.js';
+import { gatewayBase, getFromGateway, postToGateway, type CliIo, type LoginResult } from './cli-io.js';
 import { startLoopbackListener } from './loopback.js';
 
 export const DEFAULT_LOGIN_TIMEOUT_MS = 5 * 60 * 1000;
@@ -46,9 +46,21 @@ function isLoginResult(value: unknown): value is LoginResult {
   );
 }
 
+/** Before a browser opens: the gateway answers and knows the provider (else the error, in the terminal). */
+export async function checkGatewayAndProvider(
+  params: BrowserLoginParams,
+  signal?: AbortSignal,
+): Promise<void> {
+  const url = new URL(`${gatewayBase(params.gateway)}/cli/check`);
+  if (params.provider) url.searchParams.set('provider', params.provider);
+  if (params.account) url.searchParams.set('account', params.account);
+  await getFromGateway(url.href, signal);
+}
+
 export async function browserLogin(params: BrowserLoginParams, io: CliIo): Promise<LoginResult> {
   if (!params.provider)
     throw new Error('--provider is required (a SAML provider name, <account>:<name>, or its ARN).');
+  await checkGatewayAndProvider(params, io.signal);
   const verifier = randomBytes(32).toString('base64url');
   const state = randomBytes(24).toString('base64url');
   const listener = await startLoopbackListener(state);

@@ -88,6 +88,15 @@ export async function withInterrupts<T>(run: (signal: AbortSignal) => Promise<T>
 
 const GATEWAY_TIMEOUT_MS = 30_000;
 
+/** A commander argParser for a whole number of seconds (or another unit; at most 6 digits). */
+export function secondsOption(name: string, unit = 'seconds') {
+  return (value: string): number => {
+    if (!/^[0-9]{1,6}$/.test(value))
+      throw new Error(`${name} must be a whole number of ${unit}, not ${value}.`);
+    return Number(value);
+  };
+}
+
 /** A gateway base URL: http(s), no query or fragment; returned without the trailing slash. */
 export function gatewayBase(raw: string): string {
   let url: URL;
@@ -102,23 +111,39 @@ export function gatewayBase(raw: string): string {
 }
 
 /** POST a form to the gateway and return its JSON, or throw the Alibaba error as a readable message. */
-export async function postToGateway(
+export function postToGateway(
   url: string,
   form: Record<string, string>,
   signal?: AbortSignal,
 ): Promise<unknown> {
-  const timeout = AbortSignal.timeout(GATEWAY_TIMEOUT_MS);
-  let res: Response;
-  try {
-    res = await fetch(url, {
+  return callGateway(
+    url,
+    {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams(form),
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
+    },
+    signal,
+  );
+}
+
+/** GET JSON from the gateway, or throw the Alibaba error as a readable message. */
+export function getFromGateway(url: string, signal?: AbortSignal): Promise<unknown> {
+  return callGateway(url, { headers: { accept: 'application/json' } }, signal);
+}
+
+async function callGateway(url: string, init: RequestInit, signal?: AbortSignal): Promise<unknown> {
+  const timeout = AbortSignal.timeout(GATEWAY_TIMEOUT_MS);
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
-    throw new Error(`Cannot reach the gateway at ${url}: ${(error as Error).message}`);
+    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+    throw new Error(
+      `Cannot reach the gateway at ${new URL(url).origin} (${reason}): is it running, and is --gateway right?`,
+    );
   }
   const text = await res.text();
   let body: Record<string, unknown> | undefined;

@@ -11,10 +11,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { homeDir, writePrivateFileAtomic } from './aliyun-config.js';
-import { browserLogin, type BrowserLoginParams } from './browser-login.js';
-import { processIo, withInterrupts, type CliIo, type LoginResult } from './cli-io.js';
+import type { BrowserLoginParams } from './browser-login.js';
+import { processIo, secondsOption, withInterrupts, type CliIo, type LoginResult } from './cli-io.js';
 
 export const DEFAULT_REFRESH_BEFORE_SECONDS = 300;
+/**
+ * How long a helper waits for a browser sign-in by default: under the 60 s the aliyun CLI and
+ * the SDKs give an external process (or a CredentialsURI) before they give up on it.
+ */
+export const DEFAULT_HELPER_TIMEOUT_SECONDS = 50;
 const PROFILE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 export interface CachedLogin {
@@ -91,6 +96,8 @@ export async function freshCredentials(options: FreshCredentialsOptions, io: Cli
       : `Profile "${options.profile}" has no credentials yet; signing in.\n`,
   );
   const params = login as BrowserLoginParams;
+  // Loaded only for a sign-in: serving the cache stays a file read (credential-process runs before every SDK call).
+  const { browserLogin } = await import('./browser-login.js');
   const result = await browserLogin(params, io);
   await saveLoginCache(options.profile, params, result);
   return result;
@@ -173,7 +180,12 @@ function helperOptions(command: Command): Command {
     .addOption(
       new Option('--refresh-before <seconds>', 'sign in again when the credentials expire sooner than this')
         .default(DEFAULT_REFRESH_BEFORE_SECONDS)
-        .argParser(Number),
+        .argParser(secondsOption('--refresh-before')),
+    )
+    .addOption(
+      new Option('--timeout <seconds>', 'how long to wait for a browser sign-in (the SDKs wait 60 s)')
+        .default(DEFAULT_HELPER_TIMEOUT_SECONDS)
+        .argParser(secondsOption('--timeout')),
     );
 }
 
@@ -185,6 +197,7 @@ interface HelperFlags {
   role?: string;
   browser: boolean;
   refreshBefore: number;
+  timeout: number;
 }
 
 function optionsFrom(flags: HelperFlags): FreshCredentialsOptions {
@@ -197,6 +210,7 @@ function optionsFrom(flags: HelperFlags): FreshCredentialsOptions {
       account: flags.account,
       role: flags.role,
       noBrowser: !flags.browser,
+      timeoutMs: flags.timeout * 1000,
     },
   };
 }

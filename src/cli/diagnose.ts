@@ -14,10 +14,12 @@ import { DEFAULT_ROLE_SP_ENTITY_ID } from '../saml/sp-metadata.js';
 import type { TrustedIdp, VerifyOptions, VerifyResult } from '../saml/types.js';
 import { verifyResponse } from '../saml/verify.js';
 import { explainMapping } from '../sso/role-mapping.js';
+import { flagsFromConfig } from './diagnose-config.js';
+import { furtherChecks, notes, responseFacts, signatureHints, type FurtherChecks } from './diagnose-more.js';
 
 const DEFAULT_ACS = 'https://signin.aliyun.com/saml-role/sso';
 
-interface DiagnoseFlags {
+export interface DiagnoseFlags {
   metadata?: string;
   cert: string[];
   audience: string[];
@@ -32,9 +34,12 @@ interface DiagnoseFlags {
   json?: boolean;
   mapping?: string;
   providerArn?: string;
+  config?: string;
+  provider?: string;
+  baseUrl?: string;
 }
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -120,12 +125,24 @@ function asJson(result: VerifyResult): string {
   return JSON.stringify(body, null, 2);
 }
 
-function asText(result: VerifyResult): string {
+interface Extras {
+  further: FurtherChecks;
+  hints: string[];
+  notes: string[];
+}
+
+function asText(result: VerifyResult, extras: Extras, mapping: Mapping | undefined): string {
   const width = Math.max(...RESPONSE_CHECKS.map((name) => name.length));
-  const lines = result.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name.padEnd(width)}  ${c.detail}`);
+  const line = (c: { ok: boolean; name: string; detail: string }, mark = ' ') =>
+    `  ${c.ok ? 'ok  ' : 'FAIL'}${mark}${c.name.padEnd(width)}  ${c.detail}`;
+  const lines = result.checks.map((c) => line(c));
   if (result.ok) {
     const a = result.assertion;
-    lines.unshift(`ACCEPTED: all ${result.checks.length} checks passed`);
+    lines.unshift(
+      mapping?.loginError
+        ? `NO LOGIN: the response verifies (all ${result.checks.length} checks passed), but ${mapping.loginError.charAt(0).toLowerCase()}${mapping.loginError.slice(1)}`
+        : `ACCEPTED: all ${result.checks.length} checks passed`,
+    );
     lines.push(
       '',
       `issuer        ${a.issuer}`,
@@ -137,11 +154,22 @@ function asText(result: VerifyResult): string {
       lines.push(`attribute     ${name} = ${values.join(' | ')}`);
     for (const w of a.warnings) lines.push(`warning       ${w}`);
   } else {
-    lines.unshift(`REJECTED at ${result.check} (${result.error.code}): ${result.message}`);
-    const ran = new Set(result.checks.map((c) => c.name));
+    const more = extras.further.checks.filter((c) => !c.ok).length;
+    lines.unshift(
+      `REJECTED at ${result.check} (${result.error.code}): ${result.message}` +
+        (more > 0 ? ` (and ${more} more failed check${more > 1 ? 's' : ''} below)` : ''),
+    );
+    for (const c of extras.further.checks) lines.push(line(c, '*'));
+    const ran = new Set([...result.checks, ...extras.further.checks].map((c) => c.name));
     for (const name of RESPONSE_CHECKS)
-      if (!ran.has(name)) lines.push(`  -    ${name.padEnd(width)}  not run`);
+      if (!ran.has(name)) lines.push(`  -    ${name.padEnd(width)}  not run (depends on a failed check)`);
+    if (extras.further.checks.length > 0)
+      lines.push(
+        `  * checked as if ${extras.further.relaxed.join(', ')} had passed (to show what else is wrong)`,
+      );
+    for (const hint of extras.hints) lines.push(`hint          ${hint}`);
   }
+  for (const note of extras.notes) lines.push(`note          ${note}`);
   return lines.join('\n');
 }
 
@@ -182,20 +210,38 @@ function mappingText(m: Mapping): string {
   return lines.join('\n');
 }
 
+async function extrasOf(input: string, options: VerifyOptions, result: VerifyResult): Promise<Extras> {
+  const facts = responseFacts(input);
+  const failedSignature = !result.ok && result.check === 'signature-value';
+  return {
+    further: result.ok ? { checks: [], relaxed: [] } : await furtherChecks(input, options, result, facts),
+    hints: failedSignature ? signatureHints(facts, options.idp.signingKeys) : [],
+    notes: notes(facts, options.now?.() ?? Date.now()),
+  };
+}
+
 async function run(file: string, flags: DiagnoseFlags): Promise<number> {
   const input = readText(file, 'response')
     .replace(/^\uFEFF/, '')
     .trim();
   if (input === '') throw new UsageError('the response file is empty');
+  if (flags.config) Object.assign(flags, await flagsFromConfig(flags, input));
   const rules = mappingRules(flags);
-  const result = await verifyResponse(input, diagnoseOptions(flags, input));
+  const options = diagnoseOptions(flags, input);
+  const result = await verifyResponse(input, options);
   const mapping = mappingOf(result, flags, rules);
+  const extras = await extrasOf(input, options, result);
   if (flags.json) {
     const body = JSON.parse(asJson(result)) as Record<string, unknown>;
     if (mapping) body.mapping = mapping;
+    body.outcome = !result.ok ? 'rejected' : mapping?.loginError ? 'no-login' : 'accepted';
+    if (extras.further.checks.length > 0)
+      body.furtherChecks = { relaxed: extras.further.relaxed, checks: extras.further.checks };
+    if (extras.hints.length > 0) body.hints = extras.hints;
+    body.notes = extras.notes;
     process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
   } else {
-    process.stdout.write(`${asText(result)}${mapping ? mappingText(mapping) : ''}\n`);
+    process.stdout.write(`${asText(result, extras, mapping)}${mapping ? mappingText(mapping) : ''}\n`);
   }
   return result.ok && !mapping?.loginError ? 0 : 1;
 }
@@ -225,6 +271,18 @@ export function diagnoseCommand(): Command {
     .option(
       '--mapping <json|file>',
       "the provider's mapping rules (JSON, or a JSON/YAML file); needs --provider-arn",
+    )
+    .option(
+      '--config <file>',
+      "the gateway's config: takes the IdP metadata, audience, ACS, SHA-1 setting and mapping of the provider that issued the response",
+    )
+    .option(
+      '--provider <name>',
+      'with --config: the SAML provider (default: the one whose metadata entityID is the Issuer)',
+    )
+    .option(
+      '--base-url <url>',
+      "with --config: the gateway's public URL when the config has no gateway.baseUrl",
     )
     .exitOverride((err: CommanderError) => {
       process.exit(err.exitCode === 0 ? 0 : 2);

@@ -6,9 +6,16 @@
  * atomically: a failure, timeout or Ctrl-C leaves them as they were.
  */
 import { Command, Option } from 'commander';
-import { aliyunConfigPath, saveStsTokenProfile } from './aliyun-config.js';
+import { aliyunConfigPath, assertProfileWritable, saveStsTokenProfile } from './aliyun-config.js';
 import { browserLogin, DEFAULT_LOGIN_TIMEOUT_MS, type BrowserLoginParams } from './browser-login.js';
-import { gatewayBase, processIo, withInterrupts, type CliIo, type LoginResult } from './cli-io.js';
+import {
+  gatewayBase,
+  processIo,
+  secondsOption,
+  withInterrupts,
+  type CliIo,
+  type LoginResult,
+} from './cli-io.js';
 import { checkedProfileName, saveLoginCache } from './credential-process.js';
 import { samlResponseLogin } from './saml-response-login.js';
 
@@ -20,6 +27,8 @@ export interface LoginOptions extends BrowserLoginParams {
   samlResponse?: string | undefined;
   duration?: number | undefined;
   region?: string | undefined;
+  /** Replace an AK/RamRoleArn/… profile of the same name (after a backup of config.json). */
+  force?: boolean | undefined;
 }
 
 function shellQuote(value: string): string {
@@ -60,25 +69,31 @@ async function deliver(options: LoginOptions, result: LoginResult, io: CliIo): P
     io.out(`${JSON.stringify(result, null, 2)}\n`);
   } else {
     const path = aliyunConfigPath();
+    const written = await saveStsTokenProfile(
+      path,
+      {
+        name: options.profile,
+        accessKeyId: result.Credentials.AccessKeyId,
+        accessKeySecret: result.Credentials.AccessKeySecret,
+        securityToken: result.Credentials.SecurityToken,
+        expiration: result.Credentials.Expiration,
+        regionId: options.region,
+      },
+      { force: options.force },
+    );
     await saveLoginCache(
       options.profile,
       {
         ...options,
         provider: options.provider ?? result.SAMLProviderArn,
-        role: options.role ?? result.RoleArn,
+        role: result.RoleArn ?? options.role,
       },
       result,
     );
-    const written = await saveStsTokenProfile(path, {
-      name: options.profile,
-      accessKeyId: result.Credentials.AccessKeyId,
-      accessKeySecret: result.Credentials.AccessKeySecret,
-      securityToken: result.Credentials.SecurityToken,
-      expiration: result.Credentials.Expiration,
-      regionId: options.region,
-    });
+    if (written.kind === 'written' && written.backup)
+      io.err(`Kept a copy of the previous ${path} at ${written.backup}.\n`);
     io.err(
-      written
+      written.kind === 'written'
         ? `Wrote profile "${options.profile}" (StsToken) to ${path}.\n`
         : `Profile "${options.profile}" in ${path} uses a credential helper; refreshed its ramgate cache only.\n`,
     );
@@ -95,18 +110,12 @@ function warnIfCleartext(gateway: string, io: CliIo): void {
 export async function runLogin(options: LoginOptions, io: CliIo): Promise<LoginResult> {
   checkedProfileName(options.profile);
   warnIfCleartext(options.gateway, io);
+  if (options.output === 'profile')
+    await assertProfileWritable(aliyunConfigPath(), options.profile, options.force === true);
   const result = await obtain(options, io);
   if (io.signal?.aborted) throw io.signal.reason;
   await deliver(options, result, io);
   return result;
-}
-
-function positiveInteger(name: string) {
-  return (value: string): number => {
-    if (!/^[0-9]{1,6}$/.test(value))
-      throw new Error(`${name} must be a whole number of seconds, not ${value}.`);
-    return Number(value);
-  };
 }
 
 export function loginCommand(): Command {
@@ -120,11 +129,15 @@ export function loginCommand(): Command {
     .option('--role <arn|name>', 'role to sign in to when several are offered')
     .addOption(
       new Option('--duration <seconds>', 'DurationSeconds (with --saml-response)').argParser(
-        positiveInteger('--duration'),
+        secondsOption('--duration'),
       ),
     )
     .option('--profile <name>', 'aliyun CLI profile to write', 'default')
     .option('--region <id>', 'region_id of a new profile')
+    .option(
+      '--force',
+      'replace the profile even when it holds AK, RamRoleArn or EcsRamRole settings (config.json is backed up first)',
+    )
     .addOption(
       new Option('--output <kind>', 'where the credentials go')
         .choices(['profile', 'env', 'json'])
@@ -134,7 +147,7 @@ export function loginCommand(): Command {
     .addOption(
       new Option('--timeout <seconds>', 'how long to wait for the browser sign-in')
         .default(DEFAULT_LOGIN_TIMEOUT_MS / 1000)
-        .argParser(positiveInteger('--timeout')),
+        .argParser(secondsOption('--timeout')),
     )
     .option(
       '--saml-response <file|->',

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 export interface LoopbackListener {
   /** http://127.0.0.1:<port>/callback */
   redirectUri: string;
-  /** Resolves with the code; rejects on timeout or abort. */
+  /** Resolves with the code; rejects on timeout, abort, or the failure the gateway sent back. */
   waitForCode(timeoutMs: number, signal?: AbortSignal): Promise<string>;
   close(): Promise<void>;
 }
@@ -30,9 +30,21 @@ function page(res: ServerResponse, status: number, title: string, message: strin
   );
 }
 
+/** What the gateway reported instead of a code (error, error_description, request_id), as one message. */
+export function gatewayFailure(params: URLSearchParams): Error {
+  // Control and format characters (terminal escapes, bidi overrides) never reach the terminal.
+  const clip = (value: string | null, max: number) =>
+    (value ?? '').replace(/[\p{Cc}\p{Cf}]/gu, ' ').slice(0, max);
+  const requestId = clip(params.get('request_id'), 64);
+  return new Error(
+    `The sign-in failed at the gateway: ${clip(params.get('error'), 100)}: ${clip(params.get('error_description'), 400)}` +
+      `${requestId ? ` (RequestId ${requestId})` : ''}. Nothing was written.`,
+  );
+}
+
 export async function startLoopbackListener(expectedState: string): Promise<LoopbackListener> {
-  let deliver: (code: string) => void = () => undefined;
-  const received = new Promise<string>((resolve) => (deliver = resolve));
+  let deliver: (outcome: string | Error) => void = () => undefined;
+  const received = new Promise<string | Error>((resolve) => (deliver = resolve));
   let done = false;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -50,6 +62,16 @@ export async function startLoopbackListener(expectedState: string): Promise<Loop
     const state = url.searchParams.get('state');
     if (done) {
       page(res, 409, 'Already signed in', 'This login has already completed; you can close this tab.');
+    } else if (state === expectedState && url.searchParams.has('error')) {
+      done = true;
+      const failure = gatewayFailure(url.searchParams);
+      page(
+        res,
+        200,
+        'Sign-in failed',
+        `${failure.message} The ramgate command has stopped; you can close this tab.`,
+      );
+      deliver(failure);
     } else if (!code || state !== expectedState) {
       page(res, 400, 'Not this login', 'The callback does not belong to the waiting ramgate login.');
     } else {
@@ -91,7 +113,9 @@ export async function startLoopbackListener(expectedState: string): Promise<Loop
           finish(() => reject(signal?.reason ?? new Error('Cancelled: nothing was written.')));
         if (signal?.aborted) return onAbort();
         signal?.addEventListener('abort', onAbort, { once: true });
-        void received.then((code) => finish(() => resolve(code)));
+        void received.then((outcome) =>
+          finish(() => (outcome instanceof Error ? reject(outcome) : resolve(outcome))),
+        );
       });
     },
     close: () =>

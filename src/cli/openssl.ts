@@ -3,6 +3,35 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** `openssl req -x509`: a new RSA-2048 key (unencrypted PEM) and a self-signed SHA-256 certificate for it. */
+export function opensslSelfSigned(o: {
+  commonName: string;
+  days: number;
+  keyFile: string;
+  certFile: string;
+}): void {
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-nodes',
+      '-days',
+      String(o.days),
+      '-sha256',
+      '-newkey',
+      'rsa:2048',
+      '-subj',
+      `/CN=${o.commonName}`,
+      '-keyout',
+      o.keyFile,
+      '-out',
+      o.certFile,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+}
+
 /**
  * A key and self-signed certificate from the `openssl` command (Node cannot issue certificates),
  * kept in `dir` when given so restarts reuse them; generated into a temporary folder otherwise.
@@ -15,26 +44,12 @@ export function selfSignedPair(commonName: string, dir?: string): { keyPem: stri
     mkdirSync(target, { recursive: true, mode: 0o700 });
     const work = mkdtempSync(join(target, '.new-'));
     try {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-nodes',
-          '-days',
-          '3650',
-          '-sha256',
-          '-newkey',
-          'rsa:2048',
-          '-subj',
-          `/CN=${commonName}`,
-          '-keyout',
-          join(work, 'key.pem'),
-          '-out',
-          join(work, 'cert.pem'),
-        ],
-        { stdio: 'ignore' },
-      );
+      opensslSelfSigned({
+        commonName,
+        days: 3650,
+        keyFile: join(work, 'key.pem'),
+        certFile: join(work, 'cert.pem'),
+      });
       renameSync(join(work, 'cert.pem'), certFile);
       renameSync(join(work, 'key.pem'), keyFile);
     } finally {

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { RATE_CLASSES, type RateLimits } from '../http/rate-limits.js';
 import type { StoreOptions } from '../core/store/index.js';
 import type { EdgeOptions } from './edge-settings.js';
+import { startBanner } from './banner.js';
 import { startGateway } from './start.js';
 
 const env = process.env;
@@ -184,10 +185,7 @@ export function serveCommand(): Command {
         edge: edgeOptions(o),
       });
       process.stdout.write(
-        `ramgate is listening on ${running.url}\n` +
-          (o.demo
-            ? `Demo: open ${running.url}/ and sign in as alice/alice (two roles) or bob/bob (one role).\n`
-            : ''),
+        startBanner({ listenUrl: running.listenUrl, baseUrl: running.url, demo: Boolean(o.demo) }),
       );
       const stop = () => {
         running.close().then(

@@ -9,8 +9,17 @@ import type { Server } from 'node:http';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { JsonLinesAuditSink } from '../core/audit.js';
-import { applyConfig, loadConfigFile, type LoadedConfig } from '../core/config/index.js';
+import {
+  applyConfig,
+  checkConfig,
+  explainFileError,
+  loadConfigFile,
+  type LoadedConfig,
+} from '../core/config/index.js';
 import { GLOBAL_SCOPE, type StoreOptions } from '../core/store/index.js';
+import { expiredMetadataProblem } from '../saml/metadata-validity.js';
+import { validateIdpMetadata } from '../saml/metadata.js';
+import { explainListenError } from './listen-errors.js';
 import type { DirectoryStore } from '../core/store/types.js';
 import { parseTokenKeys } from '../core/sts/keyring.js';
 import { createApp } from '../http/app.js';
@@ -57,7 +66,10 @@ export interface StartOptions {
 }
 
 export interface RunningGateway {
+  /** The public base URL (configured, or the listening address). */
   url: string;
+  /** Where this process listens: http://<host>:<port actually bound>. */
+  listenUrl: string;
   server: Server;
   /** The main listener (and TLS reload), the redirect and operator listeners. */
   listeners: Listeners;
@@ -80,12 +92,21 @@ async function cookieSecret(directory: DirectoryStore, configured?: string): Pro
 
 function spKeys(sp: StartOptions['sp']): SpKeys {
   if (!sp) return {};
-  const key = (file: string): KeyObject => createPrivateKey(readFileSync(file, 'utf8'));
+  const read = (file: string): string => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new Error(
+        `The SP key or certificate cannot be read: ${explainFileError(error, resolve(file))}. Make them with: ramgate keygen`,
+      );
+    }
+  };
+  const key = (file: string): KeyObject => createPrivateKey(read(file));
   return {
     ...(sp.keyFile ? { signingKey: key(sp.keyFile) } : {}),
-    ...(sp.certFile ? { signingCertPem: readFileSync(sp.certFile, 'utf8') } : {}),
+    ...(sp.certFile ? { signingCertPem: read(sp.certFile) } : {}),
     ...(sp.decryptionKeyFiles?.length ? { decryptionKeys: sp.decryptionKeyFiles.map(key) } : {}),
-    ...(sp.encryptionCertFile ? { encryptionCertPem: readFileSync(sp.encryptionCertFile, 'utf8') } : {}),
+    ...(sp.encryptionCertFile ? { encryptionCertPem: read(sp.encryptionCertFile) } : {}),
   };
 }
 
@@ -100,9 +121,12 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   // depend on the port the system picks; the real app replaces the request listener below.
   const edge = edgeSettings(options.edge, loaded);
   const listenerOptions = { ...edge.listeners, host, port: options.port ?? 0 };
-  const listeners = await Listeners.open(listenerOptions, startingApp(), logger);
+  const listeners = await Listeners.open(listenerOptions, startingApp(), logger).catch((error: unknown) => {
+    throw explainListenError(error, host, options.port ?? 0);
+  });
   const server = listeners.main;
-  const baseUrl = settings.baseUrl ?? `${listeners.scheme}://${host}:${listeners.port}`;
+  const listenUrl = `${listeners.scheme}://${host.includes(':') ? `[${host}]` : host}:${listeners.port}`;
+  const baseUrl = settings.baseUrl ?? listenUrl;
   const gw = new Gateway({
     store,
     baseUrl,
@@ -124,10 +148,17 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     const demo = options.demo ? await setUpDemo(gw, logger, options.demoKeyDir) : undefined;
     if (loaded) {
       refresher = new MetadataRefresher(gw, refreshTargetsOf(loaded.config), logger);
-      const result = await applyConfig(gw.directory, loaded.config, {
-        baseDir: loaded.baseDir,
+      const applyOptions = {
         samlRecipient: gw.roleSp.acsUrl,
+        metadataProblem: (xml: string) => expiredMetadataProblem(xml, new Date(gw.now())),
         ...(demo ? { resolveBuiltinMetadata: demo.resolveBuiltinMetadata } : {}),
+      };
+      // Every problem of the file at once, before anything is written to the store.
+      await checkConfig(loaded, { ...applyOptions, validateIdpMetadata });
+      const result = await applyConfig(gw.directory, loaded.config, {
+        ...applyOptions,
+        baseDir: loaded.baseDir,
+        source: loaded.text !== undefined ? { name: loaded.source, text: loaded.text } : undefined,
       });
       logger.info({ config: options.config, changes: result.actions.length }, 'configuration applied');
     }
@@ -145,6 +176,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     refresher?.start();
     return {
       url: baseUrl,
+      listenUrl,
       server,
       listeners,
       ...(extras.operatorUrl ? { operatorUrl: extras.operatorUrl } : {}),

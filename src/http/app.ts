@@ -6,7 +6,7 @@ import Koa, { type Context, type Next } from 'koa';
 import type { Logger } from 'pino';
 import type { Gateway } from '../sso/gateway.js';
 import { credentialResolver } from './api/caller.js';
-import { cliRoutes, completeCliLogin } from './cli-routes.js';
+import { cliRoutes, completeCliLogin, failCliLogin } from './cli-routes.js';
 import { assertServedFromTable, gatewayActions } from './api/actions.js';
 import { GatewayMetrics } from './metrics.js';
 import { registerBudgetMetrics } from './budget-metrics.js';
@@ -94,7 +94,14 @@ export function createApp(options: AppOptions): GatewayApp {
     },
     onUnexpectedError: (err, requestId) => logger.error({ err, requestId }, 'RPC handler failed'),
   });
-  const deps: SsoRouteDeps = { gw, cookies, metrics, logger, completeCli: completeCliLogin(gw) };
+  const deps: SsoRouteDeps = {
+    gw,
+    cookies,
+    metrics,
+    logger,
+    completeCli: completeCliLogin(gw),
+    failCli: failCliLogin(gw),
+  };
   for (const router of [cliRoutes(deps), ...(options.extraRouters?.(deps) ?? [])])
     app.use(router.routes()).use(router.allowedMethods());
   const sso = ssoRoutes(deps);

@@ -2,13 +2,16 @@
  * Endpoints of the federated CLI login (always mounted):
  *   GET  /cli/login?provider=…&account=…&role=…&cli_redirect=http://127.0.0.1:<port>/callback&cli_state=…&cli_challenge=…
  *        → the IdP (an SP-initiated role sign-in whose result goes to the CLI, not to a cookie)
+ *   GET  /cli/check?provider=…&account=… → JSON {SAMLProviderArn}, or the error /cli/login would fail with.
  *   POST /cli/token (form: code, code_verifier) → JSON credentials, or the Alibaba error body.
  * `completeCli` ends a CLI sign-in by sending the browser to the CLI's loopback callback.
  */
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { issueCliCode, redeemCliCode, startCliLogin } from '../sso/cli-login.js';
+import { cliLoginOf } from '../sso/cli-failure.js';
+import { cliFailureRedirect, issueCliCode, redeemCliCode, startCliLogin } from '../sso/cli-login.js';
 import type { Gateway } from '../sso/gateway.js';
+import { checkLoginTarget } from '../sso/login.js';
 import type { ConsoleSession } from '../sso/sessions.js';
 import { newRequestId, REQUEST_ID_HEADER, sendError, sendResult, toApiError } from './rpc/envelope.js';
 import { html } from './pages/html.js';
@@ -16,6 +19,7 @@ import { page } from './pages/layout.js';
 import { DEFAULT_LIMITS, parseFormBody, readBodyWithinLimit } from './rpc/params.js';
 import type { SsoRouteDeps } from './sso-routes.js';
 import { pageHeaders, pageState, renderError } from './web.js';
+import type { ApiError } from '../core/errors.js';
 
 const TOKEN_FORM_LIMIT_BYTES = 4096;
 
@@ -44,6 +48,27 @@ export function completeCliLogin(gw: Gateway) {
         <p><a id="cli-continue" href="${url}">Continue</a> if nothing happens.</p>
       </div>`,
     });
+  };
+}
+
+/**
+ * The SsoRouteDeps.failCli of this gateway: a failed sign-in of a CLI login shows the error page,
+ * which moves on to the CLI's loopback listener with the error, so the terminal reports it at once.
+ * Undefined (nothing rendered) when the failure belongs to no CLI login still waiting.
+ */
+export function failCliLogin(gw: Gateway) {
+  return async (ctx: Context, error: unknown): Promise<ApiError | undefined> => {
+    const cliId = cliLoginOf(error);
+    if (!cliId) return undefined;
+    const apiError = toApiError(error);
+    const url = await cliFailureRedirect(gw, cliId, {
+      code: apiError.code,
+      message: apiError.message,
+      requestId: pageState(ctx).requestId,
+    });
+    if (!url) return undefined;
+    renderError(ctx, apiError, { cliReturn: url });
+    return apiError;
   };
 }
 
@@ -76,6 +101,23 @@ export function cliRoutes(deps: SsoRouteDeps): Router {
         code: apiError.code,
         message: apiError.message,
       });
+    }
+  });
+
+  // The CLI asks before it opens a browser: a wrong --provider fails in the terminal, not in a tab.
+  router.get('/check', async (ctx) => {
+    const requestId = newRequestId();
+    ctx.set(REQUEST_ID_HEADER, requestId);
+    ctx.set('Cache-Control', 'no-store');
+    try {
+      const target = await checkLoginTarget(gw, {
+        provider: queryValue(ctx, 'provider'),
+        account: queryValue(ctx, 'account'),
+        client: ctx.ip,
+      });
+      sendResult(ctx, { RequestId: requestId, SAMLProviderArn: target }, requestId);
+    } catch (error) {
+      sendError(ctx, toApiError(error), requestId, ctx.hostname || 'ramgate');
     }
   });
 

@@ -29,6 +29,8 @@ export interface SsoRouteDeps {
   logger: Logger;
   /** Completes a CLI login (one-time code back to the CLI's loopback listener); set by the CLI routes. */
   completeCli?: (ctx: Context, cliState: string, session: ConsoleSession) => Promise<void>;
+  /** Renders a failed sign-in that belonged to a CLI login and hands the failure to its listener; set by the CLI routes. */
+  failCli?: (ctx: Context, error: unknown) => Promise<ApiError | undefined>;
 }
 
 const ACCOUNT = /^[0-9]{1,32}$/;
@@ -65,10 +67,10 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
     ctx.redirect(outcome.returnTo ?? '/console');
   }
 
-  function failed(ctx: Context, kind: 'role' | 'user', error: unknown) {
+  async function failed(ctx: Context, kind: 'role' | 'user', error: unknown) {
     if (!isApiError(error))
       deps.logger.error({ err: error, requestId: pageState(ctx).requestId }, 'sign-in failed unexpectedly');
-    const apiError = renderError(ctx, error);
+    const apiError = (await deps.failCli?.(ctx, error)) ?? renderError(ctx, error);
     metrics.logins.inc({ kind, outcome: 'failure' });
     audit(ctx, {
       event: `sso.${kind}`,
@@ -111,7 +113,7 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
         ),
       });
     } catch (error) {
-      failed(ctx, 'role', error);
+      await failed(ctx, 'role', error);
     }
   });
 
@@ -127,7 +129,7 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
       ctx.cookies.set(PICK_COOKIE, '', { maxAge: 0, path: '/' });
       await signedIn(ctx, 'role', outcome);
     } catch (error) {
-      failed(ctx, 'role', error);
+      await failed(ctx, 'role', error);
     }
   });
 
@@ -142,7 +144,7 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
       });
       await signedIn(ctx, 'user', { kind: 'signed-in', session, returnTo, mapping });
     } catch (error) {
-      failed(ctx, 'user', error);
+      await failed(ctx, 'user', error);
     }
   });
 

@@ -50,7 +50,11 @@ export async function readForm(ctx: Context): Promise<Map<string, string>> {
   });
 }
 
-export function renderError(ctx: Context, error: unknown): ApiError {
+export function renderError(
+  ctx: Context,
+  error: unknown,
+  extra: { cliReturn?: string | undefined } = {},
+): ApiError {
   const apiError = toApiError(error);
   const state = pageState(ctx);
   ctx.status = apiError.httpStatus;
@@ -62,6 +66,7 @@ export function renderError(ctx: Context, error: unknown): ApiError {
     check: apiError.check,
     requestId: state.requestId,
     nonce: state.nonce,
+    ...extra,
   });
   return apiError;
 }

@@ -2,7 +2,8 @@ import { constantTimeEqual } from '../core/constant-time.js';
 import { ApiError } from '../core/errors.js';
 import type { Gateway } from './gateway.js';
 import { signInWithRole, type RoleSsoOutcome } from './role-sso.js';
-import { takePendingChoice } from './sessions.js';
+import { withCliFailure } from './cli-failure.js';
+import { takePendingChoice, type PendingChoice } from './sessions.js';
 
 /**
  * The role picker's POST: the pending choice is taken (single use), its CSRF token must match the
@@ -22,6 +23,14 @@ export async function chooseRole(
       },
     );
   }
+  return withCliFailure(pending.cliState, () => chooseFromPending(gw, form, pending));
+}
+
+async function chooseFromPending(
+  gw: Gateway,
+  form: { csrf: string; role: string; cookieCsrf: string | undefined },
+  pending: PendingChoice,
+): Promise<Extract<RoleSsoOutcome, { kind: 'signed-in' }>> {
   if (
     !form.cookieCsrf ||
     !constantTimeEqual(form.csrf, pending.csrf) ||

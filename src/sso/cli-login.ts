@@ -5,9 +5,10 @@
  * to the callback with a one-time code (60 s, single use, in the shared ephemeral store so any
  * instance can redeem it); POST /cli/token trades code + verifier for the session's credentials.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { roleArn } from '../core/arn.js';
 import { ApiError } from '../core/errors.js';
+import { s256 } from '../core/pkce.js';
 import type { TemporaryCredentials } from '../core/sts/credentials.js';
 import type { Gateway } from './gateway.js';
 import { beginPlannedLogin, planSpInitiatedLogin } from './login.js';
@@ -173,15 +174,14 @@ export async function issueCliCode(
   client: string,
 ): Promise<string> {
   await endSession(gw.store.ephemeral, session.id); // no cookie names it: its credentials go to the CLI or nowhere
-  const raw = OPAQUE.test(cliId) ? await gw.store.ephemeral.take(REQUEST_KEY + cliId) : undefined;
-  if (raw === undefined) {
+  const pending = await takePendingCliRequest(gw, cliId);
+  if (pending === undefined) {
     throw new ApiError(
       'AuthenticationFail.Session',
       'This CLI login request has expired or was already completed: run ramgate login again.',
       { check: 'cli-request' },
     );
   }
-  const pending = JSON.parse(raw) as PendingCliRequest;
   const code = newOpaqueId();
   const grant: CliGrant = { challenge: pending.challenge, result: loginResult(session) };
   await gw.store.ephemeral.set(CODE_KEY + code, JSON.stringify(grant), CLI_CODE_TTL_MS, client);
@@ -191,9 +191,35 @@ export async function issueCliCode(
   return url.href;
 }
 
-export function s256(verifier: string): string {
-  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
+async function takePendingCliRequest(gw: Gateway, cliId: string): Promise<PendingCliRequest | undefined> {
+  const raw = OPAQUE.test(cliId) ? await gw.store.ephemeral.take(REQUEST_KEY + cliId) : undefined;
+  return raw === undefined ? undefined : (JSON.parse(raw) as PendingCliRequest);
 }
+
+/** Longest error_description handed to the loopback listener (the page keeps the whole message). */
+const MAX_FAILURE_DESCRIPTION = 400;
+
+/**
+ * A CLI login's sign-in failed: take its pending request (single use: no code can follow) and
+ * return the loopback URL that tells the waiting CLI (error, error_description, request_id, state),
+ * or undefined when the request is gone.
+ */
+export async function cliFailureRedirect(
+  gw: Gateway,
+  cliId: string,
+  failure: { code: string; message: string; requestId: string },
+): Promise<string | undefined> {
+  const pending = await takePendingCliRequest(gw, cliId);
+  if (pending === undefined) return undefined;
+  const url = new URL(pending.redirect);
+  url.searchParams.set('error', failure.code);
+  url.searchParams.set('error_description', failure.message.slice(0, MAX_FAILURE_DESCRIPTION));
+  url.searchParams.set('request_id', failure.requestId);
+  url.searchParams.set('state', pending.state);
+  return url.href;
+}
+
+export { s256 };
 
 /** POST /cli/token: the code is spent by the first attempt, whether or not the verifier matches. */
 export async function redeemCliCode(

@@ -111,6 +111,16 @@ export async function planSpInitiatedLogin(gw: Gateway, req: LoginRequest): Prom
   return { target: await target(gw, req), returnTo, duration, req };
 }
 
+/**
+ * What /login would do for this request, without building or remembering an AuthnRequest: the
+ * provider ARN (or `account:<id>` for user-based SSO), or the ApiError the sign-in would fail with.
+ */
+export async function checkLoginTarget(gw: Gateway, req: LoginRequest): Promise<string> {
+  const t = await target(gw, req);
+  redirectEndpoint(t.metadata);
+  return t.context.provider ?? `account:${t.context.account ?? ''}`;
+}
+
 /** Build and remember the AuthnRequest; returns the URL to send the browser to. */
 export async function startSpInitiatedLogin(gw: Gateway, req: LoginRequest): Promise<string> {
   return beginPlannedLogin(gw, await planSpInitiatedLogin(gw, req));

@@ -12,10 +12,11 @@ import type { ProviderTrust } from './providers.js';
 import { roleSessionName, type OfferedRole } from './role-attributes.js';
 import { mapAssertion, trustedProviders, type MappingAudit } from './role-mapping.js';
 import { newOpaqueId, savePendingChoice, type ConsoleSession, type PendingChoice } from './sessions.js';
-import { ACS_MAX_RESPONSE_LENGTH, findPendingRequest } from './verify.js';
+import { withCliFailure } from './cli-failure.js';
+import { isReturnPath } from './login-params.js';
 import { peekProviderArns } from './peek.js';
 import { keySetsToTry, verifyWithCandidates } from './provider-choice.js';
-import { isReturnPath } from './login-params.js';
+import { ACS_MAX_RESPONSE_LENGTH, findPendingRequest } from './verify.js';
 
 export type RoleSsoOutcome =
   | {
@@ -93,11 +94,16 @@ export async function acceptRoleSsoResponse(
   gw: Gateway,
   input: { samlResponse: string; relayState?: string | undefined; client: string },
 ): Promise<RoleSsoOutcome> {
-  const { prepared, hints, pending } = await findPendingRequest(
-    gw.store.ephemeral,
-    input.samlResponse,
-    ACS_MAX_RESPONSE_LENGTH,
-  );
+  const found = await findPendingRequest(gw.store.ephemeral, input.samlResponse, ACS_MAX_RESPONSE_LENGTH);
+  // A failure from here on belongs to a known request: a CLI login hears of it at once.
+  return withCliFailure(found.pending?.context?.cli, () => signInFromResponse(gw, input, found));
+}
+
+async function signInFromResponse(
+  gw: Gateway,
+  input: { samlResponse: string; relayState?: string | undefined; client: string },
+  { prepared, hints, pending }: Awaited<ReturnType<typeof findPendingRequest>>,
+): Promise<RoleSsoOutcome> {
   const candidates = await trustedIssuer(gw, prepared, hints.issuer);
   const named = [pending?.context?.provider?.toLowerCase(), ...peekProviderArns(prepared)];
   const { provider, assertion } = await verifyWithCandidates(
@@ -115,7 +121,7 @@ export async function acceptRoleSsoResponse(
   const cliState = pending?.context?.cli;
   const duration = requestedDuration(pending?.context?.duration, mapped.sessionDuration);
   const wanted = pending?.context?.role;
-  const only = roles.length === 1 ? roles[0] : wanted ? roles.find((r) => matchesRole(r, wanted)) : undefined;
+  const only = wanted ? wantedRole(roles, wanted) : roles.length === 1 ? roles[0] : undefined;
   if (only) {
     return {
       kind: 'signed-in',
@@ -143,6 +149,21 @@ function requestedDuration(requested: string | undefined, fromIdp: string | unde
   if (requested === undefined) return fromIdp;
   if (fromIdp === undefined || !/^[0-9]+$/.test(fromIdp)) return requested;
   return String(Math.min(Number(requested), Number(fromIdp)));
+}
+
+/**
+ * The role named by the CLI's --role or /login's role=, which the assertion must offer: signing in
+ * to another one (even the only one offered) would hand out credentials the person did not ask for.
+ */
+export function wantedRole(roles: OfferedRole[], wanted: string): OfferedRole {
+  const found = roles.find((r) => matchesRole(r, wanted));
+  if (found) return found;
+  const offered = roles.map((r) => `${r.roleName} (${r.roleArn})`).join(', ') || 'none';
+  throw invalid(
+    'role-offered',
+    `You asked for the role "${wanted}", but the identity provider does not offer it to you; it offers: ${offered}. ` +
+      'Sign in with one of those, or ask the IdP administrator to grant the role.',
+  );
 }
 
 /** `--role` of the CLI and `role=` of /login: a role ARN or a role name. */

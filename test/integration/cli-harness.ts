@@ -5,6 +5,8 @@
 import Credential, { CLIProfileCredentialsProvider, URICredentialsProvider } from '@alicloud/credentials';
 import * as OpenApi from '@alicloud/openapi-core';
 import Sts from '@alicloud/sts20150401';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import type { CliIo, RoleOption } from '../../src/cli/cli-io.js';
 
 export interface TestIo extends CliIo {
@@ -106,6 +108,20 @@ export async function demoIdpLogin(
   user: { username: string; password: string },
   pick?: number,
 ): Promise<string> {
+  const { acs, acsUrl } = await demoIdpToAcs(startUrl, user);
+  if (pick === undefined) return expectCliHandOff(acs, 'POST /saml-role/sso');
+  const picker = await acs.text();
+  const cookie = (acs.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const choice = { ...Object.fromEntries(hiddenInputs(picker)), role: String(pick) };
+  const chooseUrl = new URL(formAction(picker), acsUrl).href;
+  return expectCliHandOff(await post(chooseUrl, choice, cookie), 'role choice');
+}
+
+/** The browser leg up to the gateway's answer at the ACS (a hand-off, a picker or an error page). */
+export async function demoIdpToAcs(
+  startUrl: string,
+  user: { username: string; password: string },
+): Promise<{ acs: Response; acsUrl: string }> {
   const origin = new URL(startUrl).origin;
   const idpUrl = new URL(await expectRedirect(await get(startUrl), 'GET /cli/login'), origin).href;
   const loginPage = await (await get(idpUrl)).text();
@@ -119,12 +135,19 @@ export async function demoIdpLogin(
     throw new Error(`demo IdP login: HTTP ${submit.status} ${postPage.slice(0, 500)}`);
   const acsUrl = formAction(postPage);
   const acs = await post(acsUrl, Object.fromEntries(hiddenInputs(postPage)));
-  if (pick === undefined) return expectCliHandOff(acs, 'POST /saml-role/sso');
-  const picker = await acs.text();
-  const cookie = (acs.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const choice = { ...Object.fromEntries(hiddenInputs(picker)), role: String(pick) };
-  const chooseUrl = new URL(formAction(picker), acsUrl).href;
-  return expectCliHandOff(await post(chooseUrl, choice, cookie), 'role choice');
+  return { acs, acsUrl };
+}
+
+/**
+ * A browser leg that fails at the gateway: the error page (status and text), and the browser then
+ * follows its hand-off of the failure to the CLI's loopback listener (whose page is returned too).
+ */
+export async function demoIdpFailure(startUrl: string, user: { username: string; password: string }) {
+  const { acs } = await demoIdpToAcs(startUrl, user);
+  const page = await acs.text();
+  const href = /<a id="cli-continue" href="([^"]+)"/.exec(page)?.[1];
+  const listener = href ? await (await get(unescapeHtml(href))).text() : undefined;
+  return { status: acs.status, page, cliReturn: href && unescapeHtml(href), listener };
 }
 
 /** demoIdpLogin, then the browser follows the redirect to the CLI's listener. */
@@ -156,4 +179,32 @@ export function profileCredential(profile: string): CredentialClient {
 
 export function uriCredential(uri: string): CredentialClient {
   return new CredentialClient(null, URICredentialsProvider.builder().withCredentialsURI(uri).build());
+}
+
+/** `ramgate …` as a process (from the sources); resolves with the sign-in URL it prints, and its end. */
+export function ramgate(home: string, args: string[], env: Record<string, string> = {}) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'cli-entry.ts'), ...args],
+    {
+      env: { ...process.env, HOME: home, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const url = new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const printed = /(http:\/\/\S+\/cli\/login\S+)/.exec(stderr)?.[1];
+      if (printed) resolve(printed);
+    });
+    child.once('exit', () => reject(new Error(`ramgate exited before printing a URL: ${stderr}`)));
+  });
+  void url.catch(() => undefined); // awaited only by the tests that expect a URL
+  const exit = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once('exit', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, url, exit };
 }

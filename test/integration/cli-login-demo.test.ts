@@ -3,7 +3,7 @@
  * env and JSON outputs, role choice, the one-time code's rules, failures that write nothing, and
  * the credential helpers read by the official @alicloud/credentials and STS SDK.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,7 @@ import {
   hiddenInputs,
   noBrowser,
   profileCredential,
+  ramgate,
   testIo,
   uriCredential,
 } from './cli-harness.js';
@@ -165,15 +166,12 @@ describe('ramgate login through the demo IdP', () => {
     await expect(stat(join(home, '.aliyun'))).rejects.toThrow(/ENOENT/);
   });
 
-  it('reports a gateway refusal (unknown provider) clearly', async () => {
-    let page = '';
-    const io = testIo(async (url) => {
-      const res = await fetch(url);
-      page = await res.text();
-      throw new Error(`gateway page HTTP ${res.status}`);
-    });
-    await expect(runLogin(options({ provider: 'nope', noBrowser: false }), io)).rejects.toThrow(/HTTP 404/);
-    expect(page).toContain('EntityNotExist.SAMLProvider');
+  it('reports a gateway refusal (unknown provider) in the terminal, before any browser opens', async () => {
+    const io = testIo(noBrowser);
+    await expect(runLogin(options({ provider: 'nope', noBrowser: false }), io)).rejects.toThrow(
+      /The gateway refused: EntityNotExist\.SAMLProvider: No SAML provider "nope" in account \d+\. \(RequestId /,
+    );
+    expect(io.opened).toHaveLength(0);
   });
 });
 
@@ -268,40 +266,12 @@ describe('ramgate login --saml-response (non-interactive)', () => {
   });
 });
 
-/** `ramgate …` as a process (from the sources); resolves with the sign-in URL it prints, and its end. */
-function ramgate(args: string[]) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'cli-entry.ts'), ...args],
-    {
-      env: { ...process.env, HOME: home },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  const url = new Promise<string>((resolve, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const printed = /(http:\/\/\S+\/cli\/login\S+)/.exec(stderr)?.[1];
-      if (printed) resolve(printed);
-    });
-    child.once('exit', () => reject(new Error(`ramgate exited before printing a URL: ${stderr}`)));
-  });
-  void url.catch(() => undefined); // awaited only by the tests that expect a URL
-  const exit = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('exit', (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, url, exit };
-}
-
 describe('the ramgate command', () => {
   const common = ['--gateway', '', '--provider', `${DEMO_ACCOUNT}:demo-idp`, '--no-browser'];
   const args = (...extra: string[]) => [...common.map((a) => a || gateway.url), ...extra];
 
   it('ramgate login --output env prints the URL on stderr and the exports on stdout', async () => {
-    const run = ramgate(['login', ...args('--output', 'env', '--role', 'ReadOnly')]);
+    const run = ramgate(home, ['login', ...args('--output', 'env', '--role', 'ReadOnly')]);
     await demoIdpBrowser(ALICE)(await run.url);
     const { code, stdout, stderr } = await run.exit;
     expect(code).toBe(0);
@@ -313,7 +283,7 @@ describe('the ramgate command', () => {
   });
 
   it('Ctrl-C while waiting ends the login, frees the port and writes nothing', async () => {
-    const run = ramgate(['login', ...args()]);
+    const run = ramgate(home, ['login', ...args()]);
     const callback = new URL((await run.url).replace(/^.*?\?/, 'http://x/?')).searchParams.get(
       'cli_redirect',
     );
@@ -326,7 +296,7 @@ describe('the ramgate command', () => {
   });
 
   it('refuses unknown output kinds before doing anything', async () => {
-    const bad = await ramgate(['login', ...args('--output', 'yaml')]).exit;
+    const bad = await ramgate(home, ['login', ...args('--output', 'yaml')]).exit;
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain("argument 'yaml' is invalid. Allowed choices are profile, env, json.");
   });

@@ -9,7 +9,15 @@ import { ApiError, isApiError, type ErrorCode } from '../errors.js';
 import type { Directory } from '../ram/index.js';
 import { LIMITS } from '../ram/index.js';
 import type { Params } from '../ram/params.js';
-import { formatPath } from './load.js';
+import {
+  configProblemsError,
+  explainFileError,
+  FieldProblem,
+  insideFailed,
+  stepProblem,
+  type ConfigProblem,
+  type ConfigSource,
+} from './problems.js';
 import type { AccountConfig, PolicyRefConfig, RamgateConfig } from './schema.js';
 import { ALIBABA_ROLE_ACS, policyText, samlTrustPolicy } from './trust.js';
 
@@ -22,6 +30,15 @@ export interface ApplyOptions {
   samlRecipient?: string;
   /** Reads a metadata file as text (default: the file system). */
   readTextFile?: (path: string) => Promise<string>;
+  /** What is wrong with a metadata document beyond its form (e.g. an expired validUntil), if anything. */
+  metadataProblem?: (xml: string) => string | undefined;
+  /** The config's file and text: errors name the line of each problem. */
+  source?: ConfigSource | undefined;
+  /**
+   * Collect every problem here instead of stopping at the first one (a dry run on a scratch
+   * directory); the steps inside an element that failed are skipped.
+   */
+  problems?: ConfigProblem[];
 }
 
 export type ApplyResult = { actions: string[] };
@@ -30,20 +47,46 @@ type Path = Array<string | number>;
 
 class Applier {
   readonly actions: string[] = [];
+  private readonly failed: Path[] = [];
 
   constructor(
     private readonly directory: Directory,
     private readonly options: ApplyOptions,
+    private readonly config: RamgateConfig,
   ) {}
 
-  /** Run one step; an error is re-raised as InvalidParameter.Config naming the config path. */
-  async step<T>(path: Path, work: () => Promise<T>): Promise<T> {
+  /**
+   * Run one step; an error names the config path (down to the field) and line. Collecting, the
+   * problem is kept and the steps inside the failed element are skipped; otherwise it is thrown.
+   */
+  async step(path: Path, work: () => Promise<unknown>): Promise<void> {
+    if (insideFailed(this.failed, path)) return;
     try {
-      return await work();
+      await work();
     } catch (e) {
       if (isApiError(e) && e.code === 'InvalidParameter.Config') throw e;
-      const why = isApiError(e) ? `${e.code}: ${e.message}` : (e as Error).message;
-      throw new ApiError('InvalidParameter.Config', `${formatPath(path)}: ${why}`, { cause: e });
+      const problem = stepProblem(this.config, path, e);
+      if (!this.options.problems) {
+        const error = configProblemsError(this.options.source, [problem]);
+        throw new ApiError('InvalidParameter.Config', error.message, { cause: e });
+      }
+      this.options.problems.push(problem);
+      this.failed.push(path);
+    }
+  }
+
+  /**
+   * Collecting, after the element at `path` failed: make a stand-in with `standIn` (e.g. the account
+   * without its bad alias) so the steps inside it are still checked. The problem stays reported.
+   */
+  async checkInsideAnyway(path: Path, standIn: () => Promise<unknown>): Promise<void> {
+    const index = this.failed.findIndex((f) => f.length === path.length && f.every((p, i) => p === path[i]));
+    if (!this.options.problems || index < 0) return;
+    try {
+      await standIn();
+      this.failed.splice(index, 1);
+    } catch {
+      // the element cannot be made at all: what is inside it stays skipped
     }
   }
 
@@ -77,12 +120,25 @@ class Applier {
     let xml: string;
     if (source.metadataFile !== undefined) {
       const path = resolve(this.options.baseDir, source.metadataFile);
-      xml = await (this.options.readTextFile ?? ((p: string) => readFile(p, 'utf8')))(path);
+      try {
+        xml = await (this.options.readTextFile ?? ((p: string) => readFile(p, 'utf8')))(path);
+      } catch (e) {
+        throw new FieldProblem(
+          'metadataFile',
+          `${explainFileError(e, path)} (metadataFile is relative to the config file; download the IdP's metadata there)`,
+        );
+      }
     } else if (source.metadata !== undefined) {
       if (!this.options.resolveBuiltinMetadata)
-        throw new Error(`the built-in metadata "${source.metadata}" is not available here`);
+        throw new FieldProblem(
+          'metadata',
+          `the built-in metadata "${source.metadata}" is not available here`,
+        );
       xml = await this.options.resolveBuiltinMetadata(source.metadata);
     } else return undefined;
+    const problem = this.options.metadataProblem?.(xml);
+    if (problem)
+      throw new FieldProblem(source.metadataFile !== undefined ? 'metadataFile' : 'metadata', problem);
     const encoded = Buffer.from(xml, 'utf8').toString('base64');
     if (encoded.length > LIMITS.metadataDocumentChars) throw new Error('the metadata document is too large');
     return encoded;
@@ -108,7 +164,7 @@ function policyParams(ref: PolicyRefConfig, custom: Set<string>): Params {
 }
 
 export async function applyConfig(directory: Directory, config: RamgateConfig, options: ApplyOptions) {
-  const applier = new Applier(directory, options);
+  const applier = new Applier(directory, options, config);
   for (const [i, account] of config.accounts.entries())
     await applyAccount(applier, directory, account, ['accounts', i], options);
   return { actions: applier.actions } satisfies ApplyResult;
@@ -130,6 +186,7 @@ async function applyAccount(a: Applier, d: Directory, acc: AccountConfig, at: Pa
       },
     ),
   );
+  await a.checkInsideAnyway(at, () => d.CreateAccount({ AccountId: id }));
   if (acc.domainAlias !== undefined)
     await a.step([...at, 'domainAlias'], () => d.SetDomainAlias(id, { DomainAlias: acc.domainAlias }));
   for (const [k, key] of acc.accessKeys.entries())

@@ -1,33 +1,38 @@
-/** Reading the declarative config: YAML or JSON text → validated RamgateConfig, errors as "path: problem". */
+/** Reading the declarative config: YAML or JSON text → validated RamgateConfig, every problem with its line. */
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { ApiError } from '../errors.js';
+import { configProblemsError, explainFileError, type ConfigProblem, type ConfigSource } from './problems.js';
 import { configSchema, type RamgateConfig } from './schema.js';
+
+export { formatPath } from './problems.js';
 
 /** A config larger than this is refused before parsing. */
 export const MAX_CONFIG_CHARS = 4 * 1024 * 1024;
 
-export type LoadedConfig = { config: RamgateConfig; baseDir: string; source: string };
+export type LoadedConfig = {
+  config: RamgateConfig;
+  baseDir: string;
+  source: string;
+  /** The file's text: problems found later (while applying) name its lines. */
+  text?: string;
+};
 
-function configError(source: string, problems: string[]): ApiError {
-  return new ApiError(
-    'InvalidParameter.Config',
-    `The config ${source} is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+function configError(source: string, problems: string[]): Error {
+  return configProblemsError(
+    { name: source, text: '' },
+    problems.map((message) => ({ path: [], message })),
   );
 }
 
-/** `accounts[0].users[2].name` */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const part of path)
-    out += typeof part === 'number' ? `[${part}]` : `${out === '' ? '' : '.'}${String(part)}`;
-  return out === '' ? '(top level)' : out;
+function formatIssues(issues: z.core.$ZodIssue[]): ConfigProblem[] {
+  return issues.map((issue) => ({ path: issue.path as ConfigProblem['path'], message: issue.message }));
 }
 
-function formatIssues(issues: z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+function lineOfParseError(e: unknown): number | undefined {
+  const yamlLine = (e as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
+  return typeof yamlLine === 'number' ? yamlLine : undefined;
 }
 
 function parseText(text: string, format: 'yaml' | 'json', source: string): unknown {
@@ -40,7 +45,10 @@ function parseText(text: string, format: 'yaml' | 'json', source: string): unkno
       prettyErrors: true,
     }) as unknown;
   } catch (e) {
-    throw configError(source, [`cannot parse as ${format.toUpperCase()}: ${(e as Error).message}`]);
+    const message = (e as Error).message.split('\n')[0] ?? '';
+    throw configProblemsError({ name: source, text }, [
+      { path: [], line: lineOfParseError(e), message: `cannot parse as ${format.toUpperCase()}: ${message}` },
+    ]);
   }
 }
 
@@ -54,7 +62,11 @@ export function parseConfig(
     throw configError(source, [`it is larger than ${MAX_CONFIG_CHARS} characters`]);
   const parsed = parseText(text, options.format ?? 'yaml', source);
   const result = configSchema.safeParse(parsed);
-  if (!result.success) throw configError(source, formatIssues(result.error.issues));
+  if (!result.success)
+    throw configProblemsError(
+      { name: source, text } satisfies ConfigSource,
+      formatIssues(result.error.issues),
+    );
   return result.data;
 }
 
@@ -65,8 +77,13 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
   try {
     text = await readFile(absolute, 'utf8');
   } catch (e) {
-    throw configError(path, [`cannot read the file: ${(e as Error).message}`]);
+    throw configError(path, [`cannot read the config file: ${explainFileError(e, absolute)}`]);
   }
   const format = extname(absolute).toLowerCase() === '.json' ? 'json' : 'yaml';
-  return { config: parseConfig(text, { format, source: path }), baseDir: dirname(absolute), source: path };
+  return {
+    config: parseConfig(text, { format, source: path }),
+    baseDir: dirname(absolute),
+    source: path,
+    text,
+  };
 }

@@ -34,7 +34,7 @@ describe('~/.aliyun/config.json', () => {
 
   it('starts from an empty config when the file does not exist, and makes the new profile current', async () => {
     const path = aliyunConfigPath(home);
-    expect(await saveStsTokenProfile(path, STS)).toBe(true);
+    expect(await saveStsTokenProfile(path, STS)).toEqual({ kind: 'written' });
     const written = JSON.parse(await readFile(path, 'utf8'));
     expect(written).toEqual({
       current: 'sso',
@@ -87,8 +87,56 @@ describe('~/.aliyun/config.json', () => {
     await mkdir(join(home, '.aliyun'));
     const original = JSON.stringify({ profiles: [{ name: 'sso', mode: 'external', process_command: 'x' }] });
     await writeFile(path, original);
-    expect(await saveStsTokenProfile(path, STS)).toBe(false);
+    expect(await saveStsTokenProfile(path, STS)).toEqual({ kind: 'delegating' });
     expect(await readFile(path, 'utf8')).toBe(original);
+  });
+
+  it.each([
+    ['AK', { mode: 'AK', access_key_id: 'LTAI5tExample', access_key_secret: 'long-term' }],
+    ['a mode-less (AK)', { access_key_id: 'LTAI5tExample', access_key_secret: 'long-term' }],
+    ['RamRoleArn', { mode: 'RamRoleArn', ram_role_arn: 'acs:ram::1:role/x' }],
+    ['EcsRamRole', { mode: 'EcsRamRole', ram_role_name: 'ecs' }],
+  ])('refuses to overwrite %s profile, naming --profile and --force', async (mode, settings) => {
+    const path = aliyunConfigPath(home);
+    await mkdir(join(home, '.aliyun'));
+    const original = JSON.stringify({ current: 'sso', profiles: [{ name: 'sso', ...settings }] });
+    await writeFile(path, original);
+    await expect(saveStsTokenProfile(path, STS)).rejects.toThrow(
+      new RegExp(
+        `Profile "sso" in .* is an? ${mode === 'a mode-less (AK)' ? 'AK' : mode} profile.*--profile <name>.*--force`,
+      ),
+    );
+    expect(await readFile(path, 'utf8')).toBe(original);
+    expect(await readdir(join(home, '.aliyun'))).toEqual(['config.json']);
+  });
+
+  it('with force, keeps a timestamped 0600 backup of the whole file before replacing the profile', async () => {
+    const path = aliyunConfigPath(home);
+    await mkdir(join(home, '.aliyun'));
+    const original = JSON.stringify({
+      profiles: [{ name: 'sso', mode: 'AK', access_key_secret: 'keep me' }],
+    });
+    await writeFile(path, original, { mode: 0o644 });
+    const outcome = await saveStsTokenProfile(path, STS, {
+      force: true,
+      now: new Date('2026-12-07T18:30:01.234Z'),
+    });
+    const backup = `${path}.2026-12-07T18-30-01-234Z.bak`;
+    expect(outcome).toEqual({ kind: 'written', backup });
+    expect(await readFile(backup, 'utf8')).toBe(original);
+    expect((await stat(backup)).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(await readFile(path, 'utf8')).profiles[0]).toMatchObject({ mode: 'StsToken' });
+  });
+
+  it('replaces an StsToken profile (temporary credentials) without asking and without a backup', async () => {
+    const path = aliyunConfigPath(home);
+    await mkdir(join(home, '.aliyun'));
+    await writeFile(
+      path,
+      JSON.stringify({ profiles: [{ name: 'sso', mode: 'StsToken', sts_token: 'old' }] }),
+    );
+    expect(await saveStsTokenProfile(path, STS)).toEqual({ kind: 'written' });
+    expect(await readdir(join(home, '.aliyun'))).toEqual(['config.json']);
   });
 
   it.each([

@@ -1,0 +1,75 @@
+/**
+ * `ramgate credential-process` from its cache, as the aliyun CLI and the SDKs run it before every
+ * call in External mode: a fresh process each time (node bin/ramgate.js, the built dist/), a cached
+ * login valid for hours, stdout read to the end. Goal (issue 16): at most 150 ms per run.
+ *
+ *   npm run bench:credential-process [-- --runs 30]
+ *
+ * Prints wall ms per run (min, median, p95, max) and, for scale, a bare `node -e 0`; never fails on speed.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 30;
+const BIN = resolve(import.meta.dirname, '..', 'bin', 'ramgate.js');
+
+function cachedLogin(home: string): void {
+  mkdirSync(join(home, '.aliyun', 'ramgate'), { recursive: true, mode: 0o700 });
+  const cached = {
+    version: 1,
+    login: { gateway: 'https://signin.example.com', provider: '1234567890123456:idp' },
+    result: {
+      Credentials: {
+        AccessKeyId: 'STS.bench',
+        AccessKeySecret: 'secret',
+        SecurityToken: 'token',
+        Expiration: new Date(Date.now() + 3600_000).toISOString(),
+      },
+      AssumedRoleUser: { Arn: 'acs:ram::1234567890123456:assumed-role/ReadOnly/bench' },
+      AccountId: '1234567890123456',
+      RoleSessionName: 'bench',
+    },
+  };
+  writeFileSync(join(home, '.aliyun', 'ramgate', 'bench.json'), JSON.stringify(cached), { mode: 0o600 });
+}
+
+function timeRuns(args: string[], env: NodeJS.ProcessEnv): number[] {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = process.hrtime.bigint();
+    execFileSync(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+function summary(name: string, sorted: number[]): string {
+  const at = (q: number) =>
+    (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN).toFixed(0);
+  return `${name.padEnd(34)} min ${at(0)} ms  median ${at(0.5)} ms  p95 ${at(0.95)} ms  max ${at(1)} ms`;
+}
+
+const home = mkdtempSync(join(tmpdir(), 'ramgate-bench-cp-'));
+try {
+  cachedLogin(home);
+  const env = { ...process.env, HOME: home };
+  const out = execFileSync(process.execPath, [BIN, 'credential-process', '--profile', 'bench'], {
+    env,
+  }).toString();
+  if (!out.includes('"access_key_id":"STS.bench"')) throw new Error(`unexpected output: ${out}`);
+  console.log(`${RUNS} runs each, node ${process.version}`);
+  console.log(summary('node -e 0 (process start)', timeRuns(['-e', '0'], env)));
+  console.log(
+    summary(
+      'credential-process (from cache)',
+      timeRuns([BIN, 'credential-process', '--profile', 'bench'], env),
+    ),
+  );
+  console.log(summary('ramgate --version', timeRuns([BIN, '--version'], env)));
+  console.log('goal: credential-process median <= 150 ms');
+} finally {
+  rmSync(home, { recursive: true, force: true });
+}

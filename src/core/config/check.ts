@@ -1,0 +1,32 @@
+/**
+ * Every problem of a config file at once: the config is applied to a scratch in-memory directory
+ * (same Alibaba rules, same metadata check) collecting each failed step with its path and line,
+ * before anything touches the real store. A clean dry run is then applied for real.
+ */
+import { Directory } from '../ram/index.js';
+import { MemoryStore } from '../store/memory.js';
+import { applyConfig, type ApplyOptions } from './apply.js';
+import type { LoadedConfig } from './load.js';
+import { configProblemsError, type ConfigProblem } from './problems.js';
+
+export type CheckOptions = Omit<ApplyOptions, 'problems' | 'source' | 'baseDir'> & {
+  validateIdpMetadata: (document: string) => { entityId: string };
+};
+
+/** Throws one InvalidParameter.Config error listing every problem of the file, in line order. */
+export async function checkConfig(loaded: LoadedConfig, options: CheckOptions): Promise<void> {
+  const { validateIdpMetadata, ...apply } = options;
+  const store = await MemoryStore.open();
+  try {
+    const scratch = new Directory({ store: store.directory, validateIdpMetadata });
+    const problems: ConfigProblem[] = [];
+    await applyConfig(scratch, loaded.config, { ...apply, baseDir: loaded.baseDir, problems });
+    if (problems.length > 0)
+      throw configProblemsError(
+        loaded.text !== undefined ? { name: loaded.source, text: loaded.text } : undefined,
+        problems,
+      );
+  } finally {
+    await store.close();
+  }
+}
