@@ -25,6 +25,11 @@ export async function openStore(
           onWarning: (message) => logger.warn(message),
         })
       : await createStore({ ...budgets, ...requested });
+  return store;
+}
+
+/** Said once the gateway has started (a config that fails to load says only what is wrong with it). */
+export function warnIfForgetful(store: Store, logger: Logger): void {
   if (store instanceof MemoryStore && !store.persistent) {
     logger.warn(
       'The memory store has no --data-dir: a restart forgets replay records, request nonces and ' +
@@ -32,7 +37,6 @@ export async function openStore(
         'along with the directory.',
     );
   }
-  return store;
 }
 
 export function rateLimitsOf(options: StartOptions, loaded: LoadedConfig | undefined): Partial<RateLimits> {

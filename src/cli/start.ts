@@ -32,7 +32,7 @@ import type { SsoRouteDeps } from '../http/sso-routes.js';
 import { setUpDemo } from './demo.js';
 import { Listeners } from './listeners.js';
 import { edgeSettings, type EdgeOptions } from './edge-settings.js';
-import { openStore, rateLimitsOf } from './start-store.js';
+import { openStore, rateLimitsOf, warnIfForgetful } from './start-store.js';
 import type { RateLimits } from '../http/rate-limits.js';
 
 export interface StartOptions {
@@ -174,6 +174,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
     listeners.route(requestListener(app, rpc, edge.frontDoor));
     const extras = await listeners.openExtras(listenerOptions, baseUrl, operatorApp, logger);
     refresher?.start();
+    warnIfForgetful(store, logger);
     return {
       url: baseUrl,
       listenUrl,

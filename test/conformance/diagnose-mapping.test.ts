@@ -51,7 +51,9 @@ describe.skipIf(!present)('ramgate diagnose --mapping', () => {
       'roles:\n  attribute: http://schemas.microsoft.com/ws/2008/06/identity/claims/groups\n  patterns: ["Aliyun-{account}-{role}"]\nsessionName: { nameId: true }\n',
     );
     const { out, code } = await diagnose('--provider-arn', PROVIDER, '--mapping', rules);
-    expect(out).toContain('ACCEPTED');
+    // One headline: the response verifies, but no role means no login.
+    expect(out).toMatch(/^NO LOGIN: the response verifies \(all \d+ checks passed\), but no role is offered/);
+    expect(out).not.toContain('ACCEPTED');
     expect(out).toMatch(
       /received\s+http:\/\/schemas\.xmlsoap\.org\/ws\/2005\/05\/identity\/claims\/givenname/,
     );
