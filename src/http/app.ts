@@ -12,10 +12,10 @@ import { managementActions } from './api/management.js';
 import { revocationActions } from './api/revocation.js';
 import { stsActions } from './api/sts.js';
 import { GatewayMetrics } from './metrics.js';
-import { homePage } from './pages/home.js';
+import { pageNotFound, renderSignIn, signInRoutes } from './signin-routes.js';
 import { createRpcEndpoint, type RpcEndpoint } from './rpc/index.js';
 import { ssoRoutes, type SsoRouteDeps } from './sso-routes.js';
-import { pageHeaders, pageState, renderError, SessionCookies } from './web.js';
+import { pageHeaders, renderError, SessionCookies } from './web.js';
 import type Router from '@koa/router';
 
 export interface AppOptions {
@@ -84,16 +84,15 @@ export function createApp(options: AppOptions): GatewayApp {
     completeCli: completeCliLogin(gw),
     failCli: failCliLogin(gw),
   };
-  for (const router of [cliRoutes(deps), ...(options.extraRouters?.(deps) ?? [])])
+  const signIn = { gw, secureCookies: gw.baseUrl.startsWith('https:'), hints: options.loginHints };
+  app.use(pageNotFound);
+  for (const router of [cliRoutes(deps), signInRoutes(signIn), ...(options.extraRouters?.(deps) ?? [])])
     app.use(router.routes()).use(router.allowedMethods());
   const sso = ssoRoutes(deps);
   app.use(sso.routes()).use(sso.allowedMethods());
   app.use(async (ctx, next) => {
     if (ctx.path !== '/' || ctx.method !== 'GET') return next();
-    await pageHeaders(ctx, async () => {
-      ctx.type = 'text/html; charset=utf-8';
-      ctx.body = homePage({ nonce: pageState(ctx).nonce, hints: options.loginHints ?? [] });
-    });
+    await pageHeaders(ctx, () => renderSignIn(ctx, signIn));
   });
   return { app, rpc, metrics };
 }
