@@ -12,7 +12,6 @@ import { GatewayMetrics } from './metrics.js';
 import { registerBudgetMetrics } from './budget-metrics.js';
 import { httpsOnlySessions } from './https-only.js';
 import { admitOperator, type ListenerRole, type OperatorAccess } from './operator.js';
-import { homePage } from './pages/home.js';
 import {
   browserRateLimit,
   countRequest,
@@ -22,9 +21,10 @@ import {
 } from './rate-limits.js';
 import { readiness } from './readiness.js';
 import { createRpcEndpoint, type RpcEndpoint } from './rpc/index.js';
+import { pageNotFound, renderSignIn, signInRoutes } from './signin-routes.js';
 import { ssoRoutes, type SsoRouteDeps } from './sso-routes.js';
 import { useTransportInKoa } from './transport.js';
-import { pageHeaders, pageState, SessionCookies } from './web.js';
+import { pageHeaders, SessionCookies } from './web.js';
 import type Router from '@koa/router';
 
 export interface AppOptions {
@@ -102,16 +102,15 @@ export function createApp(options: AppOptions): GatewayApp {
     completeCli: completeCliLogin(gw),
     failCli: failCliLogin(gw),
   };
-  for (const router of [cliRoutes(deps), ...(options.extraRouters?.(deps) ?? [])])
+  const signIn = { gw, secureCookies: gw.baseUrl.startsWith('https:'), hints: options.loginHints };
+  app.use(pageNotFound);
+  for (const router of [cliRoutes(deps), signInRoutes(signIn), ...(options.extraRouters?.(deps) ?? [])])
     app.use(router.routes()).use(router.allowedMethods());
   const sso = ssoRoutes(deps);
   app.use(sso.routes()).use(sso.allowedMethods());
   app.use(async (ctx, next) => {
     if (ctx.path !== '/' || ctx.method !== 'GET') return next();
-    await pageHeaders(ctx, async () => {
-      ctx.type = 'text/html; charset=utf-8';
-      ctx.body = homePage({ nonce: pageState(ctx).nonce, hints: options.loginHints ?? [] });
-    });
+    await pageHeaders(ctx, () => renderSignIn(ctx, signIn));
   });
   const operatorApp = new Koa({ proxy: false });
   useTransportInKoa(operatorApp.request);

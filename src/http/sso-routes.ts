@@ -19,6 +19,7 @@ import { assertConsoleSessionActive } from '../sso/revocation.js';
 import { roleSsoSpMetadata, userSsoSpMetadata } from '../saml/sp-metadata.js';
 import type { GatewayMetrics } from './metrics.js';
 import { consolePage } from './pages/console.js';
+import { noConsoleSession } from './signin-routes.js';
 import { rolePickerPage } from './pages/role-picker.js';
 import { pageHeaders, pageState, PICK_COOKIE, readForm, renderError, type SessionCookies } from './web.js';
 
@@ -183,10 +184,7 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
     } catch (error) {
       return renderError(ctx, error);
     }
-    if (!session) {
-      ctx.status = 303;
-      return ctx.redirect('/');
-    }
+    if (!session) return noConsoleSession(ctx);
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = consolePage({
       nonce: pageState(ctx).nonce,
@@ -223,7 +221,7 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
         accountId: session?.accountId,
       });
       ctx.status = 303;
-      ctx.redirect('/');
+      ctx.redirect('/signed-out');
     } catch (error) {
       renderError(ctx, error);
     }

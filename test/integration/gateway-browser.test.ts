@@ -110,9 +110,9 @@ describe('the gateway in Chromium with SimpleSAMLphp', () => {
     expect(me?.arn).toBe(`acs:ram::${ssp.ACCOUNT}:assumed-role/ReadOnly/${ssp.upn('alice')}`);
 
     await page.click('#sign-out');
-    await page.waitForURL(`${gateway}/`);
+    await page.waitForURL(`${gateway}/signed-out`);
     await page.goto(`${gateway}/console`);
-    expect(page.url()).toBe(`${gateway}/`);
+    expect(page.url()).toBe(`${gateway}/signin`);
     expect(await page.locator('#access-key-id').count()).toBe(0);
     expect(problems).toEqual([]);
   });
@@ -134,7 +134,7 @@ describe('the gateway in Chromium with SimpleSAMLphp', () => {
       expect(await page.locator('#role-name').count()).toBe(0);
       expect(existsSync(await saveScreenshot(page, 'gateway-browser-user-console'))).toBe(true);
       await page.click('#sign-out');
-      await page.waitForURL(`${gateway}/`);
+      await page.waitForURL(`${gateway}/signed-out`);
       expect(problems).toEqual([]);
     } finally {
       await fresh.close();

@@ -219,9 +219,10 @@ describe('sign-out, health and operations', () => {
       csrf: inputValue(console.html, 'csrf') ?? '',
     });
     expect(out.status).toBe(303);
+    expect(out.location).toBe('/signed-out');
     const after = await browser.request(`${gateway.url}/console`);
     expect(after.status).toBe(303);
-    expect(after.location).toBe('/');
+    expect(after.location).toBe('/signin');
   });
 
   it('serves health, readiness and metrics', async () => {

@@ -142,3 +142,41 @@ describe('the start banner', () => {
     }
   });
 });
+
+/** Every `npx ramgate …` command of the README's sh blocks (continuation lines joined, comments dropped). */
+function readmeCommands(text: string): string[][] {
+  const commands: string[][] = [];
+  for (const block of text.matchAll(/```sh\n([\s\S]*?)```/g)) {
+    const joined = (block[1] ?? '').replace(/\\\n\s*/g, ' ');
+    for (const line of joined.split('\n')) {
+      const at = line.indexOf('npx ramgate ');
+      if (at < 0) continue;
+      commands.push(
+        line
+          .slice(at)
+          .replace(/\s+#.*$/, '')
+          .trim()
+          .split(/\s+/)
+          .slice(2),
+      );
+    }
+  }
+  return commands;
+}
+
+describe('every ramgate command in the README', () => {
+  it('names a command that exists and only options it has', async () => {
+    const commands = readmeCommands(await readme());
+    expect(commands.length).toBeGreaterThanOrEqual(8);
+    const help = new Map<string, string>();
+    for (const [name, ...args] of commands) {
+      if (!name) throw new Error('an empty ramgate command in the README');
+      if (!help.has(name)) help.set(name, (await run(process.execPath, [BIN, name, '--help'])).stdout);
+      for (const option of args.filter((a) => a.startsWith('--')))
+        expect(help.get(name), `ramgate ${name} has ${option}`).toContain(`${option.split('=')[0]} `);
+    }
+    expect([...help.keys()].sort()).toEqual(
+      ['credential-process', 'credentials-server', 'diagnose', 'keygen', 'login', 'serve'].sort(),
+    );
+  });
+});
