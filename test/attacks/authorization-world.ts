@@ -27,6 +27,8 @@ export const OTHER: Readonly<Record<EntityKind, string>> = {
   'saml-provider': 'idp-y',
 };
 export const ATTACKER = { user: 'mallory', role: 'mallory-role' };
+/** Every fixture user's console password (ChangePassword draws it as OldPassword). */
+export const WORLD_PASSWORD = 'World-password-1';
 
 /** The text every entity carries where reads show it (Comments / Description): a read of it is a leak. */
 export const marker = (name: string) => `secret-of-${name}`;
@@ -52,7 +54,15 @@ export interface World {
   accessKeys: Record<string, string>;
 }
 
-export async function buildWorld(attackerPolicy: object, as: 'user' | 'role-session'): Promise<World> {
+/**
+ * `logins`: the users have login profiles (WORLD_PASSWORD) — only for the rows that act on them,
+ * a password hash being deliberately slow.
+ */
+export async function buildWorld(
+  attackerPolicy: object,
+  as: 'user' | 'role-session',
+  logins = false,
+): Promise<World> {
   const store = await createStore({ kind: 'memory' });
   const world: World = {
     gw: undefined as unknown as Gateway,
@@ -72,6 +82,8 @@ export async function buildWorld(attackerPolicy: object, as: 'user' | 'role-sess
     const { AccessKey } = await d.CreateAccessKey(ACCOUNT, { UserName: name });
     world.accessKeys[name] = AccessKey.AccessKeyId;
   }
+  for (const name of logins ? [TARGET.user, OTHER.user, ATTACKER.user] : [])
+    await d.CreateLoginProfile(ACCOUNT, { UserName: name, Password: WORLD_PASSWORD });
   for (const name of [TARGET.group, OTHER.group])
     await d.CreateGroup(ACCOUNT, { GroupName: name, Comments: marker(name) });
   await d.AddUserToGroup(ACCOUNT, { GroupName: TARGET.group, UserName: TARGET.user });
@@ -161,7 +173,7 @@ export async function facts(world: World): Promise<Map<string, { owners: string[
   const out = new Map<string, { owners: string[]; value: string }>();
   const put = (key: string, owners: string[], value: unknown) =>
     out.set(key, { owners, value: JSON.stringify(value, (k, v) => (k === 'UpdateDate' ? undefined : v)) });
-  const collections = ['user', 'group', 'role', 'policy', 'samlProvider'];
+  const collections = ['user', 'group', 'role', 'policy', 'samlProvider', 'loginProfile'];
   for (const collection of collections)
     for (const { key, value } of await store.list(ACCOUNT, collection))
       put(`${collection}:${key}`, [key], value);

@@ -26,6 +26,7 @@ import {
   OTHER,
   SOME_POLICY,
   TARGET,
+  WORLD_PASSWORD,
   buildWorld,
   changedOwners,
   facts,
@@ -88,7 +89,6 @@ function valueFor(param: string): fc.Arbitrary<string> {
     AssumeRolePolicyDocument: [SOME_TRUST],
     NewAssumeRolePolicyDocument: [SOME_TRUST],
     UserAccessKeyId: ['<key:alice>', '<key:bob>', '<key:mallory>'],
-    Status: ['Inactive', 'Active'],
     VersionId: ['v1', 'v2'],
     SetAsDefault: ['true', 'false'],
     CascadingDelete: ['true'],
@@ -98,6 +98,10 @@ function valueFor(param: string): fc.Arbitrary<string> {
     NewEmail: ['a@example.com'],
     DisplayName: ['Display'],
     NewDisplayName: ['Display'],
+    Password: ['Fresh-password-1', 'short'],
+    NewPassword: ['Fresh-password-1'],
+    OldPassword: [WORLD_PASSWORD, 'wrong-password'],
+    Status: ['Inactive', 'Active'],
   };
   return fc.constantFrom(...(samples[param] ?? ['changed']));
 }
@@ -155,8 +159,9 @@ async function send(world: World, action: RpcAction, params: Record<string, stri
 
 /** The names a request gives the row's slots of `kind` (user principal names as user names). */
 function slotNames(row: ActionRow, kind: EntityKind, request: Record<string, string>): string[] {
+  // A `self` slot is the caller whatever the request names (ChangePassword): no parameter names it.
   return (Object.keys(row.slots) as SlotName[])
-    .filter((s) => SLOT_PARAMS[s].kind === kind)
+    .filter((s) => SLOT_PARAMS[s].kind === kind && row.slots[s] !== 'self')
     .flatMap((s) => SLOT_PARAMS[s].params)
     .map((p) => request[p])
     .filter((v): v is string => v !== undefined && v !== '')
@@ -187,14 +192,16 @@ async function attack(
   policy: object,
   as: 'user' | 'role-session',
   request: Record<string, string>,
+  logins = false,
 ) {
-  const world = await buildWorld(policy, as);
+  const world = await buildWorld(policy, as, logins);
   const before = await facts(world);
   const result = await send(world, actionOf(world, row), request);
   return { world, result, changed: changedOwners(before, await facts(world)) };
 }
 
 describe.each(rows.map((r) => [`${r.action} (${r.versions.join(', ')})`, r] as const))('%s', (_, row) => {
+  const logins = /LoginProfile|Password/.test(row.action);
   for (const kind of slotKinds(row)) {
     const X = TARGET[kind];
 
@@ -206,6 +213,7 @@ describe.each(rows.map((r) => [`${r.action} (${r.versions.join(', ')})`, r] as c
             { Version: '1', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] },
             as,
             request,
+            logins,
           );
           expect([...changed].filter((n) => n !== X.toLowerCase())).toEqual([]);
           if (result.code === 'OK') {
@@ -232,7 +240,7 @@ describe.each(rows.map((r) => [`${r.action} (${r.versions.join(', ')})`, r] as c
               { Effect: 'Deny', Action: action, Resource: resource },
             ],
           };
-          const { world, result, changed } = await attack(row, policy, as, request);
+          const { world, result, changed } = await attack(row, policy, as, request, logins);
           expect(changed.has(X.toLowerCase())).toBe(false);
           if (result.code === 'OK') {
             for (const trace of privateTraces(world, kind, X)) expect(result.body).not.toContain(trace);

@@ -17,6 +17,7 @@ import Sts, { AssumeRoleRequest, AssumeRoleWithSAMLRequest } from '@alicloud/sts
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../../src/cli/start.js';
+import { sdkError } from '../support/sdk-error.js';
 import { WebSession, demoIdpResponse, textOfId } from '../support/gateway-client.js';
 
 // Node's ESM loader exposes the CJS module object as the default export, vitest the class itself.
@@ -40,17 +41,6 @@ const config = (keys: Partial<Keys> = {}) =>
   new OpenApi.$OpenApiUtil.Config({ endpoint, protocol: 'http', ...keys });
 const sts = (keys?: Keys) => new StsClient(config(keys));
 const ims = (keys: Keys) => new ImsClient(config(keys));
-
-async function sdkError(
-  promise: Promise<unknown>,
-): Promise<{ code: string; statusCode: number; message: string }> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'the SDK call should have failed').toBeDefined();
-  return error as { code: string; statusCode: number; message: string };
-}
 
 async function samlCredentials(user: 'alice' | 'bob', roleName: string): Promise<Keys> {
   const { samlResponse } = await demoIdpResponse(gateway.url, user, 'role');

@@ -3,6 +3,11 @@
  * (`'PolicyDocument!'` = required); the entity parameters come with the slots (SLOT_PARAMS).
  * Caps only bound what is read: the directory applies each name and format rule with its own code.
  */
+import {
+  MAX_PASSWORD_CHARS,
+  PASSWORD_POLICY_FLAGS,
+  PASSWORD_POLICY_NUMBERS,
+} from '../ram/password-policy.js';
 import { LIMITS } from '../ram/rules.js';
 import type { ParamRule, ParamType, SlotName } from './types.js';
 
@@ -65,6 +70,10 @@ const CATALOGUE: readonly ParamRule[] = [
   ].map((n) => rule(n, 'string', DOCUMENT)),
   ...['MaxItems', 'MaxSessionDuration', 'NewMaxSessionDuration'].map((n) => rule(n, 'int', 16)),
   ...['CascadingDelete', 'SetAsDefault', 'SsoEnabled', 'SsoLoginWithDomain'].map((n) => rule(n, 'bool', 5)),
+  // login profiles and the password policy (passwords: the policy checks them, MAX_PASSWORD_CHARS caps them)
+  ...['Password', 'OldPassword', 'NewPassword'].map((n) => rule(n, 'string', MAX_PASSWORD_CHARS)),
+  ...['PasswordResetRequired', 'MFABindRequired', ...PASSWORD_POLICY_FLAGS].map((n) => rule(n, 'bool', 5)),
+  ...PASSWORD_POLICY_NUMBERS.map((n) => rule(n, 'int', 16)),
   // STS
   ...['RoleArn', 'SAMLProviderArn', 'RoleSessionName', 'ExternalId', 'SourceIdentity'].map((n) =>
     rule(n, 'string', TEXT),

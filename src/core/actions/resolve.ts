@@ -118,6 +118,15 @@ function callerSelf(principal: Principal): { userName?: string; accountPrincipal
   }
 }
 
+/** A `self` slot: the calling RAM user; the account principal and role sessions have no user of their own. */
+function callerUser(principal: Principal): string {
+  if (principal.type === 'RAMUser') return principal.userName;
+  throw new ApiError(
+    'NoPermission',
+    `Only a RAM user can call this action for itself; the caller is ${principal.type === 'Account' ? 'the account' : 'a role session'}.`,
+  );
+}
+
 async function resolveSlot(
   directory: Directory,
   accountId: string,
@@ -167,7 +176,7 @@ export async function prepareCall(
   const slots: Partial<Record<SlotName, ResolvedSlot>> = {};
   for (const [slot, use] of Object.entries(row.slots) as Array<[SlotName, SlotUse]>) {
     const primary = SLOT_PARAMS[slot].params[0] as string;
-    let name = await slotName(directory, accountId, slot, raw);
+    let name = use === 'self' ? callerUser(principal) : await slotName(directory, accountId, slot, raw);
     if (name === undefined && use === 'caller') {
       const self = callerSelf(principal);
       if (self.accountPrincipal) params['AccountPrincipal'] = true;

@@ -5,6 +5,7 @@
  * authorization step evaluates exactly these resources, the README's action list and the
  * adversarial authorization suite are generated from them.
  */
+import { PASSWORD_POLICY_FLAGS, PASSWORD_POLICY_NUMBERS } from '../ram/password-policy.js';
 import { paramRule, type ParamSpec } from './params.js';
 import type { AccessLevel, ActionRow, ApiVersion, AuthorizedBy, SlotName, SlotUse } from './types.js';
 
@@ -142,6 +143,31 @@ export const ACTION_TABLE: readonly ActionRow[] = Object.freeze([
     params: ['UserAccessKeyId!'],
     resources: [R.user],
   }),
+
+  // --- login profiles (console passwords) and the account's password policy -------------------
+  row('CreateLoginProfile', BOTH, 'Write', {
+    slots: user,
+    params: ['Password!', 'PasswordResetRequired', 'MFABindRequired', 'Status'],
+    resources: [R.user],
+  }),
+  row('GetLoginProfile', BOTH, 'Read', { slots: user, resources: [R.user] }),
+  row('UpdateLoginProfile', BOTH, 'Write', {
+    slots: user,
+    params: ['Password', 'PasswordResetRequired', 'MFABindRequired', 'Status'],
+    resources: [R.user],
+  }),
+  row('DeleteLoginProfile', BOTH, 'Write', { slots: user, resources: [R.user] }),
+  // The caller's own password only: no parameter names the user.
+  row('ChangePassword', BOTH, 'Write', {
+    slots: { UserName: 'self' },
+    params: ['OldPassword!', 'NewPassword!'],
+    resources: [R.user],
+  }),
+  row('SetPasswordPolicy', BOTH, 'Write', {
+    params: [...PASSWORD_POLICY_NUMBERS, ...PASSWORD_POLICY_FLAGS],
+    resources: [R.account],
+  }),
+  row('GetPasswordPolicy', BOTH, 'Read', { resources: [R.account] }),
 
   // --- groups and memberships (authorized on the group AND the user) --------------------------
   row('CreateGroup', BOTH, 'Write', {

@@ -28,10 +28,11 @@ export type SlotName =
  * - `existing`: the entity must exist (EntityNotExist.* after authorization when it does not);
  * - `new`: the action creates it (a name, not looked up);
  * - `caller`: like `existing`, but when no parameter names it the caller itself is meant
- *   (AccessKey actions: a RAM user's own keys, or the account's root keys).
+ *   (AccessKey actions: a RAM user's own keys, or the account's root keys);
+ * - `self`: always the calling RAM user; a parameter naming another is not read (ChangePassword).
  * A slot is required unless the row lists it in `optionalSlots`.
  */
-export type SlotUse = 'existing' | 'new' | 'caller';
+export type SlotUse = 'existing' | 'new' | 'caller' | 'self';
 
 export type ParamType = 'string' | 'int' | 'bool';
 

@@ -10,6 +10,8 @@ import * as accessKeys from './access-keys.js';
 import * as accounts from './accounts.js';
 import * as attachments from './attachments.js';
 import * as groups from './groups.js';
+import * as logins from './login-profiles.js';
+import * as passwordPolicy from './password-policy.js';
 import type { Params } from './params.js';
 import * as policies from './policies.js';
 import * as versions from './policy-versions.js';
@@ -101,6 +103,15 @@ export class Directory {
   readonly ListAccessKeys = this.read(accessKeys.listAccessKeys);
   readonly UpdateAccessKey = this.write(accessKeys.updateAccessKey);
   readonly DeleteAccessKey = this.write(accessKeys.deleteAccessKey);
+
+  // --- login profiles and the password policy -------------------------------------------------
+  readonly CreateLoginProfile = this.write(logins.createLoginProfile);
+  readonly GetLoginProfile = this.read(logins.getLoginProfile);
+  readonly UpdateLoginProfile = this.write(logins.updateLoginProfile);
+  readonly DeleteLoginProfile = this.write(logins.deleteLoginProfile);
+  readonly ChangePassword = this.write(logins.changePassword);
+  readonly SetPasswordPolicy = this.write(passwordPolicy.setPasswordPolicy);
+  readonly GetPasswordPolicy = this.read(passwordPolicy.getPasswordPolicy);
 
   // --- groups ---------------------------------------------------------------------------------
   readonly CreateGroup = this.write(groups.createGroup);

@@ -39,6 +39,9 @@ export const C = {
   policy: 'policy',
   samlProvider: 'samlProvider',
   ssoSettings: 'ssoSettings',
+  /** Login profiles, keyed by the user's lower-cased name. */
+  loginProfile: 'loginProfile',
+  passwordPolicy: 'passwordPolicy',
   policyVersions: (policyKey: string) => `policyVersion:${segment(policyKey)}`,
   groupsOfUser: (userKey: string) => `groupsOfUser:${segment(userKey)}`,
   usersOfGroup: (groupKey: string) => `usersOfGroup:${segment(groupKey)}`,

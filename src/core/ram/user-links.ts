@@ -1,5 +1,5 @@
 /**
- * What hangs off a user (group memberships, AccessKeys, attached policies): counting it before a
+ * What hangs off a user (group memberships, AccessKeys, attached policies, the login profile): counting it before a
  * delete, and moving it to the new key when UpdateUser renames the user.
  */
 import type { Json } from '../store/types.js';
@@ -33,12 +33,20 @@ export async function renameUserWrites(
 ): Promise<GuardedWrite[]> {
   const oldKey = nameKey(oldName);
   const newKey = nameKey(newName);
-  const [groups, keys, attached] = await Promise.all([
+  const [groups, keys, attached, profile] = await Promise.all([
     readAll<MembershipOfUser>(ctx, accountId, C.groupsOfUser(oldKey)),
     ctx.store.list(accountId, C.accessKeys(oldKey)),
     readAll<AttachedPolicy>(ctx, accountId, C.attachedPolicies('User', oldKey)),
+    ctx.store.get(accountId, C.loginProfile, oldKey),
   ]);
   const writes: GuardedWrite[] = [];
+  // The login profile moves with the user (a stale one under the new name is overwritten).
+  if (profile !== undefined)
+    writes.push(
+      ...(oldKey === newKey
+        ? []
+        : [remove(accountId, C.loginProfile, oldKey), put(accountId, C.loginProfile, newKey, profile)]),
+    );
   const moveAll = (from: string, to: string, records: Array<{ key: string; value: Json }>) =>
     records.forEach((r) => writes.push(...rekey(accountId, [from, r.key], [to, r.key], r.value)));
   moveAll(C.groupsOfUser(oldKey), C.groupsOfUser(newKey), groups.map(asJson));
