@@ -226,9 +226,10 @@ describe('ramgate behind nginx (TLS terminated by nginx, two instances on Redis)
     const session = (await browser.context.cookies(base)).find((c) => c.name === 'ramgate_session');
     expect(session).toMatchObject({ secure: true, httpOnly: true });
     await page.click('#sign-out');
-    await page.waitForURL(`${base}/`);
+    await page.waitForURL(`${base}/signed-out`);
     await page.goto(`${base}/console`);
-    expect(page.url()).toBe(`${base}/`);
+    expect(page.url()).toBe(`${base}/signin`);
+    expect(await page.locator('#access-key-id').count()).toBe(0);
     expect(failures).toEqual([]);
     expect(nginx.accessLog()).toContain('POST /saml-role/sso');
   });
