@@ -6,8 +6,15 @@ import Credential, { CLIProfileCredentialsProvider, URICredentialsProvider } fro
 import * as OpenApi from '@alicloud/openapi-core';
 import Sts from '@alicloud/sts20150401';
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { CliIo, RoleOption } from '../../src/cli/cli-io.js';
+import { DEMO_ACCOUNT } from '../../src/cli/demo.js';
+import type { LoginOptions } from '../../src/cli/login.js';
+import { startGateway, type RunningGateway } from '../../src/cli/start.js';
+import { createLogger } from '../../src/http/logger.js';
 
 export interface TestIo extends CliIo {
   stdout(): string;
@@ -207,4 +214,36 @@ export function ramgate(home: string, args: string[], env: Record<string, string
     child.once('exit', (code) => resolve({ code, stdout, stderr })),
   );
   return { child, url, exit };
+}
+
+/**
+ * A demo gateway for a CLI test file and a fresh $HOME per test (the aliyun CLI config lives there);
+ * `options()` are `ramgate login`'s options against that gateway's demo IdP.
+ */
+export function demoCliSession(homePrefix: string) {
+  const session = { gateway: undefined as unknown as RunningGateway, home: '' };
+  const originalHome = process.env.HOME;
+  beforeAll(async () => {
+    session.gateway = await startGateway({ demo: true, logger: createLogger({ level: 'silent' }) });
+  });
+  afterAll(async () => {
+    await session.gateway?.close();
+    process.env.HOME = originalHome;
+  });
+  beforeEach(async () => {
+    session.home = await mkdtemp(join(tmpdir(), homePrefix));
+    process.env.HOME = session.home;
+    return () => rm(session.home, { recursive: true, force: true });
+  });
+  const options = (extra: Partial<LoginOptions> = {}): LoginOptions => ({
+    gateway: session.gateway.url,
+    provider: 'demo-idp',
+    account: DEMO_ACCOUNT,
+    profile: 'demo',
+    output: 'profile',
+    noBrowser: true,
+    timeoutMs: 20_000,
+    ...extra,
+  });
+  return { session, options };
 }

@@ -4,20 +4,19 @@
  * the credential helpers read by the official @alicloud/credentials and STS SDK.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aliyunConfigPath } from '../../src/cli/aliyun-config.js';
 import {
   freshCredentials,
   loginCachePath,
   startCredentialsServer,
 } from '../../src/cli/credential-process.js';
-import { runLogin, type LoginOptions } from '../../src/cli/login.js';
-import { startGateway, type RunningGateway } from '../../src/cli/start.js';
+import { runLogin } from '../../src/cli/login.js';
+import { startGateway } from '../../src/cli/start.js';
 import { DEMO_ACCOUNT } from '../../src/cli/demo.js';
 import { createLogger } from '../../src/http/logger.js';
 import {
@@ -29,6 +28,7 @@ import {
   ramgate,
   testIo,
   uriCredential,
+  demoCliSession,
 } from './cli-harness.js';
 
 const run = promisify(execFile);
@@ -36,35 +36,7 @@ const ALICE = { username: 'alice', password: 'alice' };
 const BOB = { username: 'bob', password: 'bob' };
 const ROLE_ARN = (name: string) => `acs:ram::${DEMO_ACCOUNT}:role/${name}`;
 
-let gateway: RunningGateway;
-let home: string;
-const originalHome = process.env.HOME;
-
-beforeAll(async () => {
-  gateway = await startGateway({ demo: true, logger: createLogger({ level: 'silent' }) });
-});
-afterAll(async () => {
-  await gateway?.close();
-  process.env.HOME = originalHome;
-});
-beforeEach(async () => {
-  home = await mkdtemp(join(tmpdir(), 'ramgate-cli-home-'));
-  process.env.HOME = home;
-  return () => rm(home, { recursive: true, force: true });
-});
-
-function options(extra: Partial<LoginOptions> = {}): LoginOptions {
-  return {
-    gateway: gateway.url,
-    provider: 'demo-idp',
-    account: DEMO_ACCOUNT,
-    profile: 'demo',
-    output: 'profile',
-    noBrowser: true,
-    timeoutMs: 20_000,
-    ...extra,
-  };
-}
+const { session, options } = demoCliSession('ramgate-cli-home-');
 
 async function readConfig() {
   return JSON.parse(await readFile(aliyunConfigPath(), 'utf8')) as {
@@ -77,7 +49,7 @@ async function readConfig() {
 describe('ramgate login through the demo IdP', () => {
   it('writes an StsToken profile (0600) that the official credentials client and STS SDK accept', async () => {
     await writeFile(
-      join(await mkdtempIn(home, '.aliyun'), 'config.json'),
+      join(await mkdtempIn(session.home, '.aliyun'), 'config.json'),
       JSON.stringify({
         current: 'work',
         profiles: [
@@ -114,7 +86,7 @@ describe('ramgate login through the demo IdP', () => {
     expect((await stat(aliyunConfigPath())).mode & 0o777).toBe(0o600);
     expect((await stat(loginCachePath('demo'))).mode & 0o777).toBe(0o600);
 
-    const identity = await callerIdentityWith(profileCredential('demo'), gateway.url);
+    const identity = await callerIdentityWith(profileCredential('demo'), session.gateway.url);
     expect(identity?.identityType).toBe('AssumedRoleUser');
     expect(identity?.arn).toBe(`acs:ram::${DEMO_ACCOUNT}:assumed-role/ReadOnly/bob@demo.onaliyun.com`);
   });
@@ -154,7 +126,7 @@ describe('ramgate login through the demo IdP', () => {
       new URL(io.stderr().match(/http:\/\/\S+/)?.[0] ?? '').searchParams.get('cli_redirect') ?? '',
     );
     await expect(fetch(callback)).rejects.toThrow();
-    await expect(stat(join(home, '.aliyun'))).rejects.toThrow(/ENOENT/);
+    await expect(stat(join(session.home, '.aliyun'))).rejects.toThrow(/ENOENT/);
   });
 
   it('stops at once on Ctrl-C (abort) and writes nothing', async () => {
@@ -163,7 +135,7 @@ describe('ramgate login through the demo IdP', () => {
       signal: controller.signal,
     });
     await expect(runLogin(options({ noBrowser: false }), io)).rejects.toThrow(/Cancelled/);
-    await expect(stat(join(home, '.aliyun'))).rejects.toThrow(/ENOENT/);
+    await expect(stat(join(session.home, '.aliyun'))).rejects.toThrow(/ENOENT/);
   });
 
   it('reports a gateway refusal (unknown provider) in the terminal, before any browser opens', async () => {
@@ -177,7 +149,7 @@ describe('ramgate login through the demo IdP', () => {
 
 /** An IdP-initiated response of the demo IdP, as a CI job would have obtained it elsewhere. */
 async function demoSamlResponse(user: { username: string; password: string }): Promise<string> {
-  const res = await fetch(`${gateway.url}/demo-idp/login`, {
+  const res = await fetch(`${session.gateway.url}/demo-idp/login`, {
     method: 'POST',
     body: new URLSearchParams({ sp: 'role', request: '', relay: '', ...user }),
   });
@@ -188,7 +160,7 @@ async function demoSamlResponse(user: { username: string; password: string }): P
 
 describe('ramgate login --saml-response (non-interactive)', () => {
   it('exchanges a response file through AssumeRoleWithSAML, with --role and --duration', async () => {
-    const file = join(home, 'response.b64');
+    const file = join(session.home, 'response.b64');
     await writeFile(file, (await demoSamlResponse(ALICE)).replace(/(.{76})/g, '$1\n'));
     const result = await runLogin(
       options({ samlResponse: file, role: 'Admin', duration: 7200 }),
@@ -200,7 +172,7 @@ describe('ramgate login --saml-response (non-interactive)', () => {
     const lifetime = Date.parse(result.Credentials.Expiration) - Date.now();
     expect(lifetime).toBeGreaterThan(7100_000);
     expect(lifetime).toBeLessThanOrEqual(7200_000);
-    const identity = await callerIdentityWith(profileCredential('demo'), gateway.url);
+    const identity = await callerIdentityWith(profileCredential('demo'), session.gateway.url);
     expect(identity?.arn).toBe(result.AssumedRoleUser.Arn);
 
     const replay = runLogin(options({ samlResponse: file, role: 'Admin' }), testIo(noBrowser));
@@ -210,7 +182,7 @@ describe('ramgate login --saml-response (non-interactive)', () => {
   });
 
   it('asks which role when several are offered, and says which exist when nobody can answer', async () => {
-    const file = join(home, 'response.xml');
+    const file = join(session.home, 'response.xml');
     await writeFile(file, Buffer.from(await demoSamlResponse(ALICE), 'base64'));
     const unanswered = runLogin(options({ samlResponse: file, output: 'json' }), testIo(noBrowser));
     await expect(unanswered).rejects.toThrow(
@@ -226,7 +198,7 @@ describe('ramgate login --saml-response (non-interactive)', () => {
   });
 
   it('refuses bad input before calling the gateway, and nothing is written', async () => {
-    const file = join(home, 'bad.txt');
+    const file = join(session.home, 'bad.txt');
     await writeFile(file, 'not a SAMLResponse: {}');
     await expect(runLogin(options({ samlResponse: file }), testIo(noBrowser))).rejects.toThrow(
       /neither base64 nor XML/,
@@ -236,9 +208,9 @@ describe('ramgate login --saml-response (non-interactive)', () => {
       /The SAMLResponse cannot be read/,
     );
     await expect(
-      runLogin(options({ samlResponse: join(home, 'missing') }), testIo(noBrowser)),
+      runLogin(options({ samlResponse: join(session.home, 'missing') }), testIo(noBrowser)),
     ).rejects.toThrow(/ENOENT/);
-    await expect(stat(join(home, '.aliyun'))).rejects.toThrow(/ENOENT/);
+    await expect(stat(join(session.home, '.aliyun'))).rejects.toThrow(/ENOENT/);
   });
 
   it('reports an expired response with the gateway code', async () => {
@@ -253,7 +225,7 @@ describe('ramgate login --saml-response (non-interactive)', () => {
         method: 'POST',
         body: new URLSearchParams({ sp: 'role', request: '', relay: '', ...BOB }),
       });
-      const file = join(home, 'old.b64');
+      const file = join(session.home, 'old.b64');
       await writeFile(file, hiddenInputs(await res.text()).get('SAMLResponse') ?? '');
       shift = 0; // the response was issued an hour ago
       const login = runLogin(options({ gateway: shifted.url, samlResponse: file }), testIo(noBrowser));
@@ -268,10 +240,10 @@ describe('ramgate login --saml-response (non-interactive)', () => {
 
 describe('the ramgate command', () => {
   const common = ['--gateway', '', '--provider', `${DEMO_ACCOUNT}:demo-idp`, '--no-browser'];
-  const args = (...extra: string[]) => [...common.map((a) => a || gateway.url), ...extra];
+  const args = (...extra: string[]) => [...common.map((a) => a || session.gateway.url), ...extra];
 
   it('ramgate login --output env prints the URL on stderr and the exports on stdout', async () => {
-    const run = ramgate(home, ['login', ...args('--output', 'env', '--role', 'ReadOnly')]);
+    const run = ramgate(session.home, ['login', ...args('--output', 'env', '--role', 'ReadOnly')]);
     await demoIdpBrowser(ALICE)(await run.url);
     const { code, stdout, stderr } = await run.exit;
     expect(code).toBe(0);
@@ -283,7 +255,7 @@ describe('the ramgate command', () => {
   });
 
   it('Ctrl-C while waiting ends the login, frees the port and writes nothing', async () => {
-    const run = ramgate(home, ['login', ...args()]);
+    const run = ramgate(session.home, ['login', ...args()]);
     const callback = new URL((await run.url).replace(/^.*?\?/, 'http://x/?')).searchParams.get(
       'cli_redirect',
     );
@@ -292,11 +264,11 @@ describe('the ramgate command', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('Cancelled: nothing was written.');
     await expect(fetch(callback ?? '')).rejects.toThrow();
-    await expect(stat(join(home, '.aliyun'))).rejects.toThrow(/ENOENT/);
+    await expect(stat(join(session.home, '.aliyun'))).rejects.toThrow(/ENOENT/);
   });
 
   it('refuses unknown output kinds before doing anything', async () => {
-    const bad = await ramgate(home, ['login', ...args('--output', 'yaml')]).exit;
+    const bad = await ramgate(session.home, ['login', ...args('--output', 'yaml')]).exit;
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain("argument 'yaml' is invalid. Allowed choices are profile, env, json.");
   });
@@ -333,7 +305,7 @@ describe('credential helpers', () => {
       process_command: `${process.execPath} --import tsx ${entry} credential-process --profile demo`,
     });
     await writeFile(aliyunConfigPath(), JSON.stringify(config));
-    const identity = await callerIdentityWith(profileCredential('external'), gateway.url);
+    const identity = await callerIdentityWith(profileCredential('external'), session.gateway.url);
     expect(identity?.arn).toBe(`acs:ram::${DEMO_ACCOUNT}:assumed-role/ReadOnly/bob@demo.onaliyun.com`);
   });
 
@@ -344,7 +316,7 @@ describe('credential helpers', () => {
       const body = await (await fetch(server.url)).json();
       expect(body).toMatchObject({ Code: 'Success', AccessKeyId: expect.stringMatching(/^STS\./) });
       expect(body.Expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-      const identity = await callerIdentityWith(uriCredential(server.url), gateway.url);
+      const identity = await callerIdentityWith(uriCredential(server.url), session.gateway.url);
       expect(identity?.arn).toBe(`acs:ram::${DEMO_ACCOUNT}:assumed-role/ReadOnly/bob@demo.onaliyun.com`);
       expect(await statusWithHost(server.url, 'evil.example')).toBe(403);
       expect(await statusWithHost(server.url, new URL(server.url).host)).toBe(200);

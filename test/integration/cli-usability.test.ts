@@ -6,16 +6,13 @@
  * credential-process loads only what serving its cache needs, and has a --timeout.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aliyunConfigPath } from '../../src/cli/aliyun-config.js';
 import { DEMO_ACCOUNT } from '../../src/cli/demo.js';
-import { runLogin, type LoginOptions } from '../../src/cli/login.js';
-import { startGateway, type RunningGateway } from '../../src/cli/start.js';
-import { createLogger } from '../../src/http/logger.js';
+import { runLogin } from '../../src/cli/login.js';
 import { freePort } from '../support/redis.js';
 import {
   demoIdpBrowser,
@@ -25,6 +22,7 @@ import {
   noBrowser,
   ramgate,
   testIo,
+  demoCliSession,
 } from './cli-harness.js';
 
 const ALICE = { username: 'alice', password: 'alice' };
@@ -37,49 +35,21 @@ const AK_PROFILE = {
   region_id: 'cn-beijing',
 };
 
-let gateway: RunningGateway;
-let home: string;
-const originalHome = process.env.HOME;
-
-beforeAll(async () => {
-  gateway = await startGateway({ demo: true, logger: createLogger({ level: 'silent' }) });
-});
-afterAll(async () => {
-  await gateway?.close();
-  process.env.HOME = originalHome;
-});
-beforeEach(async () => {
-  home = await mkdtemp(join(tmpdir(), 'ramgate-cli-usability-'));
-  process.env.HOME = home;
-  return () => rm(home, { recursive: true, force: true });
-});
-
-function options(extra: Partial<LoginOptions> = {}): LoginOptions {
-  return {
-    gateway: gateway.url,
-    provider: 'demo-idp',
-    account: DEMO_ACCOUNT,
-    profile: 'demo',
-    output: 'profile',
-    noBrowser: true,
-    timeoutMs: 20_000,
-    ...extra,
-  };
-}
+const { session, options } = demoCliSession('ramgate-cli-usability-');
 
 async function writeAliyunConfig(profiles: object[]): Promise<string> {
-  await mkdir(join(home, '.aliyun'), { recursive: true });
+  await mkdir(join(session.home, '.aliyun'), { recursive: true });
   const text = JSON.stringify({ current: 'default', profiles, meta_path: '' });
   await writeFile(aliyunConfigPath(), text);
   return text;
 }
 
 async function samlResponseFile(user: { username: string; password: string }): Promise<string> {
-  const res = await fetch(`${gateway.url}/demo-idp/login`, {
+  const res = await fetch(`${session.gateway.url}/demo-idp/login`, {
     method: 'POST',
     body: new URLSearchParams({ sp: 'role', request: '', relay: '', ...user }),
   });
-  const file = join(home, `${user.username}.b64`);
+  const file = join(session.home, `${user.username}.b64`);
   await writeFile(file, hiddenInputs(await res.text()).get('SAMLResponse') ?? '');
   return file;
 }
@@ -88,7 +58,13 @@ describe('1. a login never overwrites a profile the user made', () => {
   it('ramgate login (default profile) refuses an AK profile, names --profile, and writes nothing', async () => {
     const original = await writeAliyunConfig([AK_PROFILE]);
     const file = await samlResponseFile(BOB);
-    const run = await ramgate(home, ['login', '--gateway', gateway.url, '--saml-response', file]).exit;
+    const run = await ramgate(session.home, [
+      'login',
+      '--gateway',
+      session.gateway.url,
+      '--saml-response',
+      file,
+    ]).exit;
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
       `Profile "default" in ${aliyunConfigPath()} is an AK profile (credentials you configured); ramgate login does not overwrite it.`,
@@ -96,15 +72,15 @@ describe('1. a login never overwrites a profile the user made', () => {
     expect(run.stderr).toContain('--profile <name>');
     expect(run.stderr).toContain('--force');
     expect(await readFile(aliyunConfigPath(), 'utf8')).toBe(original);
-    expect(await readdir(join(home, '.aliyun'))).toEqual(['config.json']); // no cache, no backup
+    expect(await readdir(join(session.home, '.aliyun'))).toEqual(['config.json']); // no cache, no backup
   });
 
   it('refuses before the browser sign-in starts (no URL printed)', async () => {
     await writeAliyunConfig([AK_PROFILE]);
-    const run = ramgate(home, [
+    const run = ramgate(session.home, [
       'login',
       '--gateway',
-      gateway.url,
+      session.gateway.url,
       '--provider',
       `${DEMO_ACCOUNT}:demo-idp`,
       '--no-browser',
@@ -129,13 +105,19 @@ describe('1. a login never overwrites a profile the user made', () => {
   it('--force replaces it after keeping a timestamped 0600 backup of config.json', async () => {
     const original = await writeAliyunConfig([AK_PROFILE]);
     const file = await samlResponseFile(BOB);
-    const run = await ramgate(home, ['login', '--gateway', gateway.url, '--saml-response', file, '--force'])
-      .exit;
+    const run = await ramgate(session.home, [
+      'login',
+      '--gateway',
+      session.gateway.url,
+      '--saml-response',
+      file,
+      '--force',
+    ]).exit;
     expect(run.code).toBe(0);
-    const backups = (await readdir(join(home, '.aliyun'))).filter((f) => f.endsWith('.bak'));
+    const backups = (await readdir(join(session.home, '.aliyun'))).filter((f) => f.endsWith('.bak'));
     expect(backups).toHaveLength(1);
     expect(backups[0]).toMatch(/^config\.json\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z\.bak$/);
-    const backup = join(home, '.aliyun', backups[0] as string);
+    const backup = join(session.home, '.aliyun', backups[0] as string);
     expect(run.stderr).toContain(`Kept a copy of the previous ${aliyunConfigPath()} at ${backup}.`);
     expect(await readFile(backup, 'utf8')).toBe(original);
     expect((await stat(backup)).mode & 0o777).toBe(0o600);
@@ -154,7 +136,7 @@ describe('3. --role that the IdP does not offer is refused', () => {
     expect(failure?.status).toBe(401);
     expect(failure?.page).toContain('does not offer it to you');
     expect(failure?.listener).toContain('Sign-in failed');
-    await expect(stat(join(home, '.aliyun'))).rejects.toThrow(/ENOENT/);
+    await expect(stat(join(session.home, '.aliyun'))).rejects.toThrow(/ENOENT/);
   });
 
   it('with --saml-response, the same', async () => {
@@ -171,7 +153,7 @@ describe('3. --role that the IdP does not offer is refused', () => {
 
   it('GET /login?role= in the web flow refuses it too', async () => {
     const query = new URLSearchParams({ provider: `${DEMO_ACCOUNT}:demo-idp`, role: 'Admin' });
-    const { acs } = await demoIdpToAcs(`${gateway.url}/login?${query}`, BOB);
+    const { acs } = await demoIdpToAcs(`${session.gateway.url}/login?${query}`, BOB);
     expect(acs.status).toBe(401);
     expect(await acs.text()).toContain('does not offer it to you');
   });
@@ -180,7 +162,7 @@ describe('3. --role that the IdP does not offer is refused', () => {
 describe('5. failures of the browser leg reach the terminal at once', () => {
   it('a stopped gateway: the CLI says so before opening a browser and exits 1', async () => {
     const port = await freePort();
-    const run = ramgate(home, [
+    const run = ramgate(session.home, [
       'login',
       '--gateway',
       `http://127.0.0.1:${port}`,
@@ -199,10 +181,10 @@ describe('5. failures of the browser leg reach the terminal at once', () => {
   });
 
   it('a wrong --provider: the gateway refusal, before opening a browser', async () => {
-    const run = ramgate(home, [
+    const run = ramgate(session.home, [
       'login',
       '--gateway',
-      gateway.url,
+      session.gateway.url,
       '--provider',
       `${DEMO_ACCOUNT}:no-such-idp`,
       '--timeout',
@@ -217,9 +199,9 @@ describe('5. failures of the browser leg reach the terminal at once', () => {
   });
 
   it('a refusal at the ACS goes back to the listener: the command prints it and exits 1', async () => {
-    const run = ramgate(home, [
+    const run = ramgate(session.home, [
       'login',
-      ...['--gateway', gateway.url, '--provider', `${DEMO_ACCOUNT}:demo-idp`, '--role', 'Admin'],
+      ...['--gateway', session.gateway.url, '--provider', `${DEMO_ACCOUNT}:demo-idp`, '--role', 'Admin'],
       ...['--no-browser', '--timeout', '600'],
     ]);
     const failure = await demoIdpFailure(await run.url, BOB);
@@ -229,7 +211,7 @@ describe('5. failures of the browser leg reach the terminal at once', () => {
     expect(stderr).toMatch(
       /The sign-in failed at the gateway: AuthenticationFail\.SAMLAssertion\.Invalid: You asked for the role "Admin".* \(RequestId [0-9A-F-]+\)\. Nothing was written\./,
     );
-    await expect(stat(join(home, '.aliyun'))).rejects.toThrow(/ENOENT/);
+    await expect(stat(join(session.home, '.aliyun'))).rejects.toThrow(/ENOENT/);
   });
 
   it('the listener takes a failure only with the state of the waiting login', async () => {
@@ -258,7 +240,7 @@ function builtRamgate(args: string[], trace?: string) {
       process.execPath,
       [...(trace ? ['--import', register] : []), join(root, 'bin', 'ramgate.js'), ...args],
       {
-        env: { ...process.env, HOME: home, ...(trace ? { RAMGATE_MODULE_TRACE: trace } : {}) },
+        env: { ...process.env, HOME: session.home, ...(trace ? { RAMGATE_MODULE_TRACE: trace } : {}) },
         encoding: 'utf8',
         timeout: 20_000,
       },
@@ -271,7 +253,7 @@ function builtRamgate(args: string[], trace?: string) {
 describe('6. credential-process: light, from cache, with a --timeout', () => {
   it('from the cache it loads only its own CLI modules (not the gateway, SAML, HTTP or SSO code)', async () => {
     await runLogin(options(), testIo(demoIdpBrowser(BOB)));
-    const trace = join(home, 'modules.txt');
+    const trace = join(session.home, 'modules.txt');
     const run = await builtRamgate(['credential-process', '--profile', 'demo'], trace);
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({
@@ -293,7 +275,7 @@ describe('6. credential-process: light, from cache, with a --timeout', () => {
   it('--timeout bounds the sign-in it starts when there is no usable cache (the SDKs wait 60 s)', async () => {
     const run = await builtRamgate([
       'credential-process',
-      ...['--profile', 'fresh', '--gateway', gateway.url, '--provider', `${DEMO_ACCOUNT}:demo-idp`],
+      ...['--profile', 'fresh', '--gateway', session.gateway.url, '--provider', `${DEMO_ACCOUNT}:demo-idp`],
       ...['--no-browser', '--timeout', '1'],
     ]);
     expect(run.status).toBe(1);
@@ -309,7 +291,7 @@ describe('6. credential-process: light, from cache, with a --timeout', () => {
   });
 
   it('--version answers without loading any command', async () => {
-    const trace = join(home, 'modules.txt');
+    const trace = join(session.home, 'modules.txt');
     const run = await builtRamgate(['--version'], trace);
     expect(run.stdout.trim()).toBe('0.1.0');
     const ours = (await readFile(trace, 'utf8')).split('\n').filter((url) => url.includes('/dist/'));
