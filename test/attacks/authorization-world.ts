@@ -18,6 +18,7 @@ export const TARGET: Readonly<Record<EntityKind, string>> = {
   role: 'ops-role',
   policy: 'target-policy',
   'saml-provider': 'idp-x',
+  'mfa-device': 'mfa-x',
 };
 export const OTHER: Readonly<Record<EntityKind, string>> = {
   user: 'bob',
@@ -25,6 +26,7 @@ export const OTHER: Readonly<Record<EntityKind, string>> = {
   role: 'dev-x',
   policy: 'other-policy',
   'saml-provider': 'idp-y',
+  'mfa-device': 'mfa-y',
 };
 export const ATTACKER = { user: 'mallory', role: 'mallory-role' };
 /** Every fixture user's console password (ChangePassword draws it as OldPassword). */
@@ -50,7 +52,7 @@ const metadata = Buffer.from(idp.metadata()).toString('base64');
 export interface World {
   gw: Gateway;
   principal: Principal;
-  /** AccessKeyIds of the users (private: a read of another user's is a leak). */
+  /** AccessKeyIds of the users and TOTP seeds of the devices (private: a read of another's is a leak). */
   accessKeys: Record<string, string>;
 }
 
@@ -121,6 +123,10 @@ export async function buildWorld(
       EncodedSAMLMetadataDocument: metadata,
       Description: marker(name),
     });
+  for (const name of [TARGET['mfa-device'], OTHER['mfa-device']])
+    world.accessKeys[name] = (
+      await d.CreateVirtualMFADevice(ACCOUNT, { VirtualMFADeviceName: name })
+    ).VirtualMFADevice.Base32StringSeed;
   await d.CreatePolicy(ACCOUNT, {
     PolicyName: 'attacker-policy',
     PolicyDocument: JSON.stringify(attackerPolicy),
@@ -173,10 +179,13 @@ export async function facts(world: World): Promise<Map<string, { owners: string[
   const out = new Map<string, { owners: string[]; value: string }>();
   const put = (key: string, owners: string[], value: unknown) =>
     out.set(key, { owners, value: JSON.stringify(value, (k, v) => (k === 'UpdateDate' ? undefined : v)) });
-  const collections = ['user', 'group', 'role', 'policy', 'samlProvider', 'loginProfile'];
+  const collections = ['user', 'group', 'role', 'policy', 'samlProvider', 'loginProfile', 'mfaOfUser'];
   for (const collection of collections)
     for (const { key, value } of await store.list(ACCOUNT, collection))
       put(`${collection}:${key}`, [key], value);
+  // A device's own record belongs to it; its binding (mirrored on the device) to the user (mfaOfUser above).
+  for (const { key, value } of await store.list(ACCOUNT, 'mfaDevice'))
+    put(`mfaDevice:${key}`, [key], { ...(value as object), BoundTo: undefined });
   for (const name of ALL_NAMES) {
     const keys = await store.list(ACCOUNT, `accessKey:${name}`);
     if (keys.length) put(`keys:${name}`, [name], keys);
@@ -212,6 +221,8 @@ export function changedOwners(
 export function privateTraces(world: World, kind: EntityKind, name: string): string[] {
   return [
     marker(name),
-    ...(kind === 'user' && world.accessKeys[name] ? [world.accessKeys[name] as string] : []),
+    ...((kind === 'user' || kind === 'mfa-device') && world.accessKeys[name]
+      ? [world.accessKeys[name] as string]
+      : []),
   ];
 }

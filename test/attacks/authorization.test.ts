@@ -51,6 +51,7 @@ const typeOf: Record<EntityKind, string> = {
   role: 'role',
   policy: 'policy',
   'saml-provider': 'saml-provider',
+  'mfa-device': 'mfa',
 };
 
 const anyCase = (text: string) =>
@@ -79,6 +80,7 @@ function valueFor(param: string): fc.Arbitrary<string> {
   if (slot) {
     const kind = SLOT_PARAMS[slot].kind;
     const name = param.startsWith('New') ? fc.oneof(someName(kind), fc.constant('zed')) : someName(kind);
+    if (param === 'SerialNumber') return name.map((n) => `acs:ram::${ACCOUNT}:mfa/${n}`);
     return param.endsWith('PrincipalName')
       ? fc.tuple(name, anyCase(DOMAIN)).map(([n, d]) => `${n}@${d}`)
       : name;
@@ -100,6 +102,9 @@ function valueFor(param: string): fc.Arbitrary<string> {
     NewDisplayName: ['Display'],
     Password: ['Fresh-password-1', 'short'],
     NewPassword: ['Fresh-password-1'],
+    AuthenticationCode1: ['123456'],
+    AuthenticationCode2: ['654321'],
+    VirtualMFADeviceName: ['dev-new'],
     OldPassword: [WORLD_PASSWORD, 'wrong-password'],
     Status: ['Inactive', 'Active'],
   };
@@ -165,7 +170,7 @@ function slotNames(row: ActionRow, kind: EntityKind, request: Record<string, str
     .flatMap((s) => SLOT_PARAMS[s].params)
     .map((p) => request[p])
     .filter((v): v is string => v !== undefined && v !== '')
-    .map((v) => v.split('@')[0]?.toLowerCase() ?? '');
+    .map((v) => (v.split('@')[0] ?? '').replace(/^acs:ram::\d+:mfa\//, '').toLowerCase());
 }
 
 const rows = ACTION_TABLE.filter((r) => r.authorizedBy === 'table' && slotKinds(r).length > 0);

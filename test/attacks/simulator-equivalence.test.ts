@@ -96,7 +96,13 @@ describe('the simulator decides as the gateway does', () => {
           let outcome = 'OK';
           try {
             await action.handler({
-              params: { [SLOT_PARAMS[slot as SlotName].params[0] as string]: name.toUpperCase() },
+              // A device is named by its SerialNumber, `acs:ram::<account>:mfa/<name>`.
+              params: {
+                [SLOT_PARAMS[slot as SlotName].params[0] as string]:
+                  kind === 'mfa-device'
+                    ? `acs:ram::${ACCOUNT}:mfa/${name.toUpperCase()}`
+                    : name.toUpperCase(),
+              },
               caller: callerOf(world.principal),
               accessKeyId: 'LTAIsim00000000000000001',
               requestId: 'R',
@@ -113,6 +119,7 @@ describe('the simulator decides as the gateway does', () => {
             role: 'role',
             policy: 'policy',
             'saml-provider': 'saml-provider',
+            'mfa-device': 'mfa',
           }[kind];
           const simulated = await simulate(world.gw.directory, ACCOUNT, {
             principal: { kind: 'caller', principal: world.principal },

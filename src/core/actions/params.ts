@@ -12,7 +12,7 @@ import { LIMITS } from '../ram/rules.js';
 import type { ParamRule, ParamType, SlotName } from './types.js';
 
 /** The entity kinds behind the slots. */
-export type EntityKind = 'user' | 'group' | 'role' | 'policy' | 'saml-provider';
+export type EntityKind = 'user' | 'group' | 'role' | 'policy' | 'saml-provider' | 'mfa-device';
 
 export interface SlotParams {
   readonly kind: EntityKind;
@@ -27,6 +27,8 @@ export const SLOT_PARAMS: Readonly<Record<SlotName, SlotParams>> = {
   RoleName: { kind: 'role', params: ['RoleName'] },
   PolicyName: { kind: 'policy', params: ['PolicyName'] },
   SAMLProviderName: { kind: 'saml-provider', params: ['SAMLProviderName'] },
+  /** `acs:ram::<account>:mfa/<name>`: the slot holds the name. */
+  SerialNumber: { kind: 'mfa-device', params: ['SerialNumber'] },
 };
 
 /** Longest name of any entity (user principal names included). */
@@ -74,6 +76,10 @@ const CATALOGUE: readonly ParamRule[] = [
   ...['Password', 'OldPassword', 'NewPassword'].map((n) => rule(n, 'string', MAX_PASSWORD_CHARS)),
   ...['PasswordResetRequired', 'MFABindRequired', ...PASSWORD_POLICY_FLAGS].map((n) => rule(n, 'bool', 5)),
   ...PASSWORD_POLICY_NUMBERS.map((n) => rule(n, 'int', 16)),
+  // virtual MFA devices
+  rule('VirtualMFADeviceName', 'string', 64),
+  rule('SerialNumber', 'string', NAME),
+  ...['AuthenticationCode1', 'AuthenticationCode2'].map((n) => rule(n, 'string', 16)),
   // STS
   ...['RoleArn', 'SAMLProviderArn', 'RoleSessionName', 'ExternalId', 'SourceIdentity'].map((n) =>
     rule(n, 'string', TEXT),

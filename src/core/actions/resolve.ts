@@ -8,6 +8,7 @@
 import { ApiError, missingParameter } from '../errors.js';
 import type { Principal } from '../principal.js';
 import type { Directory } from '../ram/index.js';
+import { deviceNameOfSerial } from '../ram/mfa-devices.js';
 import { clip, nameKey } from '../ram/rules.js';
 import { SLOT_PARAMS, type EntityKind } from './params.js';
 import type { ActionRow, ParamRule, SlotName, SlotUse } from './types.js';
@@ -90,7 +91,9 @@ async function slotName(
       throw new ApiError('InvalidParameter', `The parameter ${param} is longer than ${MAX_NAME} characters.`);
     const name = param.endsWith('PrincipalName')
       ? await directory.userNameOfPrincipalName(accountId, value, param)
-      : value;
+      : param === 'SerialNumber'
+        ? deviceNameOfSerial(accountId, value)
+        : value;
     names.push({ param, name });
   }
   const [first, ...others] = names;
@@ -199,6 +202,7 @@ const MISSING_CODE = {
   role: 'EntityNotExist.Role',
   policy: 'EntityNotExist.Policy',
   'saml-provider': 'EntityNotExist.SAMLProvider',
+  'mfa-device': 'EntityNotExist.VirtualMFADevice',
 } as const;
 
 /** After authorization (so that existence does not leak to the unauthorized): every named entity exists. */

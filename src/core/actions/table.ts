@@ -28,6 +28,8 @@ export const RESOURCE = {
   policies: `${ARN}policy/*`,
   provider: `${ARN}saml-provider/{#SAMLProviderName}`,
   providers: `${ARN}saml-provider/*`,
+  mfaDevice: `${ARN}mfa/{#SerialNumber}`,
+  mfaDevices: `${ARN}mfa/*`,
 } as const;
 
 interface RowOptions {
@@ -168,6 +170,26 @@ export const ACTION_TABLE: readonly ActionRow[] = Object.freeze([
     resources: [R.account],
   }),
   row('GetPasswordPolicy', BOTH, 'Read', { resources: [R.account] }),
+
+  // --- virtual MFA devices (IMS); binding is authorized on the user only, as Alibaba's table says
+  row('CreateVirtualMFADevice', IMS, 'Write', {
+    params: ['VirtualMFADeviceName!'],
+    resources: [R.mfaDevices],
+  }),
+  row('ListVirtualMFADevices', IMS, 'List', { params: PAGE, resources: [R.mfaDevices] }),
+  row('DeleteVirtualMFADevice', IMS, 'Write', {
+    slots: { SerialNumber: 'existing' },
+    resources: [R.mfaDevice],
+  }),
+  row('BindMFADevice', IMS, 'Write', {
+    slots: user,
+    params: ['SerialNumber!', 'AuthenticationCode1!', 'AuthenticationCode2!'],
+    resources: [R.user],
+  }),
+  row('UnbindMFADevice', IMS, 'Write', { slots: user, resources: [R.user] }),
+  row('DisableVirtualMFA', IMS, 'Write', { slots: user, resources: [R.user] }),
+  row('GetUserMFAInfo', IMS, 'Read', { slots: user, resources: [R.user] }),
+  row('GetAccountMFAInfo', IMS, 'Read', { resources: [R.account] }),
 
   // --- groups and memberships (authorized on the group AND the user) --------------------------
   row('CreateGroup', BOTH, 'Write', {

@@ -21,7 +21,7 @@ export const PRODUCT_OF_VERSION: Readonly<Record<ApiVersion, Product>> = {
  * name slots as `{#Slot}`.
  */
 export type SlotName =
-  'UserName' | 'NewUserName' | 'GroupName' | 'RoleName' | 'PolicyName' | 'SAMLProviderName';
+  'UserName' | 'NewUserName' | 'GroupName' | 'RoleName' | 'PolicyName' | 'SAMLProviderName' | 'SerialNumber';
 
 /**
  * How an action uses a slot:

@@ -11,6 +11,7 @@ import * as accounts from './accounts.js';
 import * as attachments from './attachments.js';
 import * as groups from './groups.js';
 import * as logins from './login-profiles.js';
+import * as mfa from './mfa-devices.js';
 import * as passwordPolicy from './password-policy.js';
 import type { Params } from './params.js';
 import * as policies from './policies.js';
@@ -112,6 +113,16 @@ export class Directory {
   readonly ChangePassword = this.write(logins.changePassword);
   readonly SetPasswordPolicy = this.write(passwordPolicy.setPasswordPolicy);
   readonly GetPasswordPolicy = this.read(passwordPolicy.getPasswordPolicy);
+
+  // --- virtual MFA devices --------------------------------------------------------------------
+  readonly CreateVirtualMFADevice = this.write(mfa.createVirtualMfaDevice);
+  readonly BindMFADevice = this.write(mfa.bindMfaDevice);
+  readonly UnbindMFADevice = this.write(mfa.unbindMfaDevice);
+  readonly ListVirtualMFADevices = this.read(mfa.listVirtualMfaDevices);
+  readonly DeleteVirtualMFADevice = this.write(mfa.deleteVirtualMfaDevice);
+  readonly GetUserMFAInfo = this.read(mfa.getUserMfaInfo);
+  readonly GetAccountMFAInfo = this.read(mfa.getAccountMfaInfo);
+  readonly DisableVirtualMFA = this.write(mfa.disableVirtualMfa);
 
   // --- groups ---------------------------------------------------------------------------------
   readonly CreateGroup = this.write(groups.createGroup);

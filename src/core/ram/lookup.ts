@@ -5,6 +5,7 @@
 import { ApiError } from '../errors.js';
 import { defaultDomain, requireAccount, type AccountRecord } from './accounts.js';
 import type { GroupRecord } from './groups.js';
+import type { MfaDeviceRecord } from './mfa-devices.js';
 import { findSystemPolicyIgnoringCase, type PolicyRecord } from './policies.js';
 import type { RoleRecord } from './roles.js';
 import { clip, nameKey } from './rules.js';
@@ -12,7 +13,7 @@ import type { SamlProviderRecord } from './saml-providers.js';
 import { C, read, type DirectoryContext, type PolicyType } from './storage.js';
 import type { UserRecord } from './users.js';
 
-export type NamedKind = 'user' | 'group' | 'role' | 'policy' | 'saml-provider';
+export type NamedKind = 'user' | 'group' | 'role' | 'policy' | 'saml-provider' | 'mfa-device';
 
 export interface FoundEntity {
   /** The name as stored (the case it was created with). */
@@ -53,6 +54,10 @@ export async function findEntity(
     case 'saml-provider': {
       const p = await read<SamlProviderRecord>(ctx, accountId, C.samlProvider, key);
       return p && { name: p.SAMLProviderName, id: p.SAMLProviderName };
+    }
+    case 'mfa-device': {
+      const d = await read<MfaDeviceRecord>(ctx, accountId, C.mfaDevice, key);
+      return d && { name: d.Name, id: d.Name };
     }
   }
 }

@@ -42,6 +42,9 @@ export const C = {
   /** Login profiles, keyed by the user's lower-cased name. */
   loginProfile: 'loginProfile',
   passwordPolicy: 'passwordPolicy',
+  /** Virtual MFA devices by lower-cased name; a user's binding by the user's lower-cased name. */
+  mfaDevice: 'mfaDevice',
+  mfaOfUser: 'mfaOfUser',
   policyVersions: (policyKey: string) => `policyVersion:${segment(policyKey)}`,
   groupsOfUser: (userKey: string) => `groupsOfUser:${segment(userKey)}`,
   usersOfGroup: (groupKey: string) => `usersOfGroup:${segment(groupKey)}`,

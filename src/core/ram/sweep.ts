@@ -74,8 +74,8 @@ export async function sweepPrincipal(
   if (type === 'User') {
     writes.push(...(await memberships(ctx, accountId, C.groupsOfUser(key), C.usersOfGroup, key)));
     writes.push(...(await accessKeys(ctx, accountId, key)));
-    if (await read<Json>(ctx, accountId, C.loginProfile, key))
-      writes.push(remove(accountId, C.loginProfile, key));
+    for (const collection of [C.loginProfile, C.mfaOfUser])
+      if (await read<Json>(ctx, accountId, collection, key)) writes.push(remove(accountId, collection, key));
   }
   if (type === 'Group')
     writes.push(...(await memberships(ctx, accountId, C.usersOfGroup(key), C.groupsOfUser, key)));

@@ -4,7 +4,8 @@
  */
 import type { Json } from '../store/types.js';
 import { nameKey } from './rules.js';
-import { C, create, G, globalScope, json, readAll, remove, put } from './storage.js';
+import type { MfaDeviceRecord, MfaOfUserRecord } from './mfa-devices.js';
+import { C, create, G, globalScope, json, read, readAll, remove, put } from './storage.js';
 import type { DirectoryContext, GuardedWrite, PolicyType } from './storage.js';
 
 export type MembershipOfUser = { GroupName: string; JoinDate: string };
@@ -39,7 +40,7 @@ export async function renameUserWrites(
     readAll<AttachedPolicy>(ctx, accountId, C.attachedPolicies('User', oldKey)),
     ctx.store.get(accountId, C.loginProfile, oldKey),
   ]);
-  const writes: GuardedWrite[] = [];
+  const writes: GuardedWrite[] = await moveMfaBinding(ctx, accountId, oldKey, newKey);
   // The login profile moves with the user (a stale one under the new name is overwritten).
   if (profile !== undefined)
     writes.push(
@@ -69,6 +70,25 @@ export async function renameUserWrites(
     const links = C.policyAttachments(type, policyKey);
     writes.push(...rekey(accountId, [links, `User:${oldKey}`], [links, `User:${newKey}`], json(link)));
   }
+  return writes;
+}
+
+/** The user's MFA binding moves with it, and the device's mirror names the new key. */
+async function moveMfaBinding(ctx: DirectoryContext, accountId: string, oldKey: string, newKey: string) {
+  if (oldKey === newKey) return [];
+  const binding = await read<MfaOfUserRecord>(ctx, accountId, C.mfaOfUser, oldKey);
+  if (!binding) return [];
+  const writes = [remove(accountId, C.mfaOfUser, oldKey), put(accountId, C.mfaOfUser, newKey, json(binding))];
+  const device = await read<MfaDeviceRecord>(ctx, accountId, C.mfaDevice, binding.DeviceKey);
+  if (device?.BoundTo?.UserId === binding.UserId)
+    writes.push(
+      put(
+        accountId,
+        C.mfaDevice,
+        binding.DeviceKey,
+        json({ ...device, BoundTo: { ...device.BoundTo, UserKey: newKey } }),
+      ),
+    );
   return writes;
 }
 
