@@ -114,7 +114,7 @@ export async function startGateway(options: StartOptions): Promise<RunningGatewa
   const logger = options.logger ?? createLogger();
   const host = options.host ?? '127.0.0.1';
   // The config is read first: its gateway section supplies defaults that options override.
-  const loaded = options.config ? await loadConfigFile(options.config) : undefined;
+  const loaded = options.config ? await loadConfigFile(options.config, { collect: true }) : undefined;
   const settings = gatewaySettings(options, loaded);
   const store = await openStore(options, loaded, logger);
   // Listen first, with an empty app: the base URL (and so the ACS URLs in trust policies) may

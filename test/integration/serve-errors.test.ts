@@ -42,6 +42,8 @@ describe('ramgate serve refuses to start, and says why', () => {
         '    users:',
         '      - name: alice',
         '        email: nope',
+        '    roles:',
+        '      - name: NoTrust',
         '',
       ].join('\n'),
     );
@@ -49,12 +51,13 @@ describe('ramgate serve refuses to start, and says why', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr.split('\n').filter(Boolean)).toEqual([
-      'The config broken.yaml is not valid (3 problems):',
+      'The config broken.yaml is not valid (4 problems):',
       expect.stringMatching(/^ {2}- broken\.yaml:3: accounts\[0\]\.alias: InvalidParameter\.AccountAlias: /),
       `  - broken.yaml:6: accounts[0].samlProviders[0].metadataFile: no such file: ${join(dir, 'metadata', 'okta.xml')} (metadataFile is relative to the config file; download the IdP's metadata there)`,
       expect.stringMatching(
         /^ {2}- broken\.yaml:9: accounts\[0\]\.users\[0\]\.email: InvalidParameter\.Email: /,
       ),
+      expect.stringMatching(/^ {2}- broken\.yaml:11: accounts\[0\]\.roles\[0\]: give exactly one of /),
     ]);
   });
 

@@ -13,14 +13,22 @@ export type CheckOptions = Omit<ApplyOptions, 'problems' | 'source' | 'baseDir'>
   validateIdpMetadata: (document: string) => { entityId: string };
 };
 
-/** Throws one InvalidParameter.Config error listing every problem of the file, in line order. */
+/**
+ * Throws one InvalidParameter.Config error listing every problem of the file, in line order: the
+ * schema problems a `collect` load found, and the rest found in the part that passed the schema.
+ */
 export async function checkConfig(loaded: LoadedConfig, options: CheckOptions): Promise<void> {
   const { validateIdpMetadata, ...apply } = options;
   const store = await MemoryStore.open();
   try {
     const scratch = new Directory({ store: store.directory, validateIdpMetadata });
-    const problems: ConfigProblem[] = [];
-    await applyConfig(scratch, loaded.config, { ...apply, baseDir: loaded.baseDir, problems });
+    const found: ConfigProblem[] = [];
+    await applyConfig(scratch, loaded.config, { ...apply, baseDir: loaded.baseDir, problems: found });
+    const toFile = loaded.originalPath ?? ((path) => path);
+    const problems = [
+      ...(loaded.schemaProblems ?? []),
+      ...found.map((p) => ({ ...p, path: toFile(p.path) })),
+    ];
     if (problems.length > 0)
       throw configProblemsError(
         loaded.text !== undefined ? { name: loaded.source, text: loaded.text } : undefined,

@@ -3,7 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { configProblemsError, explainFileError, type ConfigProblem, type ConfigSource } from './problems.js';
+import {
+  configProblemsError,
+  explainFileError,
+  type ConfigPath,
+  type ConfigProblem,
+  type ConfigSource,
+} from './problems.js';
+import { pruneToValid } from './prune.js';
 import { configSchema, type RamgateConfig } from './schema.js';
 
 export { formatPath } from './problems.js';
@@ -17,6 +24,13 @@ export type LoadedConfig = {
   source: string;
   /** The file's text: problems found later (while applying) name its lines. */
   text?: string;
+  /**
+   * Only when loaded with `collect`: the file's schema problems. `config` is then the part that
+   * passes the schema (to find its other problems in the same run; never to apply), and
+   * `originalPath` maps its paths back to the file's.
+   */
+  schemaProblems?: ConfigProblem[];
+  originalPath?: (path: ConfigPath) => ConfigPath;
 };
 
 function configError(source: string, problems: string[]): Error {
@@ -52,26 +66,57 @@ function parseText(text: string, format: 'yaml' | 'json', source: string): unkno
   }
 }
 
-/** Parse and validate config text. `source` names it in errors. */
-export function parseConfig(
+function validate(document: unknown) {
+  const result = configSchema.safeParse(document);
+  return result.success
+    ? { ok: true as const, value: result.data }
+    : { ok: false as const, problems: formatIssues(result.error.issues) };
+}
+
+type ParseOptions = { format?: 'yaml' | 'json'; source?: string };
+
+/** Parse and validate config text; with schema problems, the part of it that passes, if any. */
+function parseCollecting(
   text: string,
-  options: { format?: 'yaml' | 'json'; source?: string } = {},
-): RamgateConfig {
+  options: ParseOptions,
+): Pick<LoadedConfig, 'schemaProblems' | 'originalPath'> & { config?: RamgateConfig } {
   const source = options.source ?? '(inline)';
   if (text.length > MAX_CONFIG_CHARS)
     throw configError(source, [`it is larger than ${MAX_CONFIG_CHARS} characters`]);
   const parsed = parseText(text, options.format ?? 'yaml', source);
-  const result = configSchema.safeParse(parsed);
-  if (!result.success)
-    throw configProblemsError(
-      { name: source, text } satisfies ConfigSource,
-      formatIssues(result.error.issues),
-    );
-  return result.data;
+  const result = validate(parsed);
+  if (result.ok) return { config: result.value };
+  const paths = result.problems.map((p) => p.path);
+  const pruned = pruneToValid(parsed, paths, (document) => {
+    const again = validate(document);
+    return again.ok ? again : { ok: false, paths: again.problems.map((p) => p.path) };
+  });
+  return {
+    schemaProblems: result.problems,
+    ...(pruned ? { config: pruned.value, originalPath: pruned.originalPath } : {}),
+  };
 }
 
-/** Read and validate a config file; `.json` files are read as strict JSON, anything else as YAML. */
-export async function loadConfigFile(path: string): Promise<LoadedConfig> {
+/** Parse and validate config text. `source` names it in errors. */
+export function parseConfig(text: string, options: ParseOptions = {}): RamgateConfig {
+  const parsed = parseCollecting(text, options);
+  if (parsed.schemaProblems || !parsed.config)
+    throw configProblemsError(
+      { name: options.source ?? '(inline)', text } satisfies ConfigSource,
+      parsed.schemaProblems ?? [],
+    );
+  return parsed.config;
+}
+
+/**
+ * Read and validate a config file; `.json` files are read as strict JSON, anything else as YAML.
+ * Schema problems throw, unless `collect` asks for them in `schemaProblems` with the part of the
+ * file that passes (throws when no part does).
+ */
+export async function loadConfigFile(
+  path: string,
+  options: { collect?: boolean } = {},
+): Promise<LoadedConfig> {
   const absolute = resolve(path);
   let text: string;
   try {
@@ -80,10 +125,9 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
     throw configError(path, [`cannot read the config file: ${explainFileError(e, absolute)}`]);
   }
   const format = extname(absolute).toLowerCase() === '.json' ? 'json' : 'yaml';
-  return {
-    config: parseConfig(text, { format, source: path }),
-    baseDir: dirname(absolute),
-    source: path,
-    text,
-  };
+  const common = { baseDir: dirname(absolute), source: path, text };
+  if (!options.collect) return { ...common, config: parseConfig(text, { format, source: path }) };
+  const parsed = parseCollecting(text, { format, source: path });
+  if (!parsed.config) throw configProblemsError({ name: path, text }, parsed.schemaProblems ?? []);
+  return { ...common, ...parsed, config: parsed.config };
 }

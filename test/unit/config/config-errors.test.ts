@@ -25,7 +25,7 @@ const check = { validateIdpMetadata, metadataProblem: (xml: string) => expiredMe
 
 async function problemsOf(file: string): Promise<string> {
   try {
-    await checkConfig(await loadConfigFile(join(dir, file)), check);
+    await checkConfig(await loadConfigFile(join(dir, file), { collect: true }), check);
   } catch (e) {
     expect(e).toBeInstanceOf(ApiError);
     expect((e as ApiError).code).toBe('InvalidParameter.Config');
@@ -107,6 +107,52 @@ describe('config problems, all at once', () => {
         `${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:7: accounts\\[0\\]\\.roles\\[0\\]: give exactly one of`,
       ),
     );
+  });
+
+  it('schema problems and rule problems come in one list, with the indices of the file', async () => {
+    const idp = new TestIdp();
+    await writeFile(join(dir, 'good.xml'), idp.metadata());
+    await writeFile(
+      join(dir, 'mixed.yaml'),
+      [
+        'accounts:', //                                         1
+        "  - id: '1234567890123456'", //                        2
+        '    samlProviders:', //                                3
+        '      - name: fine', //                                4
+        '        metadataFile: good.xml', //                    5
+        '    roles:', //                                        6
+        '      - name: NoTrust', //                             7  schema: no trust given
+        '      - name: bad_name', //                            8  rule: Alibaba role name
+        '        trustedSamlProviders: [fine]', //              9
+        '      - name: Short', //                               10
+        '        trustedSamlProviders: [fine]', //              11
+        '        maxSessionDuration: 100', //                   12 rule: below 3600
+        "  - id: 'x'", //                                       13 schema: not digits
+        '    roles:', //                                        14
+        '      - name: bad_too', //                             15 not checked: its account is out
+        '        trustPolicy: {}', //                           16
+        '',
+      ].join('\n'),
+    );
+    const name = join(dir, 'mixed.yaml');
+    const lines = (await problemsOf('mixed.yaml')).split('\n');
+    expect(lines[0]).toBe(`The config ${name} is not valid (4 problems):`);
+    expect(lines[1]).toContain(`${name}:7: accounts[0].roles[0]: give exactly one of`);
+    expect(lines[2]).toContain(`${name}:8: accounts[0].roles[1].name: InvalidParameter.RoleName: `);
+    expect(lines[3]).toContain(
+      `${name}:12: accounts[0].roles[2].maxSessionDuration: InvalidParameter.MaxSessionDuration: `,
+    );
+    expect(lines[4]).toContain(`${name}:13: accounts[1].id: must be 1 to 32 decimal digits`);
+    expect(lines).toHaveLength(5);
+  });
+
+  it('a schema problem outside any list leaves nothing else to check and is reported alone', async () => {
+    await writeFile(
+      join(dir, 'top.yaml'),
+      "gateway: 7\naccounts:\n  - id: '1'\n    roles:\n      - name: bad_name\n        trustPolicy: {}\n",
+    );
+    const message = await problemsOf('top.yaml');
+    expect(message).toMatch(/is not valid \(1 problem\):\n {2}- .*top\.yaml:1: gateway: /);
   });
 
   it('a YAML syntax error names its line in the same format', async () => {
