@@ -41,31 +41,22 @@ function secretRow(id: string, label: string, value: string): Html {
     </dd>`;
 }
 
-function revealButton(id: string, label: string): Html {
+/** Reveal (a toggle: aria-expanded on the value it controls) or Copy, named after its value. */
+function valueButton(action: 'Reveal' | 'Copy', id: string, label: string): Html {
+  const reveal = action === 'Reveal';
   return html`<button
     type="button"
     class="secondary"
-    data-reveal="${id}"
+    ${reveal ? html`data-reveal="${id}" aria-controls="${id}" aria-expanded="false"` : html`data-copy="${id}"`}
     data-label="${label}"
-    aria-controls="${id}"
-    aria-expanded="false"
-    aria-label="Reveal ${label}"
+    aria-label="${action} ${label}"
   >
-    Reveal
+    ${action}
   </button>`;
 }
 
-function copyButton(id: string, label: string): Html {
-  return html`<button
-    type="button"
-    class="secondary"
-    data-copy="${id}"
-    data-label="${label}"
-    aria-label="Copy ${label}"
-  >
-    Copy
-  </button>`;
-}
+const revealButton = (id: string, label: string) => valueButton('Reveal', id, label);
+const copyButton = (id: string, label: string) => valueButton('Copy', id, label);
 
 /** A block of lines that holds the secret: hidden behind a mask until revealed. */
 function secretBlock(id: string, title: string, label: string, lines: string, help: Html | string): Html {
