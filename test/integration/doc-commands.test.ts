@@ -11,15 +11,7 @@
  * A new command that is none of these fails the test. YAML snippets go through the gateway's loaders.
  */
 import { execFile, spawn } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -29,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../../src/cli/start.js';
 import { parseConfig } from '../../src/core/config/index.js';
 import { compileRoleMapping } from '../../src/core/mapping/rules.js';
+import { writeCachedLogin } from '../support/cached-login.js';
 import { REPO } from '../support/fresh-clone.js';
 
 const run = promisify(execFile);
@@ -229,26 +222,10 @@ describe('the YAML snippets of docs/, through the gateway loaders', () => {
 
 describe('the credential commands of the README, from a signed-in profile', () => {
   let home: string;
-  const expiration = new Date(Date.now() + 3_600_000).toISOString();
+  let expiration: string;
   beforeAll(() => {
     home = mkdtempSync(join(tmpdir(), 'ramgate-doc-home-'));
-    mkdirSync(join(home, '.aliyun', 'ramgate'), { recursive: true, mode: 0o700 });
-    const cached = {
-      version: 1,
-      login: { gateway: 'https://signin.example.com', provider: '1234567890123456:okta' },
-      result: {
-        Credentials: {
-          AccessKeyId: 'STS.doc',
-          AccessKeySecret: 'secret',
-          SecurityToken: 'token',
-          Expiration: expiration,
-        },
-        AssumedRoleUser: { Arn: 'acs:ram::1234567890123456:assumed-role/Admin/alice' },
-        AccountId: '1234567890123456',
-        RoleSessionName: 'alice',
-      },
-    };
-    writeFileSync(join(home, '.aliyun', 'ramgate', 'sso.json'), JSON.stringify(cached), { mode: 0o600 });
+    expiration = writeCachedLogin(home, 'sso', 'STS.doc').expiration;
   });
   afterAll(() => rmSync(home, { recursive: true, force: true }));
   const argv = (command: string) => [BIN, ...command.split(' ').slice(2)];
