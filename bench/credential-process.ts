@@ -8,33 +8,14 @@
  * Prints wall ms per run (min, median, p95, max) and, for scale, a bare `node -e 0`; never fails on speed.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { writeCachedLogin } from '../test/support/cached-login.js';
 
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 30;
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'ramgate.js');
-
-function cachedLogin(home: string): void {
-  mkdirSync(join(home, '.aliyun', 'ramgate'), { recursive: true, mode: 0o700 });
-  const cached = {
-    version: 1,
-    login: { gateway: 'https://signin.example.com', provider: '1234567890123456:idp' },
-    result: {
-      Credentials: {
-        AccessKeyId: 'STS.bench',
-        AccessKeySecret: 'secret',
-        SecurityToken: 'token',
-        Expiration: new Date(Date.now() + 3600_000).toISOString(),
-      },
-      AssumedRoleUser: { Arn: 'acs:ram::1234567890123456:assumed-role/ReadOnly/bench' },
-      AccountId: '1234567890123456',
-      RoleSessionName: 'bench',
-    },
-  };
-  writeFileSync(join(home, '.aliyun', 'ramgate', 'bench.json'), JSON.stringify(cached), { mode: 0o600 });
-}
 
 function timeRuns(args: string[], env: NodeJS.ProcessEnv): number[] {
   const times: number[] = [];
@@ -54,7 +35,7 @@ function summary(name: string, sorted: number[]): string {
 
 const home = mkdtempSync(join(tmpdir(), 'ramgate-bench-cp-'));
 try {
-  cachedLogin(home);
+  writeCachedLogin(home, 'bench', 'STS.bench');
   const env = { ...process.env, HOME: home };
   const out = execFileSync(process.execPath, [BIN, 'credential-process', '--profile', 'bench'], {
     env,
