@@ -4,7 +4,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { JsonLinesAuditSink, type AuditSink } from '../core/audit.js';
-import { Directory } from '../core/ram/index.js';
+import { AccessKeyUsageRecorder, Directory } from '../core/ram/index.js';
 import type { Store } from '../core/store/types.js';
 import { StoredTokenKeys } from '../core/sts/key-store.js';
 import { TokenKeyring, type TokenKey } from '../core/sts/keyring.js';
@@ -64,6 +64,8 @@ export class Gateway {
   readonly now: () => number;
   readonly userSessionSeconds: number | undefined;
   private readonly aesCbcAllowed: Set<string>;
+  /** Records when each long-term AccessKey last signed a request (GetAccessKeyLastUsed). */
+  readonly keyUsage: AccessKeyUsageRecorder;
   /** Per-role session revocation watermarks, shared by all instances through the ephemeral store. */
   readonly revocations: RoleRevocations;
   metrics: VerifyMetrics | undefined;
@@ -86,6 +88,7 @@ export class Gateway {
     });
     this.stsDirectory = new CachedStsDirectory(this.directory);
     this.revocations = new RoleRevocations(options.store.ephemeral, this.now);
+    this.keyUsage = new AccessKeyUsageRecorder(options.store, this.now);
     this.aesCbcAllowed = new Set((options.allowAesCbcProviders ?? []).map((a) => a.toLowerCase()));
     this.providers = new ProviderRegistry(this.directory, {
       allowAesCbc: (arn, entityId) => this.allowsAesCbc(arn, entityId),

@@ -83,6 +83,8 @@ const CATALOGUE: readonly ParamRule[] = [
   rule('LoginNetworkMasks', 'string', NETWORK_MASK_LIMITS.chars),
   ...['MFAOperationForLogin', 'OperationForRiskLogin'].map((n) => rule(n, 'string', 32)),
   rule('VerificationTypes', 'string', 256),
+  // credential report pages
+  rule('NextToken', 'string', 16),
   // virtual MFA devices
   rule('VirtualMFADeviceName', 'string', 64),
   rule('SerialNumber', 'string', NAME),

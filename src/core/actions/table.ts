@@ -131,6 +131,7 @@ export const ACTION_TABLE: readonly ActionRow[] = Object.freeze([
     resources: [R.user, R.newUser],
   }),
   row('ListUsers', BOTH, 'List', { params: PAGE, resources: [R.users] }),
+  row('ListUserBasicInfos', IMS, 'List', { params: [...PAGE, 'Status'], resources: [R.users] }),
   row('DeleteUser', BOTH, 'Write', { slots: user, resources: [R.user] }),
 
   // --- AccessKeys: without a user named, the caller's own ---------------------------------------
@@ -142,6 +143,11 @@ export const ACTION_TABLE: readonly ActionRow[] = Object.freeze([
     resources: [R.user],
   }),
   row('DeleteAccessKey', BOTH, 'Write', {
+    slots: ownKeys,
+    params: ['UserAccessKeyId!'],
+    resources: [R.user],
+  }),
+  row('GetAccessKeyLastUsed', IMS, 'Read', {
     slots: ownKeys,
     params: ['UserAccessKeyId!'],
     resources: [R.user],
@@ -307,6 +313,9 @@ export const ACTION_TABLE: readonly ActionRow[] = Object.freeze([
   }),
 
   // --- account ---------------------------------------------------------------------------------
+  row('GetAccountSummary', IMS, 'Read', { resources: [R.account] }),
+  row('GenerateCredentialReport', IMS, 'Read', { resources: [R.account] }),
+  row('GetCredentialReport', IMS, 'Read', { params: ['MaxItems', 'NextToken'], resources: [R.account] }),
   row('GetAccountAlias', RAM, 'Read', { resources: [R.account] }),
   row('SetAccountAlias', RAM, 'Write', { params: ['AccountAlias!'], resources: [R.account] }),
 

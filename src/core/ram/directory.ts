@@ -8,6 +8,8 @@ import { ApiError } from '../errors.js';
 import type { DirectoryStore } from '../store/types.js';
 import * as accessKeys from './access-keys.js';
 import * as accounts from './accounts.js';
+import * as summary from './account-summary.js';
+import * as report from './credential-report.js';
 import * as attachments from './attachments.js';
 import * as groups from './groups.js';
 import * as logins from './login-profiles.js';
@@ -100,11 +102,16 @@ export class Directory {
   readonly GetUser = this.read(users.getUser);
   readonly UpdateUser = this.write(users.updateUser);
   readonly ListUsers = this.read(users.listUsers);
+  readonly ListUserBasicInfos = this.read(summary.listUserBasicInfos);
+  readonly GetAccountSummary = this.read(summary.getAccountSummary);
+  readonly GenerateCredentialReport = this.write(report.generateCredentialReport);
+  readonly GetCredentialReport = this.read(report.getCredentialReport);
   readonly DeleteUser = this.write(users.deleteUser);
   readonly CreateAccessKey = this.write(accessKeys.createAccessKey);
   readonly ListAccessKeys = this.read(accessKeys.listAccessKeys);
   readonly UpdateAccessKey = this.write(accessKeys.updateAccessKey);
   readonly DeleteAccessKey = this.write(accessKeys.deleteAccessKey);
+  readonly GetAccessKeyLastUsed = this.read(accessKeys.getAccessKeyLastUsed);
 
   // --- login profiles and the password policy -------------------------------------------------
   readonly CreateLoginProfile = this.write(logins.createLoginProfile);

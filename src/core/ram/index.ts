@@ -14,3 +14,4 @@ export {
   type PreferenceSource,
 } from './login-preference.js';
 export type { SecurityPreferenceRecord } from './security-preference.js';
+export { AccessKeyUsageRecorder, USAGE_WRITE_INTERVAL_MS } from './access-key-usage.js';

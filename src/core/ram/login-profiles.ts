@@ -38,7 +38,7 @@ const HISTORY = 24;
 const profileMissing = (name: string) =>
   new ApiError('EntityNotExist.User.LoginProfile', `The user ${name} has no login profile.`);
 
-async function readProfile(ctx: DirectoryContext, accountId: string, user: UserRecord) {
+export async function readProfile(ctx: DirectoryContext, accountId: string, user: UserRecord) {
   const record = await read<LoginProfileRecord>(ctx, accountId, C.loginProfile, nameKey(user.UserName));
   return record && record.UserId === user.UserId ? record : undefined;
 }
