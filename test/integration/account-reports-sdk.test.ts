@@ -3,41 +3,25 @@
  * the official IMS SDK against a running gateway: each body parses in the SDK's typed models,
  * refusals carry their code and status, and the values are the directory's.
  */
-import Ims, {
+import {
   CreateUserRequest,
   GetAccessKeyLastUsedRequest,
   GetCredentialReportRequest,
   ListUserBasicInfosRequest,
 } from '@alicloud/ims20190815';
-import * as OpenApi from '@alicloud/openapi-core';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../../src/cli/start.js';
+import { describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNT, DEMO_ROOT, useImsDemo, type Keys } from '../support/ims-demo.js';
 import { sdkError } from '../support/sdk-error.js';
 
-const ImsClient = (Ims.default ?? Ims) as typeof Ims.default;
-const ACCOUNT = '1234567890123456';
-const ROOT = { accessKeyId: 'LTAIdemo0000000000000001', accessKeySecret: 'demoSecretDoNotUseInProduction' };
-type Keys = { accessKeyId: string; accessKeySecret: string };
-
-let gateway: RunningGateway;
-let endpoint: string;
-let domain: string;
-
-beforeAll(async () => {
-  gateway = await startGateway({ demo: true, logger: pino({ level: 'silent' }) });
-  endpoint = new URL(gateway.url).host;
-  domain = (await ims(ROOT).getDefaultDomain()).body?.defaultDomainName ?? '';
-});
-afterAll(() => gateway?.close());
-
-const ims = (keys: Keys) =>
-  new ImsClient(new OpenApi.$OpenApiUtil.Config({ endpoint, protocol: 'http', ...keys }));
+const demo = useImsDemo();
+const ACCOUNT = DEMO_ACCOUNT;
+const ROOT = DEMO_ROOT;
+const ims = (keys: Keys) => demo.ims(keys);
 
 async function userWithKey(name: string, statements: object[] = []): Promise<Keys> {
-  const d = gateway.gw.directory;
+  const d = demo.gateway.gw.directory;
   await ims(ROOT).createUser(
-    new CreateUserRequest({ userPrincipalName: `${name}@${domain}`, displayName: name }),
+    new CreateUserRequest({ userPrincipalName: `${name}@${demo.domain}`, displayName: name }),
   );
   if (statements.length > 0) {
     await d.CreatePolicy(ACCOUNT, {
@@ -56,7 +40,7 @@ async function userWithKey(name: string, statements: object[] = []): Promise<Key
 
 describe('IMS SDK: GetAccountSummary', () => {
   it('counts the entities and gives the limits table’s quotas', async () => {
-    const d = gateway.gw.directory;
+    const d = demo.gateway.gw.directory;
     const before = (await ims(ROOT).getAccountSummary()).body?.summaryMap;
     expect(before).toMatchObject({
       usersQuota: 1000,
@@ -93,7 +77,7 @@ describe('IMS SDK: ListUserBasicInfos', () => {
   it('pages with Marker/MaxItems and gives UserId, UserPrincipalName, DisplayName', async () => {
     for (const n of ['basic-a', 'basic-b', 'basic-c'])
       await ims(ROOT).createUser(
-        new CreateUserRequest({ userPrincipalName: `${n}@${domain}`, displayName: `D ${n}` }),
+        new CreateUserRequest({ userPrincipalName: `${n}@${demo.domain}`, displayName: `D ${n}` }),
       );
     const seen: string[] = [];
     let marker: string | undefined;
@@ -107,7 +91,7 @@ describe('IMS SDK: ListUserBasicInfos', () => {
       }
       marker = page.body?.isTruncated ? page.body.marker : undefined;
     } while (marker);
-    expect(seen).toContain(`basic-b@${domain}|D basic-b`);
+    expect(seen).toContain(`basic-b@${demo.domain}|D basic-b`);
     expect(new Set(seen).size).toBe(seen.length);
     const frozen = await ims(ROOT).listUserBasicInfos(new ListUserBasicInfosRequest({ status: 'freeze' }));
     expect(frozen.body?.userBasicInfos?.userBasicInfo ?? []).toEqual([]);
@@ -123,7 +107,7 @@ describe('IMS SDK: GetAccessKeyLastUsed', () => {
     const keys = await userWithKey('lastused', [
       { Effect: 'Allow', Action: 'ram:GetAccessKeyLastUsed', Resource: `acs:ram:*:${ACCOUNT}:user/lastused` },
     ]);
-    const upn = `lastused@${domain}`;
+    const upn = `lastused@${demo.domain}`;
     const never = await ims(ROOT).getAccessKeyLastUsed(
       new GetAccessKeyLastUsedRequest({ userPrincipalName: upn, userAccessKeyId: keys.accessKeyId }),
     );
@@ -148,7 +132,7 @@ describe('IMS SDK: GetAccessKeyLastUsed', () => {
     const denied = await sdkError(
       ims(keys).getAccessKeyLastUsed(
         new GetAccessKeyLastUsedRequest({
-          userPrincipalName: `basic-a@${domain}`,
+          userPrincipalName: `basic-a@${demo.domain}`,
           userAccessKeyId: keys.accessKeyId,
         }),
       ),
@@ -161,7 +145,7 @@ describe('IMS SDK: the credential report', () => {
   it('is generated once per four hours; its CSV has IMS’s columns; pages by rows', async () => {
     const missing = await sdkError(ims(ROOT).getCredentialReport(new GetCredentialReportRequest({})));
     expect([missing.code, missing.statusCode]).toEqual(['EntityNotExist.CredentialReport', 404]);
-    const d = gateway.gw.directory;
+    const d = demo.gateway.gw.directory;
     await d.CreateUser(ACCOUNT, { UserName: 'report-user' });
     await d.CreateLoginProfile(ACCOUNT, { UserName: 'report-user', Password: 'Report-pass-1' });
     const { AccessKey } = await d.CreateAccessKey(ACCOUNT, { UserName: 'report-user' });
@@ -175,25 +159,16 @@ describe('IMS SDK: the credential report', () => {
       .trim()
       .split('\n');
     const header = (lines[0] ?? '').split(',');
-    expect(header.slice(0, 12)).toEqual([
-      'user',
-      'user_creation_time',
-      'user_last_logon',
-      'password_exist',
-      'password_active',
-      'password_last_changed',
-      'password_next_rotation',
-      'mfa_active',
-      'access_key_1_exist',
-      'access_key_1_active',
-      'access_key_1_last_rotated',
-      'access_key_1_last_used',
-    ]);
+    expect(header.slice(0, 12).join(',')).toBe(
+      'user,user_creation_time,user_last_logon,password_exist,password_active,password_last_changed,' +
+        'password_next_rotation,mfa_active,access_key_1_exist,access_key_1_active,access_key_1_last_rotated,' +
+        'access_key_1_last_used',
+    );
     expect(header).toContain('additional_access_key_3_last_used');
     const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i], v])));
     expect(rows[0]?.user).toBe('<root>');
     expect(rows[0]?.access_key_1_exist).toBe('TRUE');
-    const mine = rows.find((r) => r.user === `report-user@${domain}`);
+    const mine = rows.find((r) => r.user === `report-user@${demo.domain}`);
     expect(mine).toMatchObject({
       password_exist: 'TRUE',
       password_active: 'TRUE',

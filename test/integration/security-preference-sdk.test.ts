@@ -5,7 +5,7 @@
  * user-based SSO, AllowUserToChangePassword at ChangePassword, and the self-service rule: a RAM
  * user without any policy manages its own AccessKeys (when allowed) and MFA device, never another's.
  */
-import Ims, {
+import {
   ChangePasswordRequest,
   CreateAccessKeyRequest,
   CreateUserRequest,
@@ -15,31 +15,15 @@ import Ims, {
   SetSecurityPreferenceRequest,
   UpdateAccessKeyRequest,
 } from '@alicloud/ims20190815';
-import * as OpenApi from '@alicloud/openapi-core';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../../src/cli/start.js';
+import { describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNT, DEMO_ROOT, useImsDemo, type Keys } from '../support/ims-demo.js';
 import { WebSession, demoIdpResponse, textOfId } from '../support/gateway-client.js';
 import { sdkError } from '../support/sdk-error.js';
 
-const ImsClient = (Ims.default ?? Ims) as typeof Ims.default;
-const ACCOUNT = '1234567890123456';
-const ROOT = { accessKeyId: 'LTAIdemo0000000000000001', accessKeySecret: 'demoSecretDoNotUseInProduction' };
-type Keys = { accessKeyId: string; accessKeySecret: string };
-
-let gateway: RunningGateway;
-let endpoint: string;
-let domain: string;
-
-beforeAll(async () => {
-  gateway = await startGateway({ demo: true, logger: pino({ level: 'silent' }) });
-  endpoint = new URL(gateway.url).host;
-  domain = (await ims(ROOT).getDefaultDomain()).body?.defaultDomainName ?? '';
-});
-afterAll(() => gateway?.close());
-
-const ims = (keys: Keys) =>
-  new ImsClient(new OpenApi.$OpenApiUtil.Config({ endpoint, protocol: 'http', ...keys }));
+const demo = useImsDemo();
+const ACCOUNT = DEMO_ACCOUNT;
+const ROOT = DEMO_ROOT;
+const ims = (keys: Keys) => demo.ims(keys);
 
 const setPreference = (fields: ConstructorParameters<typeof SetSecurityPreferenceRequest>[0]) =>
   ims(ROOT).setSecurityPreference(new SetSecurityPreferenceRequest(fields));
@@ -47,15 +31,15 @@ const setPreference = (fields: ConstructorParameters<typeof SetSecurityPreferenc
 /** A RAM user with an AccessKey and no policy at all. */
 async function userWithoutPolicy(name: string): Promise<Keys> {
   await ims(ROOT).createUser(
-    new CreateUserRequest({ userPrincipalName: `${name}@${domain}`, displayName: name }),
+    new CreateUserRequest({ userPrincipalName: `${name}@${demo.domain}`, displayName: name }),
   );
-  const { AccessKey } = await gateway.gw.directory.CreateAccessKey(ACCOUNT, { UserName: name });
+  const { AccessKey } = await demo.gateway.gw.directory.CreateAccessKey(ACCOUNT, { UserName: name });
   return { accessKeyId: AccessKey.AccessKeyId, accessKeySecret: AccessKey.AccessKeySecret };
 }
 
 async function userSsoSignIn() {
   const browser = new WebSession();
-  const { acsUrl, samlResponse } = await demoIdpResponse(gateway.url, 'alice', 'user');
+  const { acsUrl, samlResponse } = await demoIdpResponse(demo.gateway.url, 'alice', 'user');
   const answer = await browser.request(acsUrl, { SAMLResponse: samlResponse });
   return { browser, answer };
 }
@@ -124,14 +108,14 @@ describe('enforced at user-based SSO', () => {
     await setPreference({ loginSessionDuration: 1 });
     const short = await userSsoSignIn();
     expect(short.answer.status).toBe(303);
-    const page = await short.browser.request(`${gateway.url}/console`);
+    const page = await short.browser.request(`${demo.gateway.url}/console`);
     const expires = Date.parse(textOfId(page.html, 'expiration') ?? '');
     expect(expires - Date.now()).toBeLessThanOrEqual(3600_000 + 5_000);
     expect(expires - Date.now()).toBeGreaterThan(3600_000 - 60_000);
     await setPreference({ loginSessionDuration: 6 });
     const long = await userSsoSignIn();
     const later = Date.parse(
-      textOfId((await long.browser.request(`${gateway.url}/console`)).html, 'expiration') ?? '',
+      textOfId((await long.browser.request(`${demo.gateway.url}/console`)).html, 'expiration') ?? '',
     );
     expect(later - Date.now()).toBeGreaterThan(6 * 3600_000 - 60_000);
   });
@@ -141,7 +125,7 @@ describe('enforced at user-based SSO', () => {
     const outside = await userSsoSignIn();
     expect(outside.answer.status).toBe(401);
     expect(outside.answer.html).toContain('AuthenticationFail.LoginNetworkMask');
-    expect((await outside.browser.request(`${gateway.url}/console`)).status).not.toBe(200);
+    expect((await outside.browser.request(`${demo.gateway.url}/console`)).status).not.toBe(200);
     await setPreference({ loginNetworkMasks: '10.0.0.0/8;127.0.0.0/8' });
     expect((await userSsoSignIn()).answer.status).toBe(303);
     await setPreference({ loginNetworkMasks: '' });
@@ -151,7 +135,7 @@ describe('enforced at user-based SSO', () => {
 describe('enforced at the API', () => {
   it('AllowUserToChangePassword: a user without a policy changes its own password; =false: NoPermission', async () => {
     const keys = await userWithoutPolicy('pref-changer');
-    await gateway.gw.directory.CreateLoginProfile(ACCOUNT, {
+    await demo.gateway.gw.directory.CreateLoginProfile(ACCOUNT, {
       UserName: 'pref-changer',
       Password: 'Changer-pass-1',
     });
@@ -169,7 +153,7 @@ describe('enforced at the API', () => {
   it('AllowUserToManageAccessKeys: a user without a policy manages its own keys — only its own', async () => {
     const self = await userWithoutPolicy('pref-self');
     await userWithoutPolicy('pref-victim');
-    const victimKeys = await gateway.gw.directory.ListAccessKeys(ACCOUNT, { UserName: 'pref-victim' });
+    const victimKeys = await demo.gateway.gw.directory.ListAccessKeys(ACCOUNT, { UserName: 'pref-victim' });
     const victimKey = victimKeys.AccessKeys.AccessKey[0]?.AccessKeyId ?? '';
     const denied = await sdkError(ims(self).listAccessKeys(new ListAccessKeysRequest({})));
     expect([denied.code, denied.statusCode]).toEqual(['NoPermission', 403]);
@@ -179,7 +163,7 @@ describe('enforced at the API', () => {
     const newKey = created.body?.accessKey?.accessKeyId ?? '';
     expect(newKey).toMatch(/^LTAI/);
     const own = await ims(self).listAccessKeys(
-      new ListAccessKeysRequest({ userPrincipalName: `PREF-SELF@${domain.toUpperCase()}` }),
+      new ListAccessKeysRequest({ userPrincipalName: `PREF-SELF@${demo.domain.toUpperCase()}` }),
     );
     expect(own.body?.accessKeys?.accessKey?.map((k) => k.accessKeyId)).toContain(newKey);
     await ims(self).updateAccessKey(
@@ -188,7 +172,7 @@ describe('enforced at the API', () => {
     await ims(self).deleteAccessKey(new DeleteAccessKeyRequest({ userAccessKeyId: newKey }));
 
     // Another user's keys stay out of reach, however the request names them.
-    const victim = `pref-victim@${domain}`;
+    const victim = `pref-victim@${demo.domain}`;
     for (const call of [
       () => ims(self).listAccessKeys(new ListAccessKeysRequest({ userPrincipalName: victim })),
       () =>
@@ -214,7 +198,7 @@ describe('enforced at the API', () => {
       ims(self).deleteAccessKey(new DeleteAccessKeyRequest({ userAccessKeyId: victimKey })),
     );
     expect([e.code, e.statusCode]).toEqual(['EntityNotExist.AccessKey', 404]);
-    const still = await gateway.gw.directory.ListAccessKeys(ACCOUNT, { UserName: 'pref-victim' });
+    const still = await demo.gateway.gw.directory.ListAccessKeys(ACCOUNT, { UserName: 'pref-victim' });
     expect(still.AccessKeys.AccessKey).toEqual(victimKeys.AccessKeys.AccessKey);
 
     await setPreference({ allowUserToManageAccessKeys: false });
@@ -226,17 +210,19 @@ describe('enforced at the API', () => {
     const self = await userWithoutPolicy('pref-mfa');
     await userWithoutPolicy('pref-mfa-other');
     const own = await sdkError(
-      ims(self).getUserMFAInfo(new GetUserMFAInfoRequest({ userPrincipalName: `pref-mfa@${domain}` })),
+      ims(self).getUserMFAInfo(new GetUserMFAInfoRequest({ userPrincipalName: `pref-mfa@${demo.domain}` })),
     );
     // Authorized by the rule: the answer is about the device, not the permission.
     expect([own.code, own.statusCode]).toEqual(['EntityNotExist.User.MFADevice', 404]);
     const other = await sdkError(
-      ims(self).getUserMFAInfo(new GetUserMFAInfoRequest({ userPrincipalName: `pref-mfa-other@${domain}` })),
+      ims(self).getUserMFAInfo(
+        new GetUserMFAInfoRequest({ userPrincipalName: `pref-mfa-other@${demo.domain}` }),
+      ),
     );
     expect([other.code, other.statusCode]).toEqual(['NoPermission', 403]);
     await setPreference({ allowUserToManageMFADevices: false });
     const off = await sdkError(
-      ims(self).getUserMFAInfo(new GetUserMFAInfoRequest({ userPrincipalName: `pref-mfa@${domain}` })),
+      ims(self).getUserMFAInfo(new GetUserMFAInfoRequest({ userPrincipalName: `pref-mfa@${demo.domain}` })),
     );
     expect([off.code, off.statusCode]).toEqual(['NoPermission', 403]);
     await setPreference({ allowUserToManageMFADevices: true });

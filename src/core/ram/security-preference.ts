@@ -111,20 +111,12 @@ export async function setSecurityPreference(ctx: DirectoryContext, accountId: st
   }
   if (params['LoginNetworkMasks'] !== undefined)
     next.LoginNetworkMasks = normalizeNetworkMasks(optionalString(params, 'LoginNetworkMasks') ?? '');
-  const mfa = oneOf(
-    params,
-    'MFAOperationForLogin',
-    MFA_OPERATIONS_FOR_LOGIN,
-    'InvalidParameter.MFAOperationForLogin',
-  );
-  if (mfa !== undefined) next.MFAOperationForLogin = mfa;
-  const risk = oneOf(
-    params,
-    'OperationForRiskLogin',
-    OPERATIONS_FOR_RISK_LOGIN,
-    'InvalidParameter.OperationForRiskLogin',
-  );
-  if (risk !== undefined) next.OperationForRiskLogin = risk;
+  const code = <N extends 'MFAOperationForLogin' | 'OperationForRiskLogin'>(name: N) =>
+    `InvalidParameter.${name}` as const;
+  const mfa = 'MFAOperationForLogin';
+  const risk = 'OperationForRiskLogin';
+  next.MFAOperationForLogin = oneOf(params, mfa, MFA_OPERATIONS_FOR_LOGIN, code(mfa)) ?? next[mfa];
+  next.OperationForRiskLogin = oneOf(params, risk, OPERATIONS_FOR_RISK_LOGIN, code(risk)) ?? next[risk];
   const types = optionalString(params, 'VerificationTypes');
   if (types !== undefined) next.VerificationTypes = parseVerificationTypes(types);
   await commit(ctx.store, [put(accountId, C.securityPreference, SELF, json(next))]);
