@@ -45,6 +45,7 @@ export const ERROR_TABLE = {
   'InvalidParameter.VersionId': [400, 'The parameter VersionId is wrongly formed.'],
   'InvalidParameter.MaxItems': [400, 'The parameter MaxItems must be 1 to 1000.'],
   'InvalidParameter.Marker': [400, 'The parameter Marker is not valid.'],
+  'InvalidParameter.NextToken': [400, 'The parameter NextToken is not valid.'],
   'InvalidParameter.Status': [400, 'The parameter Status must be Active or Inactive.'],
   'InvalidParameter.Format': [400, 'The parameter Format must be JSON or XML.'],
   'InvalidParameter.Config': [400, 'The configuration is not valid.'],
@@ -59,6 +60,17 @@ export const ERROR_TABLE = {
   'InvalidParameter.VirtualMFADeviceName': [400, 'The parameter VirtualMFADeviceName is wrongly formed.'],
   'InvalidParameter.AuthenticationCode': [400, 'The MFA authentication codes are not valid.'],
   'InvalidParameter.PasswordPolicy': [400, 'A setting of the password policy is out of its range.'],
+  'InvalidParameter.LoginSessionDuration': [400, 'The parameter LoginSessionDuration must be 1 to 24.'],
+  'InvalidParameter.LoginNetworkMasks': [400, 'The parameter LoginNetworkMasks is not valid.'],
+  'InvalidParameter.MFAOperationForLogin': [
+    400,
+    'The parameter MFAOperationForLogin must be mandatory, independent or adaptive.',
+  ],
+  'InvalidParameter.OperationForRiskLogin': [
+    400,
+    'The parameter OperationForRiskLogin must be autonomous or enforceVerify.',
+  ],
+  'InvalidParameter.VerificationTypes': [400, 'The parameter VerificationTypes is not valid.'],
   // --- entities -----------------------------------------------------------------------------
   'EntityNotExist.Account': [404, 'The specified account does not exist.'],
   'EntityNotExist.User': [404, 'The user does not exist.'],
@@ -73,6 +85,7 @@ export const ERROR_TABLE = {
   'EntityNotExist.Attachment': [404, 'The policy is not attached to the principal.'],
   'EntityNotExist.VirtualMFADevice': [404, 'The virtual MFA device does not exist.'],
   'EntityNotExist.User.MFADevice': [404, 'The user has no MFA device bound.'],
+  'EntityNotExist.CredentialReport': [404, 'No credential report has been generated.'],
   'EntityNotExist.User.LoginProfile': [404, 'The login profile of the user does not exist.'],
   'EntityAlreadyExists.Account': [409, 'The account already exists.'],
   'EntityAlreadyExists.User': [409, 'The user already exists.'],
@@ -114,6 +127,8 @@ export const ERROR_TABLE = {
   'AuthenticationFail.SAMLAssertion.Invalid': [401, 'The SAML Assertion is invalid.'],
   'AuthenticationFail.SSO.Disabled': [401, 'SSO is not enabled for this account.'],
   'AuthenticationFail.User.NotFound': [401, 'No RAM user matches the SAML NameID.'],
+  /** ramgate's code (no Alibaba code found): SetSecurityPreference LoginNetworkMasks refused the client's address. */
+  'AuthenticationFail.LoginNetworkMask': [401, 'Sign-in is not allowed from this network address.'],
   'AuthenticationFail.Session': [401, 'The session is missing, expired or invalid.'],
   'AuthenticationFail.OperatorToken': [401, 'A valid operator bearer token is required.'],
   'InvalidAccessKeyId.NotFound': [404, 'Specified access key is not found.'],

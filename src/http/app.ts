@@ -73,6 +73,10 @@ export function createApp(options: AppOptions): GatewayApp {
   const rpc = createRpcEndpoint({
     actions: servedActions(gw),
     resolveCredential: credentialResolver(gw),
+    onAuthenticated: (accessKeyId, caller, product) =>
+      accessKeyId.startsWith('STS.')
+        ? Promise.resolve()
+        : gw.keyUsage.record(caller.accountId, accessKeyId, product),
     nonces: gw.store.ephemeral,
     now: gw.now,
     admit: (sourceIp, product) => countRequest(gw, limits, rpcRateClass(product), sourceIp),

@@ -4,7 +4,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { JsonLinesAuditSink, type AuditSink } from '../core/audit.js';
-import { Directory } from '../core/ram/index.js';
+import { AccessKeyUsageRecorder, Directory } from '../core/ram/index.js';
 import type { Store } from '../core/store/types.js';
 import { StoredTokenKeys } from '../core/sts/key-store.js';
 import { TokenKeyring, type TokenKey } from '../core/sts/keyring.js';
@@ -37,7 +37,10 @@ export interface GatewayOptions {
   tokenKeys?: TokenKey[];
   audit?: AuditSink;
   now?: () => number;
-  /** How long a user-based SSO console session lasts (Alibaba's LoginSessionDuration), seconds. */
+  /**
+   * The operator's cap on user-based SSO console sessions, seconds. Without one a session lasts the
+   * account's LoginSessionDuration (SetSecurityPreference, default 6 hours); with one, the shorter.
+   */
   userSessionSeconds?: number;
   /** Where verification latency is recorded (the HTTP layer's Prometheus histogram). */
   metrics?: VerifyMetrics;
@@ -59,8 +62,10 @@ export class Gateway {
   readonly skewSeconds: number;
   readonly sp: SpKeys;
   readonly now: () => number;
-  readonly userSessionSeconds: number;
+  readonly userSessionSeconds: number | undefined;
   private readonly aesCbcAllowed: Set<string>;
+  /** Records when each long-term AccessKey last signed a request (GetAccessKeyLastUsed). */
+  readonly keyUsage: AccessKeyUsageRecorder;
   /** Per-role session revocation watermarks, shared by all instances through the ephemeral store. */
   readonly revocations: RoleRevocations;
   metrics: VerifyMetrics | undefined;
@@ -72,7 +77,7 @@ export class Gateway {
     this.roleSpEntityId = options.roleSpEntityId ?? DEFAULT_ROLE_SP_ENTITY_ID;
     this.skewSeconds = options.skewSeconds ?? 180;
     this.sp = options.sp ?? {};
-    this.userSessionSeconds = options.userSessionSeconds ?? 3600;
+    this.userSessionSeconds = options.userSessionSeconds;
     this.metrics = options.metrics;
     this.audit = options.audit ?? new JsonLinesAuditSink();
     this.directory = new Directory({
@@ -83,6 +88,7 @@ export class Gateway {
     });
     this.stsDirectory = new CachedStsDirectory(this.directory);
     this.revocations = new RoleRevocations(options.store.ephemeral, this.now);
+    this.keyUsage = new AccessKeyUsageRecorder(options.store, this.now);
     this.aesCbcAllowed = new Set((options.allowAesCbcProviders ?? []).map((a) => a.toLowerCase()));
     this.providers = new ProviderRegistry(this.directory, {
       allowAesCbc: (arn, entityId) => this.allowsAesCbc(arn, entityId),

@@ -3,7 +3,7 @@
  * against a running gateway: every body parses in the SDK's typed models, every refusal carries
  * Alibaba's code and status, and ChangePassword changes only the calling RAM user's own password.
  */
-import Ims, {
+import {
   ChangePasswordRequest,
   CreateLoginProfileRequest,
   CreateUserRequest,
@@ -12,36 +12,20 @@ import Ims, {
   SetPasswordPolicyRequest,
   UpdateLoginProfileRequest,
 } from '@alicloud/ims20190815';
-import * as OpenApi from '@alicloud/openapi-core';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../../src/cli/start.js';
+import { describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNT, DEMO_ROOT, useImsDemo, type Keys } from '../support/ims-demo.js';
 import { sdkError } from '../support/sdk-error.js';
 
-const ImsClient = (Ims.default ?? Ims) as typeof Ims.default;
-const ACCOUNT = '1234567890123456';
-const ROOT = { accessKeyId: 'LTAIdemo0000000000000001', accessKeySecret: 'demoSecretDoNotUseInProduction' };
-type Keys = { accessKeyId: string; accessKeySecret: string; securityToken?: string };
-
-let gateway: RunningGateway;
-let endpoint: string;
-let domain: string;
-
-beforeAll(async () => {
-  gateway = await startGateway({ demo: true, logger: pino({ level: 'silent' }) });
-  endpoint = new URL(gateway.url).host;
-  domain = (await ims(ROOT).getDefaultDomain()).body?.defaultDomainName ?? '';
-});
-afterAll(() => gateway?.close());
-
-const ims = (keys: Keys) =>
-  new ImsClient(new OpenApi.$OpenApiUtil.Config({ endpoint, protocol: 'http', ...keys }));
+const demo = useImsDemo();
+const ACCOUNT = DEMO_ACCOUNT;
+const ROOT = DEMO_ROOT;
+const ims = (keys: Keys) => demo.ims(keys);
 
 /** A RAM user with an AccessKey and one custom policy. */
 async function userWithKeys(name: string, statement: object[]): Promise<Keys> {
-  const d = gateway.gw.directory;
+  const d = demo.gateway.gw.directory;
   await ims(ROOT).createUser(
-    new CreateUserRequest({ userPrincipalName: `${name}@${domain}`, displayName: name }),
+    new CreateUserRequest({ userPrincipalName: `${name}@${demo.domain}`, displayName: name }),
   );
   await d.CreatePolicy(ACCOUNT, {
     PolicyName: `${name}-policy`,
@@ -54,7 +38,7 @@ async function userWithKeys(name: string, statement: object[]): Promise<Keys> {
 
 describe('IMS SDK: login profiles and the password policy', () => {
   it('create, get, update and delete a login profile; the password is in no response', async () => {
-    const upn = `lp-user@${domain}`;
+    const upn = `lp-user@${demo.domain}`;
     await ims(ROOT).createUser(new CreateUserRequest({ userPrincipalName: upn, displayName: 'LP' }));
     const created = await ims(ROOT).createLoginProfile(
       new CreateLoginProfileRequest({
@@ -96,7 +80,10 @@ describe('IMS SDK: login profiles and the password policy', () => {
     expect([gone.code, gone.statusCode]).toEqual(['EntityNotExist.User.LoginProfile', 404]);
     const nobody = await sdkError(
       ims(ROOT).createLoginProfile(
-        new CreateLoginProfileRequest({ userPrincipalName: `nobody@${domain}`, password: 'Initial-pass-1' }),
+        new CreateLoginProfileRequest({
+          userPrincipalName: `nobody@${demo.domain}`,
+          password: 'Initial-pass-1',
+        }),
       ),
     );
     expect([nobody.code, nobody.statusCode]).toEqual(['EntityNotExist.User', 404]);
@@ -134,7 +121,7 @@ describe('IMS SDK: login profiles and the password policy', () => {
       ims(ROOT).setPasswordPolicy(new SetPasswordPolicyRequest({ maxLoginAttemps: 33 })),
     );
     expect([range.code, range.statusCode]).toEqual(['InvalidParameter.PasswordPolicy', 400]);
-    const upn = `policy-user@${domain}`;
+    const upn = `policy-user@${demo.domain}`;
     await ims(ROOT).createUser(new CreateUserRequest({ userPrincipalName: upn, displayName: 'P' }));
     const weak = await sdkError(
       ims(ROOT).createLoginProfile(
@@ -160,11 +147,11 @@ describe('IMS SDK: login profiles and the password policy', () => {
     const keys = await userWithKeys('changer', [
       { Effect: 'Allow', Action: 'ram:ChangePassword', Resource: `acs:ram:*:${ACCOUNT}:user/changer` },
     ]);
-    await gateway.gw.directory.CreateUser(ACCOUNT, { UserName: 'victim' });
+    await demo.gateway.gw.directory.CreateUser(ACCOUNT, { UserName: 'victim' });
     for (const name of ['changer', 'victim'])
       await ims(ROOT).createLoginProfile(
         new CreateLoginProfileRequest({
-          userPrincipalName: `${name}@${domain}`,
+          userPrincipalName: `${name}@${demo.domain}`,
           password: 'Same-old-pass-1',
           passwordResetRequired: true,
         }),
@@ -180,12 +167,12 @@ describe('IMS SDK: login profiles and the password policy', () => {
     );
     expect(ok.body?.requestId).toBeTruthy();
     const mine = await ims(ROOT).getLoginProfile(
-      new GetLoginProfileRequest({ userPrincipalName: `changer@${domain}` }),
+      new GetLoginProfileRequest({ userPrincipalName: `changer@${demo.domain}` }),
     );
     expect(mine.body?.loginProfile?.passwordResetRequired).toBe(false);
     // The victim's profile is untouched: its reset flag is still set, its password still the old one.
     const victim = await ims(ROOT).getLoginProfile(
-      new GetLoginProfileRequest({ userPrincipalName: `victim@${domain}` }),
+      new GetLoginProfileRequest({ userPrincipalName: `victim@${demo.domain}` }),
     );
     expect(victim.body?.loginProfile?.passwordResetRequired).toBe(true);
     const root = await sdkError(
@@ -201,15 +188,22 @@ describe('IMS SDK: login profiles and the password policy', () => {
       { Effect: 'Allow', Action: 'ram:Get*', Resource: `acs:ram:*:${ACCOUNT}:user/nosy` },
     ]);
     for (const call of [
-      ims(keys).getLoginProfile(new GetLoginProfileRequest({ userPrincipalName: `victim@${domain}` })),
+      ims(keys).getLoginProfile(new GetLoginProfileRequest({ userPrincipalName: `victim@${demo.domain}` })),
       ims(keys).updateLoginProfile(
-        new UpdateLoginProfileRequest({ userPrincipalName: `victim@${domain}`, password: 'Taken-over-1' }),
+        new UpdateLoginProfileRequest({
+          userPrincipalName: `victim@${demo.domain}`,
+          password: 'Taken-over-1',
+        }),
       ),
-      ims(keys).changePassword(new ChangePasswordRequest({ oldPassword: 'x', newPassword: 'Taken-over-1' })),
       ims(keys).setPasswordPolicy(new SetPasswordPolicyRequest({ minimumPasswordLength: 8 })),
     ]) {
       const e = await sdkError(call);
       expect([e.code, e.statusCode]).toEqual(['NoPermission', 403]);
     }
+    // ChangePassword is the caller's own (allowed by the default AllowUserToChangePassword): nosy has none.
+    const own = await sdkError(
+      ims(keys).changePassword(new ChangePasswordRequest({ oldPassword: 'x', newPassword: 'Taken-over-1' })),
+    );
+    expect([own.code, own.statusCode]).toEqual(['EntityNotExist.User.LoginProfile', 404]);
   });
 });

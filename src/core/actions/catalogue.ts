@@ -22,5 +22,17 @@ export function renderActionList(): string {
       `| ${version} | ${name} | \`${row.policyAction}\` | ${AUTHORIZED_BY[row.authorizedBy](row)} |`,
     );
   }
-  return lines.join('\n');
+  return [...lines, '', ...NOT_SERVED].join('\n');
 }
+
+/** IMS actions of Alibaba's table (reference/ims-actions.tsv) that ramgate leaves out, and why. */
+export const NOT_SERVED: readonly string[] = [
+  'Out of scope: Applications — `CreateApplication`, `GetApplication`, `UpdateApplication`, `DeleteApplication`,',
+  '`ListApplications`, the OAuth apps and their AppSecrets (`CreateAppSecret`, `GetAppSecret`, `ListAppSecretIds`,',
+  '`DeleteAppSecret`) and the permission-only `ProvisionExternalApplication` / `DeprovisionApplication`: ramgate is',
+  'a SAML and STS gateway, not an OAuth authorization server; these answer `InvalidAction.NotFound`.',
+  'Also not served: `GetAccountSecurityPracticeReport` (its `Score` and password level are computed by Alibaba by',
+  'rules it does not publish; a number made up here would mislead), and `UpdateDefaultDomain`,',
+  '`GetSamlSsoSettings` / `SetSamlSsoSettings`, which are permission-only (no API; `SetDefaultDomain` changes the',
+  'default domain).',
+];

@@ -6,6 +6,7 @@
  * adversarial authorization suite are generated from them.
  */
 import { PASSWORD_POLICY_FLAGS, PASSWORD_POLICY_NUMBERS } from '../ram/password-policy.js';
+import { SECURITY_PREFERENCE_FLAGS } from '../ram/security-preference.js';
 import { paramRule, type ParamSpec } from './params.js';
 import type { AccessLevel, ActionRow, ApiVersion, AuthorizedBy, SlotName, SlotUse } from './types.js';
 
@@ -130,6 +131,7 @@ export const ACTION_TABLE: readonly ActionRow[] = Object.freeze([
     resources: [R.user, R.newUser],
   }),
   row('ListUsers', BOTH, 'List', { params: PAGE, resources: [R.users] }),
+  row('ListUserBasicInfos', IMS, 'List', { params: [...PAGE, 'Status'], resources: [R.users] }),
   row('DeleteUser', BOTH, 'Write', { slots: user, resources: [R.user] }),
 
   // --- AccessKeys: without a user named, the caller's own ---------------------------------------
@@ -141,6 +143,11 @@ export const ACTION_TABLE: readonly ActionRow[] = Object.freeze([
     resources: [R.user],
   }),
   row('DeleteAccessKey', BOTH, 'Write', {
+    slots: ownKeys,
+    params: ['UserAccessKeyId!'],
+    resources: [R.user],
+  }),
+  row('GetAccessKeyLastUsed', IMS, 'Read', {
     slots: ownKeys,
     params: ['UserAccessKeyId!'],
     resources: [R.user],
@@ -170,6 +177,18 @@ export const ACTION_TABLE: readonly ActionRow[] = Object.freeze([
     resources: [R.account],
   }),
   row('GetPasswordPolicy', BOTH, 'Read', { resources: [R.account] }),
+  row('SetSecurityPreference', BOTH, 'Write', {
+    params: [
+      'LoginSessionDuration',
+      ...SECURITY_PREFERENCE_FLAGS,
+      'LoginNetworkMasks',
+      'MFAOperationForLogin',
+      'OperationForRiskLogin',
+      'VerificationTypes',
+    ],
+    resources: [R.account],
+  }),
+  row('GetSecurityPreference', BOTH, 'Read', { resources: [R.account] }),
 
   // --- virtual MFA devices (IMS); binding is authorized on the user only, as Alibaba's table says
   row('CreateVirtualMFADevice', IMS, 'Write', {
@@ -294,6 +313,9 @@ export const ACTION_TABLE: readonly ActionRow[] = Object.freeze([
   }),
 
   // --- account ---------------------------------------------------------------------------------
+  row('GetAccountSummary', IMS, 'Read', { resources: [R.account] }),
+  row('GenerateCredentialReport', IMS, 'Read', { resources: [R.account] }),
+  row('GetCredentialReport', IMS, 'Read', { params: ['MaxItems', 'NextToken'], resources: [R.account] }),
   row('GetAccountAlias', RAM, 'Read', { resources: [R.account] }),
   row('SetAccountAlias', RAM, 'Write', { params: ['AccountAlias!'], resources: [R.account] }),
 

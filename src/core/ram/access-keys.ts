@@ -9,6 +9,7 @@
  * root keys. The HTTP layer fills UserName for a RAM-user caller, or AccountPrincipal for root.
  */
 import { ApiError } from '../errors.js';
+import { readAccessKeyUsage } from './access-key-usage.js';
 import { requireAccount } from './accounts.js';
 import {
   ACCESS_KEY_ID_PATTERN,
@@ -157,11 +158,25 @@ export async function updateAccessKey(ctx: DirectoryContext, accountId: string, 
 export async function deleteAccessKey(ctx: DirectoryContext, accountId: string, params: Params) {
   const id = requiredString(params, 'UserAccessKeyId');
   const o = await owner(ctx, accountId, params);
+  const used = await readAccessKeyUsage(ctx, accountId, id);
   await commit(ctx.store, [
     remove(accountId, C.accessKeys(o.key), id, keyMissing(id)),
+    ...(used ? [remove(accountId, C.accessKeyUsage, id)] : []),
     remove(globalScope, G.accessKey, id, keyMissing(id)),
   ]);
   return {};
+}
+
+/** IMS GetAccessKeyLastUsed: when the named principal's key last signed a request (nothing while never). */
+export async function getAccessKeyLastUsed(ctx: DirectoryContext, accountId: string, params: Params) {
+  const id = requiredString(params, 'UserAccessKeyId');
+  const o = await owner(ctx, accountId, params);
+  const key = await read<AccessKeyRecord>(ctx, accountId, C.accessKeys(o.key), id);
+  if (!key) throw keyMissing(id)();
+  const used = await readAccessKeyUsage(ctx, accountId, id);
+  return {
+    AccessKeyLastUsed: used ? { LastUsedDate: used.LastUsedDate, ServiceName: used.ServiceName } : {},
+  };
 }
 
 /** For request authentication: the owner, secret and status of a long-term AccessKeyId. */

@@ -8,6 +8,8 @@ import { ApiError } from '../errors.js';
 import type { DirectoryStore } from '../store/types.js';
 import * as accessKeys from './access-keys.js';
 import * as accounts from './accounts.js';
+import * as summary from './account-summary.js';
+import * as report from './credential-report.js';
 import * as attachments from './attachments.js';
 import * as groups from './groups.js';
 import * as logins from './login-profiles.js';
@@ -18,6 +20,7 @@ import * as policies from './policies.js';
 import * as versions from './policy-versions.js';
 import * as roles from './roles.js';
 import * as providers from './saml-providers.js';
+import * as preference from './security-preference.js';
 import * as sso from './sso-settings.js';
 import { findEntity, userNameOfPrincipalName, type NamedKind } from './lookup.js';
 import { resolveSsoUser } from './sso-users.js';
@@ -99,11 +102,16 @@ export class Directory {
   readonly GetUser = this.read(users.getUser);
   readonly UpdateUser = this.write(users.updateUser);
   readonly ListUsers = this.read(users.listUsers);
+  readonly ListUserBasicInfos = this.read(summary.listUserBasicInfos);
+  readonly GetAccountSummary = this.read(summary.getAccountSummary);
+  readonly GenerateCredentialReport = this.write(report.generateCredentialReport);
+  readonly GetCredentialReport = this.read(report.getCredentialReport);
   readonly DeleteUser = this.write(users.deleteUser);
   readonly CreateAccessKey = this.write(accessKeys.createAccessKey);
   readonly ListAccessKeys = this.read(accessKeys.listAccessKeys);
   readonly UpdateAccessKey = this.write(accessKeys.updateAccessKey);
   readonly DeleteAccessKey = this.write(accessKeys.deleteAccessKey);
+  readonly GetAccessKeyLastUsed = this.read(accessKeys.getAccessKeyLastUsed);
 
   // --- login profiles and the password policy -------------------------------------------------
   readonly CreateLoginProfile = this.write(logins.createLoginProfile);
@@ -113,6 +121,8 @@ export class Directory {
   readonly ChangePassword = this.write(logins.changePassword);
   readonly SetPasswordPolicy = this.write(passwordPolicy.setPasswordPolicy);
   readonly GetPasswordPolicy = this.read(passwordPolicy.getPasswordPolicy);
+  readonly SetSecurityPreference = this.write(preference.setSecurityPreference);
+  readonly GetSecurityPreference = this.read(preference.getSecurityPreference);
 
   // --- virtual MFA devices --------------------------------------------------------------------
   readonly CreateVirtualMFADevice = this.write(mfa.createVirtualMfaDevice);
@@ -211,6 +221,11 @@ export class Directory {
   /** Metadata XML, entity id and AuthnSignAlgo of a provider, or undefined. */
   samlProviderForSso(accountId: string, providerName: string) {
     return providers.samlProviderForSso(this.ctx, accountId, providerName);
+  }
+
+  /** The account's security preference with IMS's defaults filled in (see loginPreference). */
+  securityPreference(accountId: string) {
+    return preference.readSecurityPreference(this.ctx, accountId);
   }
 
   /** User-based SSO settings with decoded metadata, or undefined when SSO is off. */

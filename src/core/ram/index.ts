@@ -7,3 +7,11 @@ export type { AuthnSignAlgo } from './sso-settings.js';
 export { LIMITS, DEFAULT_DOMAIN_SUFFIX } from './rules.js';
 export { formatDate } from './ids.js';
 export type { Params } from './params.js';
+export {
+  loginPreference,
+  assertLoginAddress,
+  type LoginPreference,
+  type PreferenceSource,
+} from './login-preference.js';
+export type { SecurityPreferenceRecord } from './security-preference.js';
+export { AccessKeyUsageRecorder, USAGE_WRITE_INTERVAL_MS } from './access-key-usage.js';

@@ -11,6 +11,7 @@ import { oneOf, optionalBool, requiredString, optionalString, type Params } from
 import { hashPassword, verifyPassword, type PasswordHash } from './password-hash.js';
 import { checkPassword, readPasswordPolicy } from './password-policy.js';
 import { nameKey } from './rules.js';
+import { readSecurityPreference } from './security-preference.js';
 import { C, commit, compact, json, put, read, remove, type DirectoryContext } from './storage.js';
 import { requireUser, userFromParams, type UserRecord } from './users.js';
 
@@ -37,7 +38,7 @@ const HISTORY = 24;
 const profileMissing = (name: string) =>
   new ApiError('EntityNotExist.User.LoginProfile', `The user ${name} has no login profile.`);
 
-async function readProfile(ctx: DirectoryContext, accountId: string, user: UserRecord) {
+export async function readProfile(ctx: DirectoryContext, accountId: string, user: UserRecord) {
   const record = await read<LoginProfileRecord>(ctx, accountId, C.loginProfile, nameKey(user.UserName));
   return record && record.UserId === user.UserId ? record : undefined;
 }
@@ -168,6 +169,11 @@ export async function deleteLoginProfile(ctx: DirectoryContext, accountId: strin
  */
 export async function changePassword(ctx: DirectoryContext, accountId: string, params: Params) {
   const user = await requireUser(ctx, accountId, requiredString(params, 'UserName'));
+  if (!(await readSecurityPreference(ctx, accountId)).AllowUserToChangePassword)
+    throw new ApiError(
+      'NoPermission',
+      'The security preference of the account (AllowUserToChangePassword=false) does not let RAM users change their own passwords.',
+    );
   const oldPassword = requiredString(params, 'OldPassword');
   const password = requiredString(params, 'NewPassword');
   const current = await requireProfile(ctx, accountId, user);

@@ -42,6 +42,12 @@ export const C = {
   /** Login profiles, keyed by the user's lower-cased name. */
   loginProfile: 'loginProfile',
   passwordPolicy: 'passwordPolicy',
+  /** When each AccessKey last signed a request, by AccessKeyId (access-key-usage.ts). */
+  accessKeyUsage: 'accessKeyUsage',
+  /** The account's last credential report (one record, SELF). */
+  credentialReport: 'credentialReport',
+  /** The account's security preference (one record, SELF). */
+  securityPreference: 'securityPreference',
   /** Virtual MFA devices by lower-cased name; a user's binding by the user's lower-cased name. */
   mfaDevice: 'mfaDevice',
   mfaOfUser: 'mfaOfUser',

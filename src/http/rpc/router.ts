@@ -89,6 +89,10 @@ export function createRpcEndpoint(options: RpcRouterOptions): RpcEndpoint {
         : await authenticate(req, { ...options, nowMs: now(), windowMs });
       outcome.accessKeyId = auth?.accessKeyId;
       outcome.caller = auth?.caller;
+      if (auth && options.onAuthenticated)
+        await options
+          .onAuthenticated(auth.accessKeyId, auth.caller, action.product)
+          .catch((error: unknown) => report(error, requestId));
       return {
         status: 200,
         body: resultBody(await runHandler(exchange, action, req, auth, requestId), requestId),

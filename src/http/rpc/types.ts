@@ -79,6 +79,11 @@ export type RpcRouterOptions = {
    * product, so that malformed requests count too; throws an ApiError to refuse it (rate limits).
    */
   admit?: (sourceIp: string, product: string | undefined) => Promise<void>;
+  /**
+   * Called after a request's signature is verified, before its action runs (AccessKey last use).
+   * Its failure is reported through onUnexpectedError and does not fail the request.
+   */
+  onAuthenticated?: (accessKeyId: string, caller: Caller, product: string) => Promise<void>;
   /** Called once per RPC request after the answer is written (audit log, metrics). */
   onComplete?: (outcome: RpcOutcome) => void;
   /** Called with every error that is not an ApiError (answered as InternalError). */
