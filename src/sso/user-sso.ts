@@ -5,7 +5,7 @@
 import { userArn } from '../core/arn.js';
 import { ApiError } from '../core/errors.js';
 import { userIdentity } from '../core/mapping/user.js';
-import { userSsoSession } from '../core/sts/operations.js';
+import { userConsoleSession } from '../core/sts/operations.js';
 import { loadIdpMetadata } from '../saml/metadata.js';
 import type { Gateway } from './gateway.js';
 import type { MappingAudit } from './role-mapping.js';
@@ -50,7 +50,7 @@ export async function acceptUserSsoResponse(
     if (err instanceof ApiError) throw new ApiError(err.code, err.message, { check: 'user-mapping' });
     throw err;
   });
-  const { credentials } = await userSsoSession(
+  const { credentials } = await userConsoleSession(
     gw.sts,
     { accountId, userName: user.UserName, userId: user.UserId },
     assertion.sessionNotOnOrAfter !== undefined ? { sessionNotOnOrAfter: assertion.sessionNotOnOrAfter } : {},
