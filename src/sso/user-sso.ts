@@ -4,6 +4,7 @@
  */
 import { userArn } from '../core/arn.js';
 import { ApiError } from '../core/errors.js';
+import { assertsMfa } from '../core/mapping/mfa.js';
 import { userIdentity } from '../core/mapping/user.js';
 import { userConsoleSession } from '../core/sts/operations.js';
 import { loadIdpMetadata } from '../saml/metadata.js';
@@ -53,7 +54,14 @@ export async function acceptUserSsoResponse(
   const { credentials } = await userConsoleSession(
     gw.sts,
     { accountId, userName: user.UserName, userId: user.UserId },
-    assertion.sessionNotOnOrAfter !== undefined ? { sessionNotOnOrAfter: assertion.sessionNotOnOrAfter } : {},
+    {
+      via: 'sso:user',
+      // The account's SSO settings say which AuthnContextClassRef values mean MFA (none: never).
+      mfaPresent: assertsMfa(settings.mapping?.mfaAuthnContexts, assertion.authnContextClassRef),
+      ...(assertion.sessionNotOnOrAfter !== undefined
+        ? { sessionNotOnOrAfter: assertion.sessionNotOnOrAfter }
+        : {}),
+    },
     gw.userSessionSeconds,
   );
   const alias = await gw.directory.GetAccountAlias(accountId).then(

@@ -179,6 +179,11 @@ export interface SamlLogin {
   sessionName: string | undefined;
   /** Epoch ms of AuthnStatement/@SessionNotOnOrAfter, when given. */
   sessionNotOnOrAfter?: number;
+  /**
+   * ARNs of the providers whose `mfaAuthnContexts` include the assertion's AuthnContextClassRef:
+   * a role assumed through one of them is an MFA session. Absent or empty: no MFA (fail closed).
+   */
+  mfaProviders?: string[];
 }
 
 export interface AssumeRoleWithSamlResult extends AssumeRoleResult {
@@ -225,9 +230,11 @@ export async function assumeRoleWithSaml(
     'RoleSessionName attribute',
   );
   const now = deps.now();
+  // MFA is the provider's judgement of this assertion: the one the role is assumed through.
+  const mfaPresent = (login.mfaProviders ?? []).some((arn) => sameArn(arn, stored.arn));
   const trust = evaluateTrust(role.trustPolicy, {
     principal: { type: 'Federated', arn: stored.arn },
-    context: { ...requestContext({ mfaPresent: false }, now), 'saml:recipient': login.recipient },
+    context: { ...requestContext({ mfaPresent }, now), 'saml:recipient': login.recipient },
   });
   if (trust.decision !== 'Allow') {
     throw new ApiError(
@@ -245,7 +252,7 @@ export async function assumeRoleWithSaml(
   const credentials = await mintRoleSession(
     deps,
     role,
-    { sessionName, policy, via: 'sts:AssumeRoleWithSAML', source: stored.arn, mfaPresent: false },
+    { sessionName, policy, via: 'sts:AssumeRoleWithSAML', source: stored.arn, mfaPresent },
     duration,
     now,
   );
