@@ -4,39 +4,23 @@
  * the real RPC API. A policy conditioned on MFA decides by the session's token alone, and an
  * AssumeRole from an MFA session passes MFA on to the role session (as AWS role chaining does).
  */
-import Ims, { GetUserRequest } from '@alicloud/ims20190815';
-import * as OpenApi from '@alicloud/openapi-core';
-import Sts, { AssumeRoleRequest } from '@alicloud/sts20150401';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../../src/cli/start.js';
+import { GetUserRequest } from '@alicloud/ims20190815';
+import { AssumeRoleRequest } from '@alicloud/sts20150401';
+import { describe, expect, it } from 'vitest';
 import { userConsoleSession } from '../../src/core/sts/operations.js';
 import { sdkError } from '../support/sdk-error.js';
+import { DEMO_ACCOUNT as ACCOUNT, sdkGateway, type SdkKeys as Keys } from '../support/sdk-gateway.js';
 
-const ImsClient = (Ims.default ?? Ims) as typeof Ims.default;
-const StsClient = (Sts.default ?? Sts) as typeof Sts.default;
-const ACCOUNT = '1234567890123456';
-type Keys = { accessKeyId: string; accessKeySecret: string; securityToken?: string };
-
-let gateway: RunningGateway;
-let endpoint: string;
-
-beforeAll(async () => {
-  gateway = await startGateway({ demo: true, logger: pino({ level: 'silent' }) });
-  endpoint = new URL(gateway.url).host;
-});
-afterAll(() => gateway?.close());
-
-const config = (keys: Keys) => new OpenApi.$OpenApiUtil.Config({ endpoint, protocol: 'http', ...keys });
-const ims = (keys: Keys) => new ImsClient(config(keys));
-const sts = (keys: Keys) => new StsClient(config(keys));
+const demo = sdkGateway();
+const ims = (keys: Keys) => demo.ims(keys);
+const sts = (keys: Keys) => demo.sts(keys);
 
 async function attach(
   name: string,
   target: { UserName: string } | { RoleName: string },
   statement: object[],
 ) {
-  const d = gateway.gw.directory;
+  const d = demo.gateway.gw.directory;
   await d.CreatePolicy(ACCOUNT, {
     PolicyName: name,
     PolicyDocument: JSON.stringify({ Version: '1', Statement: statement }),
@@ -48,13 +32,13 @@ async function attach(
 
 /** A RAM user with the given policy, and two console sessions of it: one that passed MFA, one that did not. */
 async function userSessions(name: string, statement: object[]) {
-  const d = gateway.gw.directory;
+  const d = demo.gateway.gw.directory;
   const { DefaultDomainName } = await d.GetDefaultDomain(ACCOUNT, {});
   const { User } = await d.CreateUser(ACCOUNT, { UserPrincipalName: `${name}@${DefaultDomainName}` });
   await attach(`${name}-policy`, { UserName: name }, statement);
   const session = async (mfaPresent: boolean): Promise<Keys> => {
     const { credentials } = await userConsoleSession(
-      gateway.gw.sts,
+      demo.gateway.gw.sts,
       { accountId: ACCOUNT, userName: User.UserName, userId: User.UserId },
       { via: 'signin:password', mfaPresent },
       3600,
@@ -82,36 +66,29 @@ async function outcome(keys: Keys, userName: string): Promise<string> {
 }
 
 const upnOf = async (name: string) =>
-  `${name}@${(await gateway.gw.directory.GetDefaultDomain(ACCOUNT, {})).DefaultDomainName}`;
+  `${name}@${(await demo.gateway.gw.directory.GetDefaultDomain(ACCOUNT, {})).DefaultDomainName}`;
 
 describe('acs:MFAPresent through the RPC API and the official SDKs', () => {
-  it('"Bool": {"acs:MFAPresent": "true"} allows the session that passed MFA and denies the one that did not', async () => {
-    const s = await userSessions('mfa-true', [
-      {
-        Effect: 'Allow',
-        Action: 'ram:GetUser',
-        Resource: '*',
-        Condition: { Bool: { 'acs:MFAPresent': 'true' } },
-      },
-    ]);
-    const upn = await upnOf(s.name);
-    expect(await outcome(s.withMfa, upn)).toBe('ok');
-    expect(await outcome(s.withoutMfa, upn)).toBe('NoPermission 403');
-  });
-
-  it('"Bool": {"acs:MFAPresent": "false"} is the inverse', async () => {
-    const s = await userSessions('mfa-false', [
-      {
-        Effect: 'Allow',
-        Action: 'ram:GetUser',
-        Resource: '*',
-        Condition: { Bool: { 'acs:MFAPresent': 'false' } },
-      },
-    ]);
-    const upn = await upnOf(s.name);
-    expect(await outcome(s.withMfa, upn)).toBe('NoPermission 403');
-    expect(await outcome(s.withoutMfa, upn)).toBe('ok');
-  });
+  const onMfa = (value: 'true' | 'false') => [
+    {
+      Effect: 'Allow',
+      Action: 'ram:GetUser',
+      Resource: '*',
+      Condition: { Bool: { 'acs:MFAPresent': value } },
+    },
+  ];
+  it.each([
+    ['true', 'ok', 'NoPermission 403'],
+    ['false', 'NoPermission 403', 'ok'],
+  ] as const)(
+    '"Bool": {"acs:MFAPresent": "%s"}: with MFA → %s, without → %s',
+    async (value, withMfa, withoutMfa) => {
+      const s = await userSessions(`mfa-${value}`, onMfa(value));
+      const upn = await upnOf(s.name);
+      expect(await outcome(s.withMfa, upn)).toBe(withMfa);
+      expect(await outcome(s.withoutMfa, upn)).toBe(withoutMfa);
+    },
+  );
 
   it('Allow all + Deny unless MFA: the explicit Deny answers without MFA, names itself, and lifts with MFA', async () => {
     const s = await userSessions('mfa-deny', [
@@ -143,7 +120,7 @@ describe('acs:MFAPresent through the RPC API and the official SDKs', () => {
 
   it('AssumeRole from an MFA session mints an MFA role session; from a session without MFA it does not', async () => {
     const s = await userSessions('mfa-chain', [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }]);
-    await gateway.gw.directory.CreateRole(ACCOUNT, {
+    await demo.gateway.gw.directory.CreateRole(ACCOUNT, {
       RoleName: 'mfa-reader',
       AssumeRolePolicyDocument: JSON.stringify({
         Version: '1',
@@ -152,14 +129,7 @@ describe('acs:MFAPresent through the RPC API and the official SDKs', () => {
         ],
       }),
     });
-    await attach('mfa-reader-policy', { RoleName: 'mfa-reader' }, [
-      {
-        Effect: 'Allow',
-        Action: 'ram:GetUser',
-        Resource: '*',
-        Condition: { Bool: { 'acs:MFAPresent': 'true' } },
-      },
-    ]);
+    await attach('mfa-reader-policy', { RoleName: 'mfa-reader' }, onMfa('true'));
     const assume = async (keys: Keys): Promise<Keys> => {
       const { body } = await sts(keys).assumeRole(
         new AssumeRoleRequest({

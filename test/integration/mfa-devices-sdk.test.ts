@@ -4,7 +4,7 @@
  * computed by the test's own RFC 6238 code (test/support/totp.ts), and every refusal carries
  * Alibaba's code and HTTP status (wrong codes, one device per user, delete while bound).
  */
-import Ims, {
+import {
   BindMFADeviceRequest,
   CreateUserRequest,
   CreateVirtualMFADeviceRequest,
@@ -14,29 +14,19 @@ import Ims, {
   ListVirtualMFADevicesRequest,
   UnbindMFADeviceRequest,
 } from '@alicloud/ims20190815';
-import * as OpenApi from '@alicloud/openapi-core';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from '../../src/cli/start.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sdkError } from '../support/sdk-error.js';
+import { DEMO_ACCOUNT as ACCOUNT, sdkGateway } from '../support/sdk-gateway.js';
 import { codeAt } from '../support/totp.js';
 
-const ImsClient = (Ims.default ?? Ims) as typeof Ims.default;
-const ACCOUNT = '1234567890123456';
-const ROOT = { accessKeyId: 'LTAIdemo0000000000000001', accessKeySecret: 'demoSecretDoNotUseInProduction' };
-
-let gateway: RunningGateway;
-let client: InstanceType<typeof ImsClient>;
+const demo = sdkGateway();
+let client: ReturnType<typeof demo.ims>;
 let domain: string;
 
 beforeAll(async () => {
-  gateway = await startGateway({ demo: true, logger: pino({ level: 'silent' }) });
-  client = new ImsClient(
-    new OpenApi.$OpenApiUtil.Config({ endpoint: new URL(gateway.url).host, protocol: 'http', ...ROOT }),
-  );
+  client = demo.ims();
   domain = (await client.getDefaultDomain()).body?.defaultDomainName ?? '';
 });
-afterAll(() => gateway?.close());
 
 const serial = (name: string) => `acs:ram::${ACCOUNT}:mfa/${name}`;
 
@@ -48,6 +38,12 @@ function consecutiveCodes(seed: string): { authenticationCode1: string; authenti
     authenticationCode2: codeAt(seed, new Date(now)),
   };
 }
+
+type Codes = { authenticationCode1: string; authenticationCode2: string };
+const bind = (upn: string, device: string, codes: Codes) =>
+  client.bindMFADevice(
+    new BindMFADeviceRequest({ userPrincipalName: upn, serialNumber: serial(device), ...codes }),
+  );
 
 async function newUser(name: string): Promise<string> {
   const upn = `${name}@${domain}`;
@@ -77,13 +73,7 @@ describe('IMS SDK: virtual MFA devices', () => {
     expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
     const seed = device?.base32StringSeed ?? '';
 
-    const bound = await client.bindMFADevice(
-      new BindMFADeviceRequest({
-        userPrincipalName: upn,
-        serialNumber: serial('alice-phone'),
-        ...consecutiveCodes(seed),
-      }),
-    );
+    const bound = await bind(upn, 'alice-phone', consecutiveCodes(seed));
     expect(bound.body?.requestId).toBeTruthy();
 
     const info = await client.getUserMFAInfo(new GetUserMFAInfoRequest({ userPrincipalName: upn }));
@@ -126,10 +116,7 @@ describe('IMS SDK: virtual MFA devices', () => {
   it('wrong, reused-out-of-order and malformed codes are refused; nothing is bound', async () => {
     const upn = await newUser('mfa-bob');
     const seed = (await newDevice('bob-phone'))?.base32StringSeed ?? '';
-    const bind = (codes: { authenticationCode1: string; authenticationCode2: string }) =>
-      client.bindMFADevice(
-        new BindMFADeviceRequest({ userPrincipalName: upn, serialNumber: serial('bob-phone'), ...codes }),
-      );
+    const bindBob = (codes: Codes) => bind(upn, 'bob-phone', codes);
     const { authenticationCode1: earlier, authenticationCode2: current } = consecutiveCodes(seed);
     const wrong = current === '000000' ? '111111' : '000000';
     for (const codes of [
@@ -138,8 +125,8 @@ describe('IMS SDK: virtual MFA devices', () => {
       { authenticationCode1: current, authenticationCode2: current },
       { authenticationCode1: 'abcdef', authenticationCode2: current },
     ])
-      expect(await failure(bind(codes))).toEqual(['InvalidParameter.AuthenticationCode', 400]);
-    expect(await failure(bind({ authenticationCode1: earlier, authenticationCode2: '' }))).toEqual([
+      expect(await failure(bindBob(codes))).toEqual(['InvalidParameter.AuthenticationCode', 400]);
+    expect(await failure(bindBob({ authenticationCode1: earlier, authenticationCode2: '' }))).toEqual([
       'MissingParameter',
       400,
     ]);
@@ -164,35 +151,15 @@ describe('IMS SDK: virtual MFA devices', () => {
     const other = await newUser('mfa-dave');
     const seed = (await newDevice('carol-phone'))?.base32StringSeed ?? '';
     const spare = (await newDevice('carol-spare'))?.base32StringSeed ?? '';
-    await client.bindMFADevice(
-      new BindMFADeviceRequest({
-        userPrincipalName: upn,
-        serialNumber: serial('carol-phone'),
-        ...consecutiveCodes(seed),
-      }),
-    );
-    expect(
-      await failure(
-        client.bindMFADevice(
-          new BindMFADeviceRequest({
-            userPrincipalName: upn,
-            serialNumber: serial('carol-spare'),
-            ...consecutiveCodes(spare),
-          }),
-        ),
-      ),
-    ).toEqual(['LimitExceeded.User.MFADevice', 409]);
-    expect(
-      await failure(
-        client.bindMFADevice(
-          new BindMFADeviceRequest({
-            userPrincipalName: other,
-            serialNumber: serial('carol-phone'),
-            ...consecutiveCodes(seed),
-          }),
-        ),
-      ),
-    ).toEqual(['EntityAlreadyExists.VirtualMFADevice.User', 409]);
+    await bind(upn, 'carol-phone', consecutiveCodes(seed));
+    expect(await failure(bind(upn, 'carol-spare', consecutiveCodes(spare)))).toEqual([
+      'LimitExceeded.User.MFADevice',
+      409,
+    ]);
+    expect(await failure(bind(other, 'carol-phone', consecutiveCodes(seed)))).toEqual([
+      'EntityAlreadyExists.VirtualMFADevice.User',
+      409,
+    ]);
     expect(
       await failure(
         client.deleteVirtualMFADevice(
@@ -228,13 +195,7 @@ describe('IMS SDK: virtual MFA devices', () => {
       await failure(client.unbindMFADevice(new UnbindMFADeviceRequest({ userPrincipalName: upn }))),
     ).toEqual(['EntityNotExist.User.MFADevice', 404]);
     // Now free, the user can bind the spare device.
-    await client.bindMFADevice(
-      new BindMFADeviceRequest({
-        userPrincipalName: upn,
-        serialNumber: serial('carol-spare'),
-        ...consecutiveCodes(spare),
-      }),
-    );
+    await bind(upn, 'carol-spare', consecutiveCodes(spare));
     expect(
       (await client.getUserMFAInfo(new GetUserMFAInfoRequest({ userPrincipalName: upn }))).body?.MFADevice
         ?.serialNumber,
