@@ -5,6 +5,7 @@
  * AssumeRole from an MFA session passes MFA on to the role session (as AWS role chaining does).
  */
 import { GetUserRequest } from '@alicloud/ims20190815';
+import RPCClient from '@alicloud/pop-core';
 import { AssumeRoleRequest } from '@alicloud/sts20150401';
 import { describe, expect, it } from 'vitest';
 import { userConsoleSession } from '../../src/core/sts/operations.js';
@@ -108,6 +109,23 @@ describe('acs:MFAPresent through the RPC API and the official SDKs', () => {
     };
     expect(denied.code).toBe('NoPermission');
     expect(denied.data?.AccessDeniedDetail?.NoPermissionType).toBe('ExplicitDeny');
+  });
+
+  it('RamgateSimulatePrincipalPolicy defaults acs:MFAPresent to the calling session; ContextEntries may set it', async () => {
+    const s = await userSessions('mfa-simulated', onMfa('true'));
+    const simulate = async (keys: Keys, context?: object) => {
+      const client = new RPCClient({ endpoint: demo.gateway.url, apiVersion: '2015-05-01', ...keys });
+      const answer = (await client.request(
+        'RamgateSimulatePrincipalPolicy',
+        { ActionNames: 'ram:GetUser', ...(context ? { ContextEntries: JSON.stringify(context) } : {}) },
+        { method: 'POST' },
+      )) as { EvaluationResults: { EvaluationResult: Array<{ Decision: string }> } };
+      return answer.EvaluationResults.EvaluationResult[0]?.Decision;
+    };
+    expect(await simulate(s.withMfa)).toBe('Allow');
+    expect(await simulate(s.withoutMfa)).toBe('ImplicitDeny');
+    expect(await simulate(s.withoutMfa, { 'acs:MFAPresent': true })).toBe('Allow');
+    expect(await simulate(s.withMfa, { 'acs:MFAPresent': false })).toBe('ImplicitDeny');
   });
 
   it('GetCallerIdentity is the same with or without MFA', async () => {
