@@ -76,6 +76,8 @@ export interface VerifiedAssertion {
   sessionNotOnOrAfter?: number;
   /** Epoch ms of AuthnStatement/@AuthnInstant. */
   authnInstant: number;
+  /** AuthnStatement/AuthnContext/AuthnContextClassRef of the verified assertion (how the IdP authenticated). */
+  authnContextClassRef?: string;
   /** Attribute Name → all its AttributeValue texts, in document order. */
   attributes: Record<string, string[]>;
   assertionId: string;

@@ -4,12 +4,13 @@
  * these same keys → one role: sign in; several: let the person choose.
  */
 import { ApiError } from '../core/errors.js';
+import { assertsMfa } from '../core/mapping/mfa.js';
 import { assumeRoleWithSaml, type SamlLogin } from '../core/sts/operations.js';
 import { RESPONSE_CHECKS } from '../saml/checks.js';
 import { verifyResponse, type PreparedResponse, type VerifiedAssertion } from '../saml/verify.js';
 import type { Gateway } from './gateway.js';
 import type { ProviderTrust } from './providers.js';
-import { roleSessionName, type OfferedRole } from './role-attributes.js';
+import type { OfferedRole } from './role-attributes.js';
 import { mapAssertion, trustedProviders, type MappingAudit } from './role-mapping.js';
 import { newOpaqueId, savePendingChoice, type ConsoleSession, type PendingChoice } from './sessions.js';
 import { withCliFailure } from './cli-failure.js';
@@ -67,11 +68,19 @@ async function failStructureChecks(samlResponse: PreparedResponse): Promise<void
   if (!result.ok && RESPONSE_CHECKS.indexOf(result.check) < keyless) throw result.error;
 }
 
+/**
+ * What AssumeRoleWithSAML needs from a verified assertion. `providers` are those whose rules were
+ * applied: each that maps the assertion's AuthnContextClassRef to MFA is listed in mfaProviders.
+ */
 export function samlLogin(
   assertion: VerifiedAssertion,
   roles: OfferedRole[],
-  sessionName: string | undefined = roleSessionName(assertion.attributes),
+  sessionName: string | undefined,
+  providers: readonly ProviderTrust[],
 ): SamlLogin {
+  const mfaProviders = providers
+    .filter((p) => assertsMfa(p.mapping?.rules.mfaAuthnContexts, assertion.authnContextClassRef))
+    .map((p) => p.arn);
   return {
     issuer: assertion.issuer,
     ...(assertion.nameId !== undefined ? { nameId: assertion.nameId } : {}),
@@ -82,6 +91,7 @@ export function samlLogin(
     ...(assertion.sessionNotOnOrAfter !== undefined
       ? { sessionNotOnOrAfter: assertion.sessionNotOnOrAfter }
       : {}),
+    ...(mfaProviders.length > 0 ? { mfaProviders } : {}),
   };
 }
 
@@ -114,9 +124,10 @@ async function signInFromResponse(
       named.filter((arn): arn is string => arn !== undefined),
     ),
   );
-  const mapped = mapAssertion(assertion, trustedProviders(provider, candidates));
+  const trusted = trustedProviders(provider, candidates);
+  const mapped = mapAssertion(assertion, trusted);
   const { roles } = mapped;
-  const login = samlLogin(assertion, roles, mapped.sessionName);
+  const login = samlLogin(assertion, roles, mapped.sessionName, trusted);
   const returnTo = pending?.returnTo ?? safeReturnPath(input.relayState);
   const cliState = pending?.context?.cli;
   const duration = requestedDuration(pending?.context?.duration, mapped.sessionDuration);

@@ -40,7 +40,7 @@ export async function assumeRoleWithSamlApi(gw: Gateway, params: StsParams) {
     maxInputLength: SAML_ASSERTION_MAX_LENGTH,
   });
   const mapped = mapAssertion(assertion, [provider], false);
-  const login = samlLogin(assertion, mapped.roles, mapped.sessionName);
+  const login = samlLogin(assertion, mapped.roles, mapped.sessionName, [provider]);
   return assumeRoleWithSaml(gw.sts, login, { ...params, ...mappedDuration(provider, params) }, 'strict');
 }
 

@@ -4,9 +4,10 @@
  */
 import { userArn } from '../core/arn.js';
 import { ApiError } from '../core/errors.js';
+import { assertsMfa } from '../core/mapping/mfa.js';
 import { userIdentity } from '../core/mapping/user.js';
 import { assertLoginAddress, loginPreference } from '../core/ram/index.js';
-import { userSsoSession } from '../core/sts/operations.js';
+import { userConsoleSession } from '../core/sts/operations.js';
 import { loadIdpMetadata } from '../saml/metadata.js';
 import type { Gateway } from './gateway.js';
 import type { MappingAudit } from './role-mapping.js';
@@ -55,10 +56,17 @@ export async function acceptUserSsoResponse(
     if (err instanceof ApiError) throw new ApiError(err.code, err.message, { check: 'user-mapping' });
     throw err;
   });
-  const { credentials } = await userSsoSession(
+  const { credentials } = await userConsoleSession(
     gw.sts,
     { accountId, userName: user.UserName, userId: user.UserId },
-    assertion.sessionNotOnOrAfter !== undefined ? { sessionNotOnOrAfter: assertion.sessionNotOnOrAfter } : {},
+    {
+      via: 'sso:user',
+      // The account's SSO settings say which AuthnContextClassRef values mean MFA (none: never).
+      mfaPresent: assertsMfa(settings.mapping?.mfaAuthnContexts, assertion.authnContextClassRef),
+      ...(assertion.sessionNotOnOrAfter !== undefined
+        ? { sessionNotOnOrAfter: assertion.sessionNotOnOrAfter }
+        : {}),
+    },
     Math.min(gw.userSessionSeconds ?? Infinity, preference.sessionSeconds),
   );
   const alias = await gw.directory.GetAccountAlias(accountId).then(

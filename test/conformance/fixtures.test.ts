@@ -7,6 +7,7 @@ import { createPrivateKey } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { assertsMfa } from '../../src/core/mapping/mfa.js';
 import { loadIdpMetadata, trustedIdpFromCertificates } from '../../src/saml/metadata.js';
 import type { VerifyOptions, VerifyResult } from '../../src/saml/types.js';
 import { verifyResponse } from '../../src/saml/verify.js';
@@ -111,6 +112,18 @@ function optionsFor(
   return { xml: readFileSync(join(dir, 'response.xml'), 'utf8'), options };
 }
 
+/** The AuthnContextClassRef as the message's text says (read independently of the verifier). */
+function classRefIn(xml: string): string | undefined {
+  return /<(?:[\w.-]+:)?AuthnContextClassRef>\s*([^<\s]+)\s*</.exec(xml)?.[1];
+}
+
+const COMMON_MFA_CONTEXTS = [
+  'http://schemas.microsoft.com/claims/multipleauthn',
+  'https://refeds.org/profile/mfa',
+  'urn:oasis:names:tc:SAML:2.0:ac:classes:TimeSyncToken',
+  'urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract',
+];
+
 function describeFailure(r: VerifyResult): string {
   return r.ok ? 'accepted' : `${r.check}: ${r.message}`;
 }
@@ -147,6 +160,9 @@ describe.skipIf(!present)('genuine IdP responses', () => {
       if (!expectation.encrypted) expect(result.assertion.audiences).toEqual(facts.audiences);
       expect(result.checks.map((c) => c.ok)).not.toContain(false);
       expect(result.checks).toHaveLength(28);
+      if (!expectation.encrypted) expect(result.assertion.authnContextClassRef).toBe(classRefIn(xml));
+      // No fixture's IdP did MFA: with the common MFA contexts trusted, none is an MFA session.
+      expect(assertsMfa(COMMON_MFA_CONTEXTS, result.assertion.authnContextClassRef)).toBe(false);
     });
 
     if (expectation.encrypted) continue;

@@ -81,6 +81,8 @@ export interface ResponseOptions {
   sessionIndex?: string | null;
   /** AuthnStatement/@SessionNotOnOrAfter, epoch ms (default now + 8 h). */
   sessionNotOnOrAfter?: number | null;
+  /** AuthnContextClassRef (default PasswordProtectedTransport); null omits it (an empty AuthnContext). */
+  authnContextClassRef?: string | null;
   /** Role attribute values "roleArn,providerArn" (default two roles of DEFAULT_ACCOUNT_ID). */
   roles?: string[] | null;
   roleSessionName?: string | null;
@@ -145,6 +147,13 @@ function attributeXml(name: string, values: readonly string[]): string {
     )
     .join('');
   return `<saml2:Attribute Name="${xmlEscape(name)}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri">${items}</saml2:Attribute>`;
+}
+
+const PASSWORD_PROTECTED_TRANSPORT = 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport';
+
+function classRefXml(ref: string | null | undefined): string {
+  const value = ref === undefined ? PASSWORD_PROTECTED_TRANSPORT : ref;
+  return value === null ? '' : `<saml2:AuthnContextClassRef>${xmlEscape(value)}</saml2:AuthnContextClassRef>`;
 }
 
 export class TestIdp {
@@ -218,7 +227,7 @@ export class TestIdp {
             'SessionNotOnOrAfter',
             o.sessionNotOnOrAfter === undefined ? now + 8 * 3_600_000 : o.sessionNotOnOrAfter,
           ) +
-          `><saml2:AuthnContext><saml2:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml2:AuthnContextClassRef></saml2:AuthnContext></saml2:AuthnStatement>`) +
+          `><saml2:AuthnContext>${classRefXml(o.authnContextClassRef)}</saml2:AuthnContext></saml2:AuthnStatement>`) +
       (attributes.length === 0
         ? ''
         : `<saml2:AttributeStatement>${attributes.map(([n, v]) => attributeXml(n, v)).join('')}</saml2:AttributeStatement>`) +

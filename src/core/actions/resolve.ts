@@ -8,7 +8,7 @@
 import { ApiError, missingParameter } from '../errors.js';
 import type { Principal } from '../principal.js';
 import type { Directory } from '../ram/index.js';
-import { deviceNameOfSerial } from '../ram/mfa-devices.js';
+import { deviceNameOfSerial, serialOf } from '../ram/mfa-devices.js';
 import { clip, nameKey } from '../ram/rules.js';
 import { SLOT_PARAMS, type EntityKind } from './params.js';
 import type { ActionRow, ParamRule, SlotName, SlotUse } from './types.js';
@@ -191,7 +191,8 @@ export async function prepareCall(
     }
     const resolved = await resolveSlot(directory, accountId, slot, use, name, params['PolicyType']);
     slots[slot] = resolved;
-    params[primary] = resolved.name;
+    // The operation reads the entity's canonical name; a device's is its SerialNumber (an ARN).
+    params[primary] = slot === 'SerialNumber' ? serialOf(accountId, resolved.name) : resolved.name;
   }
   return { row, accountId, params, slots, resources: resourceArns(row, accountId, slots) };
 }

@@ -3,3 +3,4 @@ export * from './pattern.js';
 export * from './rules.js';
 export * from './session-name.js';
 export * from './user.js';
+export * from './mfa.js';

@@ -10,6 +10,7 @@ import { parseArn } from '../arn.js';
 import { ApiError } from '../errors.js';
 import { Lru } from '../lru.js';
 import { checkRoleName } from '../ram/rules.js';
+import { mfaAuthnContextsSchema } from './mfa.js';
 import { compilePattern, type CompiledPattern } from './pattern.js';
 
 export const MAPPING_LIMITS = {
@@ -52,6 +53,8 @@ export const roleMappingSchema = z.strictObject({
   sessionDuration: z.strictObject({ default: seconds.optional(), max: seconds.optional() }).optional(),
   /** Alibaba's own Role/RoleSessionName/SessionDuration attributes: still honoured (default) or ignored. */
   alibabaAttributes: z.enum(['accept', 'ignore']).optional(),
+  /** AuthnContextClassRef values that mean the IdP did MFA (core/mapping/mfa.ts); none = never MFA. */
+  mfaAuthnContexts: mfaAuthnContextsSchema.optional(),
 });
 
 export type RoleMappingRules = z.infer<typeof roleMappingSchema>;

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ApiError } from '../errors.js';
+import { mfaAuthnContextsSchema } from './mfa.js';
 import { MAPPING_LIMITS, parseRules } from './rules.js';
 
 export const userMappingSchema = z.strictObject({
@@ -18,6 +19,8 @@ export const userMappingSchema = z.strictObject({
       }),
     ])
     .optional(),
+  /** AuthnContextClassRef values that mean the IdP did MFA (core/mapping/mfa.ts); none = never MFA. */
+  mfaAuthnContexts: mfaAuthnContextsSchema.optional(),
 });
 
 export type UserMappingRules = z.infer<typeof userMappingSchema>;

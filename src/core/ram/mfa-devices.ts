@@ -237,7 +237,11 @@ export async function getUserMfaInfo(ctx: DirectoryContext, accountId: string, p
   };
 }
 
-/** The account principal has no MFA in ramgate (root sign-in is the operator's, not a page's). */
+/**
+ * IMS: whether the Alibaba Cloud account (root) has MFA. In ramgate the account principal has no
+ * sign-in at all, only AccessKeys, which never carry MFA (acs:MFAPresent is false for them), so
+ * the true answer is always false; RAM users' MFA is GetUserMFAInfo's.
+ */
 export async function getAccountMfaInfo(ctx: DirectoryContext, accountId: string) {
   await requireAccount(ctx, accountId);
   return { IsMFAEnable: false };

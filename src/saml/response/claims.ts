@@ -111,6 +111,7 @@ export function buildVerifiedAssertion(ctx: Context): VerifiedAssertion {
     notOnOrAfter: established(ctx.expiry, 'the expiry'),
     ...(sessionEnd !== null ? { sessionNotOnOrAfter: sessionEnd } : {}),
     authnInstant: authn.instant,
+    ...(authn.classRef !== null ? { authnContextClassRef: authn.classRef } : {}),
     attributes: claims.attributes,
     assertionId: assertionIdOf(ctx),
     ...(inResponseTo !== null ? { inResponseTo } : {}),

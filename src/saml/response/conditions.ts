@@ -118,6 +118,13 @@ export function checkNotOnOrAfter(ctx: Context): Detail {
     ` > now ${iso(now)} - ${skewMs / 1000} s`;
 }
 
+/** AuthnContext/AuthnContextClassRef of the (verified) assertion's AuthnStatement: how the IdP authenticated. */
+function authnContextClassRef(statement: XmlElement): string | null {
+  const context = oneChild(statement, 'AuthnContext', 'the AuthnStatement');
+  const ref = context && oneChild(context, 'AuthnContextClassRef', 'the AuthnContext');
+  return ref ? wholeText(ref, 'AuthnContextClassRef') : null;
+}
+
 export function checkAuthnStatement(ctx: Context): Detail {
   const statements = childElements(established(ctx.assertion, 'the assertion'), SAML_NS, 'AuthnStatement');
   ensure(
@@ -135,7 +142,9 @@ export function checkAuthnStatement(ctx: Context): Detail {
       EXPIRED,
     );
   }
-  ctx.authn = { statement, instant: authnInstant, sessionEnd };
+  const classRef = authnContextClassRef(statement);
+  ctx.authn = { statement, instant: authnInstant, sessionEnd, classRef };
   return () =>
-    `AuthnInstant ${iso(authnInstant)}${sessionEnd === null ? '' : `, SessionNotOnOrAfter ${iso(sessionEnd)}`}`;
+    `AuthnInstant ${iso(authnInstant)}${sessionEnd === null ? '' : `, SessionNotOnOrAfter ${iso(sessionEnd)}`}` +
+    (classRef === null ? '' : `, AuthnContextClassRef ${classRef.slice(0, 200)}`);
 }

@@ -78,6 +78,8 @@ export interface Authn {
   statement: XmlElement;
   instant: number;
   sessionEnd: number | null;
+  /** AuthnContext/AuthnContextClassRef, when given. */
+  classRef: string | null;
 }
 
 /** NameID and attributes read by the 'subject' step for the verified assertion. */
