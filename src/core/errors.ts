@@ -116,6 +116,16 @@ export const ERROR_TABLE = {
   'AuthenticationFail.User.NotFound': [401, 'No RAM user matches the SAML NameID.'],
   'AuthenticationFail.Session': [401, 'The session is missing, expired or invalid.'],
   'AuthenticationFail.OperatorToken': [401, 'A valid operator bearer token is required.'],
+  // Password sign-in of RAM users (the console's, not an API): src/sso/password-signin.ts.
+  'AuthenticationFail.Password': [401, 'The user name or password is incorrect.'],
+  'AuthenticationFail.User.Locked': [
+    403,
+    'The RAM user is locked for one hour after too many wrong passwords.',
+  ],
+  'AuthenticationFail.LoginProfile.Inactive': [403, 'Console sign-in is disabled for this RAM user.'],
+  'AuthenticationFail.Password.Expired': [403, 'The password has expired; an administrator must reset it.'],
+  'AuthenticationFail.MFA.Invalid': [401, 'The MFA code is not valid.'],
+  'AuthenticationFail.SourceIp': [403, 'Console sign-in from this network address is not allowed.'],
   'InvalidAccessKeyId.NotFound': [404, 'Specified access key is not found.'],
   'InvalidAccessKeyId.Inactive': [400, 'Specified access key is disabled.'],
   IncompleteSignature: [400, 'The request signature does not conform to Alibaba Cloud standards.'],

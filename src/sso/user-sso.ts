@@ -5,6 +5,7 @@
 import { userArn } from '../core/arn.js';
 import { ApiError } from '../core/errors.js';
 import { userIdentity } from '../core/mapping/user.js';
+import type { TemporaryCredentials } from '../core/sts/credentials.js';
 import { userSsoSession } from '../core/sts/operations.js';
 import { loadIdpMetadata } from '../saml/metadata.js';
 import type { Gateway } from './gateway.js';
@@ -56,25 +57,39 @@ export async function acceptUserSsoResponse(
     assertion.sessionNotOnOrAfter !== undefined ? { sessionNotOnOrAfter: assertion.sessionNotOnOrAfter } : {},
     gw.userSessionSeconds,
   );
+  return {
+    returnTo: pending?.returnTo ?? safeReturnPath(input.relayState),
+    mapping: { attributes: Object.keys(assertion.attributes), rules: [explanation], roles: [] },
+    session: await userConsoleSession(
+      gw,
+      { accountId, userName: user.UserName, provider: assertion.issuer },
+      credentials,
+    ),
+  };
+}
+
+/** A console session acting as a RAM user (user-based SSO and password sign-in). */
+export async function userConsoleSession(
+  gw: Gateway,
+  user: { accountId: string; userName: string; provider?: string | undefined },
+  credentials: TemporaryCredentials,
+): Promise<ConsoleSession> {
+  const { accountId, userName } = user;
   const alias = await gw.directory.GetAccountAlias(accountId).then(
     (r) => r.AccountAlias,
     () => undefined,
   );
   return {
-    returnTo: pending?.returnTo ?? safeReturnPath(input.relayState),
-    mapping: { attributes: Object.keys(assertion.attributes), rules: [explanation], roles: [] },
-    session: {
-      id: newOpaqueId(),
-      kind: 'user',
-      accountId,
-      accountAlias: alias === accountId ? undefined : alias,
-      arn: userArn(accountId, user.UserName),
-      userName: user.UserName,
-      sessionName: user.UserName,
-      provider: assertion.issuer,
-      credentials,
-      expiresAt: Date.parse(credentials.Expiration),
-      csrf: newOpaqueId(),
-    },
+    id: newOpaqueId(),
+    kind: 'user',
+    accountId,
+    accountAlias: alias === accountId ? undefined : alias,
+    arn: userArn(accountId, userName),
+    userName,
+    sessionName: userName,
+    provider: user.provider,
+    credentials,
+    expiresAt: Date.parse(credentials.Expiration),
+    csrf: newOpaqueId(),
   };
 }

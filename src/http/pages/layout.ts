@@ -33,6 +33,7 @@ input:focus-visible, button:focus-visible, a:focus-visible { outline: 3px solid 
 .button.wide { display:block; text-align:center; } .problem { color:#b91c1c; margin:0; } .notice { background:#ecfdf5; border:1px solid #a7f3d0; padding:8px 12px; border-radius:6px; }
 .actions .button { margin: 0 8px 8px 0; } .detail { font-family: ui-monospace, monospace; font-size:13px; word-break: break-word; }
 a { color:#1d4ed8; } .button { color:#fff; } .button.secondary { color: var(--fg); }
+input[type=password], input[inputmode=numeric] { font-size:15px; padding:8px 10px; border:1px solid #9ca3af; border-radius:4px; } .qr { image-rendering: pixelated; display:block; margin: 8px 0; } .problem-box { border-left: 4px solid #dc2626; padding-left: 8px; }
 @media (max-width: 600px) { dl { grid-template-columns: 1fr; gap:2px 0; } dd { margin-bottom:8px; } main { margin:16px auto; } .card { padding:16px; } }
 `;
 
