@@ -1,0 +1,293 @@
+/**
+ * Password sign-in of RAM users at the HTTP level (the Chromium walk-through is
+ * password-signin-browser.test.ts): the same answer for an unknown user, an unknown domain, a user
+ * without a login profile and a wrong password; the double-submit token on every form; field
+ * limits; the lockout answering the same page for right and wrong passwords; MaxPasswordAge with
+ * and without HardExpire; an inactive profile; single use of a pending step; the login rate limit.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, type RunningGateway } from '../../src/cli/start.js';
+import { createLogger } from '../../src/http/logger.js';
+import { MAX_LOGON_NAME } from '../../src/sso/password-signin.js';
+import { inputValue, WebSession } from '../support/gateway-client.js';
+import {
+  createPasswordAccount,
+  normalized,
+  PW_ACCOUNT,
+  PW_DOMAIN,
+  submitLogon,
+  submitStep,
+  userWithPassword,
+} from '../support/password-signin.js';
+
+const PASSWORD = 'Correct-horse-9';
+let offsetMs = 0;
+let gateway: RunningGateway;
+
+beforeAll(async () => {
+  gateway = await startGateway({
+    demo: true,
+    logger: createLogger({ level: 'silent' }),
+    now: () => Date.now() + offsetMs,
+  });
+  await createPasswordAccount(gateway);
+  await userWithPassword(gateway, 'carol', PASSWORD);
+  await gateway.gw.directory.CreateUser(PW_ACCOUNT, { UserName: 'noprofile' });
+});
+afterAll(() => gateway?.close());
+
+const web = () => new WebSession();
+
+describe('password sign-in: what a failure reveals', () => {
+  it('signs in with the right password: 303 to the console, a RAM user session, LastLoginTime recorded', async () => {
+    const session = web();
+    const page = await submitLogon(gateway, session, { logonName: `carol@${PW_DOMAIN}`, password: PASSWORD });
+    expect(page.status).toBe(303);
+    expect(page.location).toBe('/console');
+    const console = await session.request(`${gateway.url}/console`);
+    expect(console.html).toContain(`<dd id="user-name">carol</dd>`);
+    expect(console.html).toContain(`<dd id="arn">acs:ram::${PW_ACCOUNT}:user/carol</dd>`);
+    const profile = await gateway.gw.directory.GetLoginProfile(PW_ACCOUNT, { UserName: 'carol' });
+    expect(profile.LoginProfile.LastLoginTime).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it('unknown user, unknown domain, no login profile and wrong password: the same status and page', async () => {
+    const answers = [];
+    for (const logonName of [
+      `carol@${PW_DOMAIN}`,
+      `nosuch@${PW_DOMAIN}`,
+      'carol@nosuch.example.com',
+      `noprofile@${PW_DOMAIN}`,
+    ]) {
+      const page = await submitLogon(gateway, web(), { logonName, password: 'Wrong-password-1' });
+      answers.push({ status: page.status, html: normalized(page.html).replace(logonName, 'NAME') });
+    }
+    expect(answers[0]?.status).toBe(401);
+    expect(answers[0]?.html).toContain('The user name or password is incorrect.');
+    expect(answers[0]?.html).toContain('<code>AuthenticationFail.Password</code>');
+    for (const other of answers.slice(1)) expect(other).toEqual(answers[0]);
+  });
+
+  it('the account chosen on the sign-in page: the bare user name signs in; another account’s domain does not', async () => {
+    const ok = await submitLogon(gateway, web(), {
+      account: PW_ACCOUNT,
+      logonName: 'carol',
+      password: PASSWORD,
+    });
+    expect(ok.location).toBe('/console');
+    const other = await submitLogon(gateway, web(), {
+      account: PW_ACCOUNT,
+      logonName: 'carol@demo.onaliyun.com',
+      password: PASSWORD,
+    });
+    expect(other.status).toBe(401);
+  });
+});
+
+describe('password sign-in: forms and limits', () => {
+  it('refuses a POST without the form cookie, or with another token (Forbidden.CSRF), before checking anything', async () => {
+    const none = await web().request(`${gateway.url}/signin/user`, {
+      csrf: 'x'.repeat(32),
+      'logon-name': `carol@${PW_DOMAIN}`,
+      password: PASSWORD,
+    });
+    expect(none.status).toBe(403);
+    expect(none.html).toContain('Forbidden.CSRF');
+    const session = web();
+    await session.request(`${gateway.url}/signin/user`);
+    const forged = await session.request(`${gateway.url}/signin/user`, {
+      csrf: 'y'.repeat(32),
+      'logon-name': `carol@${PW_DOMAIN}`,
+      password: PASSWORD,
+    });
+    expect(forged.status).toBe(403);
+    expect(session.cookies.has('ramgate_session')).toBe(false);
+  });
+
+  it('limits every field: logon name, password, codes; the form says what was wrong', async () => {
+    const long = await submitLogon(gateway, web(), {
+      logonName: `${'a'.repeat(MAX_LOGON_NAME)}@x`,
+      password: 'p',
+    });
+    expect(long.status).toBe(400);
+    expect(long.html).toContain(`The logon name is longer than ${MAX_LOGON_NAME} characters.`);
+    const pw = await submitLogon(gateway, web(), {
+      logonName: `carol@${PW_DOMAIN}`,
+      password: 'p'.repeat(129),
+    });
+    expect(pw.status).toBe(400);
+    expect(pw.html).toContain('The password is longer than 128 characters.');
+    const empty = await submitLogon(gateway, web(), { logonName: '', password: '' });
+    expect(empty.status).toBe(400);
+    const form = await web().request(`${gateway.url}/signin/user`);
+    expect(form.html).toContain(`maxlength="${MAX_LOGON_NAME}"`);
+    expect(form.html).toContain('autocomplete="current-password"');
+    expect(form.html).toContain('<label for="password">Password</label>');
+  });
+
+  it('the form body is size-limited', async () => {
+    const session = web();
+    await session.request(`${gateway.url}/signin/user`);
+    const res = await fetch(`${gateway.url}/signin/user`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `password=${'a'.repeat(400 * 1024)}`,
+    });
+    expect(res.status).toBe(413);
+  });
+});
+
+describe('password sign-in: lockout, expiry, disabled profiles, pending steps', () => {
+  it('MaxLoginAttemps: the third wrong password locks the user for an hour; right and wrong passwords then get the same page', async () => {
+    await userWithPassword(gateway, 'dave', PASSWORD);
+    await gateway.gw.directory.SetPasswordPolicy(PW_ACCOUNT, { MaxLoginAttemps: 3 });
+    try {
+      const logon = { logonName: `dave@${PW_DOMAIN}` };
+      for (let i = 0; i < 2; i++)
+        expect((await submitLogon(gateway, web(), { ...logon, password: 'Wrong-1' })).status).toBe(401);
+      const third = await submitLogon(gateway, web(), { ...logon, password: 'Wrong-1' });
+      expect(third.status).toBe(403);
+      expect(third.html).toContain('This RAM user is locked');
+      const right = await submitLogon(gateway, web(), { ...logon, password: PASSWORD });
+      const wrong = await submitLogon(gateway, web(), { ...logon, password: 'Wrong-1' });
+      expect(right.status).toBe(403);
+      expect(normalized(right.html)).toBe(normalized(wrong.html));
+      // Another user is not affected, and an hour later dave signs in again.
+      expect(
+        (await submitLogon(gateway, web(), { logonName: `carol@${PW_DOMAIN}`, password: PASSWORD })).status,
+      ).toBe(303);
+      offsetMs += 3601_000;
+      expect((await submitLogon(gateway, web(), { ...logon, password: PASSWORD })).status).toBe(303);
+    } finally {
+      await gateway.gw.directory.SetPasswordPolicy(PW_ACCOUNT, { MaxLoginAttemps: 0 });
+    }
+  });
+
+  it('a success resets the count of wrong passwords', async () => {
+    await userWithPassword(gateway, 'erin', PASSWORD);
+    await gateway.gw.directory.SetPasswordPolicy(PW_ACCOUNT, { MaxLoginAttemps: 2 });
+    try {
+      const logon = { logonName: `erin@${PW_DOMAIN}` };
+      expect((await submitLogon(gateway, web(), { ...logon, password: 'Wrong-1' })).status).toBe(401);
+      expect((await submitLogon(gateway, web(), { ...logon, password: PASSWORD })).status).toBe(303);
+      expect((await submitLogon(gateway, web(), { ...logon, password: 'Wrong-1' })).status).toBe(401);
+      expect((await submitLogon(gateway, web(), { ...logon, password: PASSWORD })).status).toBe(303);
+    } finally {
+      await gateway.gw.directory.SetPasswordPolicy(PW_ACCOUNT, { MaxLoginAttemps: 0 });
+    }
+  });
+
+  it('MaxPasswordAge: an expired password must be changed at sign-in; with HardExpire only an administrator can help', async () => {
+    await userWithPassword(gateway, 'frank', PASSWORD);
+    await gateway.gw.directory.SetPasswordPolicy(PW_ACCOUNT, { MaxPasswordAge: 1 });
+    offsetMs += 2 * 24 * 3600_000;
+    try {
+      const logon = { logonName: `frank@${PW_DOMAIN}`, password: PASSWORD };
+      await gateway.gw.directory.SetPasswordPolicy(PW_ACCOUNT, { HardExpire: true });
+      const hard = await submitLogon(gateway, web(), logon);
+      expect(hard.status).toBe(403);
+      expect(hard.html).toContain('Your password has expired');
+      expect(hard.html).toContain('AuthenticationFail.Password.Expired');
+      await gateway.gw.directory.SetPasswordPolicy(PW_ACCOUNT, { HardExpire: false });
+      const session = web();
+      const change = await submitLogon(gateway, session, logon);
+      expect(change.status).toBe(200);
+      expect(change.html).toContain('Your password has expired under the password policy');
+      const reused = await submitStep(gateway, session, change, {
+        'new-password': PASSWORD.slice(0, 4),
+        'confirm-password': PASSWORD.slice(0, 4),
+      });
+      expect(reused.status).toBe(400);
+      expect(reused.html).toContain('at least 8 characters');
+      const done = await submitStep(gateway, session, reused, {
+        'new-password': 'Brand-new-pass-2',
+        'confirm-password': 'Brand-new-pass-2',
+      });
+      expect(done.location).toBe('/console');
+      expect((await submitLogon(gateway, web(), { ...logon, password: 'Brand-new-pass-2' })).location).toBe(
+        '/console',
+      );
+    } finally {
+      await gateway.gw.directory.SetPasswordPolicy(PW_ACCOUNT, { MaxPasswordAge: 0, HardExpire: false });
+    }
+  });
+
+  it('an Inactive login profile: the right password says sign-in is disabled, a wrong one is just incorrect', async () => {
+    await userWithPassword(gateway, 'gina', PASSWORD, { Status: 'Inactive' });
+    const right = await submitLogon(gateway, web(), { logonName: `gina@${PW_DOMAIN}`, password: PASSWORD });
+    expect(right.status).toBe(403);
+    expect(right.html).toContain('Console sign-in is disabled for you');
+    const wrong = await submitLogon(gateway, web(), {
+      logonName: `gina@${PW_DOMAIN}`,
+      password: 'Nope-nope-1',
+    });
+    expect(wrong.status).toBe(401);
+  });
+
+  it('a pending step is single use, bound to its token, and refuses a step it is not at', async () => {
+    await userWithPassword(gateway, 'hank', PASSWORD, { PasswordResetRequired: true });
+    const session = web();
+    const change = await submitLogon(gateway, session, {
+      logonName: `hank@${PW_DOMAIN}`,
+      password: PASSWORD,
+    });
+    expect(change.html).toContain('An administrator asked you to set a new password');
+    const stranger = new WebSession();
+    const stolen = await submitStep(gateway, stranger, change, {
+      'new-password': 'x',
+      'confirm-password': 'x',
+    });
+    expect(stolen.status).toBe(403);
+    // The refused attempt used the pending sign-in up: the owner starts again.
+    const again = await submitLogon(gateway, session, { logonName: `hank@${PW_DOMAIN}`, password: PASSWORD });
+    const wrongStep = await web().request(`${gateway.url}/signin/user/step`, {
+      csrf: inputValue(again.html, 'csrf') ?? '',
+      pending: inputValue(again.html, 'pending') ?? '',
+      step: 'mfa',
+      code: '123456',
+    });
+    expect(wrongStep.status).toBe(403); // no cookie: the token check comes first
+    const third = await submitLogon(gateway, session, { logonName: `hank@${PW_DOMAIN}`, password: PASSWORD });
+    const mismatch = await submitStep(gateway, session, third, {
+      'new-password': 'Brand-new-pass-3',
+      'confirm-password': 'Brand-new-pass-4',
+    });
+    expect(mismatch.html).toContain('The two new passwords are not the same.');
+    const done = await submitStep(gateway, session, mismatch, {
+      'new-password': 'Brand-new-pass-3',
+      'confirm-password': 'Brand-new-pass-3',
+    });
+    expect(done.location).toBe('/console');
+    const replayed = await submitStep(gateway, session, mismatch, {
+      'new-password': 'Brand-new-pass-5',
+      'confirm-password': 'Brand-new-pass-5',
+    });
+    expect(replayed.status).toBe(401);
+    expect(replayed.html).toContain('AuthenticationFail.Session');
+  });
+});
+
+describe('password sign-in: the login rate limit', () => {
+  it('counts the POSTs per client address in the login class', async () => {
+    const limited = await startGateway({
+      demo: true,
+      logger: createLogger({ level: 'silent' }),
+      rateLimits: { login: 2 },
+    });
+    try {
+      const session = new WebSession();
+      const statuses = [];
+      for (let i = 0; i < 3; i++) {
+        const page = await submitLogon(limited, session, {
+          logonName: 'x@nosuch.example.com',
+          password: 'whatever-1',
+        });
+        statuses.push(page.status);
+      }
+      expect(statuses.slice(0, 2)).toEqual([401, 401]);
+      expect(statuses[2]).toBe(400);
+    } finally {
+      await limited.close();
+    }
+  });
+});
