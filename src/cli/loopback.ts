@@ -25,8 +25,9 @@ function page(res: ServerResponse, status: number, title: string, message: strin
     'referrer-policy': 'no-referrer',
   });
   res.end(
-    `<!doctype html><html><head><meta charset="utf-8"><title>${escape(title)}</title></head>` +
-      `<body><h1>${escape(title)}</h1><p>${escape(message)}</p></body></html>`,
+    `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
+      `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(title)} · ramgate</title></head>` +
+      `<body><main><h1>${escape(title)}</h1><p>${escape(message)}</p></main></body></html>`,
   );
 }
 

@@ -19,6 +19,7 @@ import { assertConsoleSessionActive } from '../sso/revocation.js';
 import { roleSsoSpMetadata, userSsoSpMetadata } from '../saml/sp-metadata.js';
 import type { GatewayMetrics } from './metrics.js';
 import { consolePage } from './pages/console.js';
+import { providerOf } from './pages/credential-snippets.js';
 import { noConsoleSession } from './signin-routes.js';
 import { rolePickerPage } from './pages/role-picker.js';
 import { pageHeaders, pageState, PICK_COOKIE, readForm, renderError, type SessionCookies } from './web.js';
@@ -205,6 +206,8 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = consolePage({
       nonce: pageState(ctx).nonce,
+      gatewayUrl: gw.baseUrl,
+      switchRoleHref: switchRoleHref(session),
       accountId: session.accountId,
       accountAlias: session.accountAlias,
       identityType: session.kind === 'role' ? 'AssumedRoleUser' : 'RAMUser',
@@ -267,6 +270,19 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
   }
 
   return router;
+}
+
+/**
+ * "Switch role" signs in again through the same provider, SP-initiated and without role=, so the
+ * IdP's fresh assertion decides which roles the picker offers (an assertion is used once: the
+ * session keeps no means to mint another role's credentials). Only when several were offered.
+ */
+function switchRoleHref(session: ConsoleSession): string | undefined {
+  if (session.kind !== 'role' || (session.offeredRoles ?? 0) < 2 || !session.provider) return undefined;
+  const provider = providerOf(session.provider);
+  return provider
+    ? `/login?${new URLSearchParams({ provider: `${provider.accountId}:${provider.name}` }).toString()}`
+    : undefined;
 }
 
 function requiredField(form: Map<string, string>, name: string): string {

@@ -201,6 +201,7 @@ export async function signInWithRole(
     roleName: role.roleName,
     sessionName: login.sessionName ?? '',
     provider: role.providerArn,
+    offeredRoles: login.offeredRoles.length,
     credentials: result.Credentials,
     expiresAt: Date.parse(result.Credentials.Expiration),
     csrf: newOpaqueId(),

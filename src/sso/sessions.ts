@@ -19,6 +19,8 @@ export interface ConsoleSession {
   userName?: string | undefined;
   sessionName: string;
   provider?: string | undefined;
+  /** How many roles the assertion offered (role SSO): more than one lets the console offer "Switch role". */
+  offeredRoles?: number | undefined;
   credentials: TemporaryCredentials;
   /** Epoch ms. */
   expiresAt: number;

@@ -30,23 +30,26 @@ export function rolePickerPage(m: RolePickerModel): string {
       <form method="post" action="${m.action}" id="role-picker">
         <input type="hidden" name="pending" value="${m.pendingId}" />
         <input type="hidden" name="csrf" value="${m.csrfToken}" />
-        <ul class="roles">
-          ${m.roles.map(
-            (r, i) =>
-              html`<li>
-                <label
-                  ><input type="radio" name="role" value="${r.value}" ${i === 0 ? 'checked' : ''} />
-                  <span
-                    ><strong>${r.roleName}</strong
-                    ><small
-                      >Account ${r.accountAlias ? `${r.accountAlias} (${r.accountId})` : r.accountId} ·
-                      ${r.roleArn}</small
-                    ></span
-                  ></label
-                >
-              </li>`,
-          )}
-        </ul>
+        <fieldset>
+          <legend>Role to sign in to</legend>
+          <ul class="roles">
+            ${m.roles.map(
+              (r, i) =>
+                html`<li>
+                  <label
+                    ><input type="radio" name="role" value="${r.value}" ${i === 0 ? 'checked' : ''} />
+                    <span
+                      ><strong>${r.roleName}</strong
+                      ><small
+                        >Account ${r.accountAlias ? `${r.accountAlias} (${r.accountId})` : r.accountId} ·
+                        ${r.roleArn}</small
+                      ></span
+                    ></label
+                  >
+                </li>`,
+            )}
+          </ul>
+        </fieldset>
         <button type="submit">Sign in</button>
       </form>
     </div>`,
