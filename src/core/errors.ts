@@ -59,6 +59,17 @@ export const ERROR_TABLE = {
   'InvalidParameter.VirtualMFADeviceName': [400, 'The parameter VirtualMFADeviceName is wrongly formed.'],
   'InvalidParameter.AuthenticationCode': [400, 'The MFA authentication codes are not valid.'],
   'InvalidParameter.PasswordPolicy': [400, 'A setting of the password policy is out of its range.'],
+  'InvalidParameter.LoginSessionDuration': [400, 'The parameter LoginSessionDuration must be 1 to 24.'],
+  'InvalidParameter.LoginNetworkMasks': [400, 'The parameter LoginNetworkMasks is not valid.'],
+  'InvalidParameter.MFAOperationForLogin': [
+    400,
+    'The parameter MFAOperationForLogin must be mandatory, independent or adaptive.',
+  ],
+  'InvalidParameter.OperationForRiskLogin': [
+    400,
+    'The parameter OperationForRiskLogin must be autonomous or enforceVerify.',
+  ],
+  'InvalidParameter.VerificationTypes': [400, 'The parameter VerificationTypes is not valid.'],
   // --- entities -----------------------------------------------------------------------------
   'EntityNotExist.Account': [404, 'The specified account does not exist.'],
   'EntityNotExist.User': [404, 'The user does not exist.'],
@@ -114,6 +125,8 @@ export const ERROR_TABLE = {
   'AuthenticationFail.SAMLAssertion.Invalid': [401, 'The SAML Assertion is invalid.'],
   'AuthenticationFail.SSO.Disabled': [401, 'SSO is not enabled for this account.'],
   'AuthenticationFail.User.NotFound': [401, 'No RAM user matches the SAML NameID.'],
+  /** ramgate's code (no Alibaba code found): SetSecurityPreference LoginNetworkMasks refused the client's address. */
+  'AuthenticationFail.LoginNetworkMask': [401, 'Sign-in is not allowed from this network address.'],
   'AuthenticationFail.Session': [401, 'The session is missing, expired or invalid.'],
   'AuthenticationFail.OperatorToken': [401, 'A valid operator bearer token is required.'],
   // Password sign-in of RAM users (the console's, not an API): src/sso/password-signin.ts.
@@ -125,7 +138,6 @@ export const ERROR_TABLE = {
   'AuthenticationFail.LoginProfile.Inactive': [403, 'Console sign-in is disabled for this RAM user.'],
   'AuthenticationFail.Password.Expired': [403, 'The password has expired; an administrator must reset it.'],
   'AuthenticationFail.MFA.Invalid': [401, 'The MFA code is not valid.'],
-  'AuthenticationFail.SourceIp': [403, 'Console sign-in from this network address is not allowed.'],
   'InvalidAccessKeyId.NotFound': [404, 'Specified access key is not found.'],
   'InvalidAccessKeyId.Inactive': [400, 'Specified access key is disabled.'],
   IncompleteSignature: [400, 'The request signature does not conform to Alibaba Cloud standards.'],

@@ -160,6 +160,7 @@ export function ssoRoutes(deps: SsoRouteDeps): Router {
       const { session, returnTo, mapping } = await acceptUserSsoResponse(gw, accountId, {
         samlResponse: requiredField(form, 'SAMLResponse'),
         relayState: form.get('RelayState'),
+        clientIp: ctx.ip,
       });
       await signedIn(ctx, 'user', { kind: 'signed-in', session, returnTo, mapping });
     } catch (error) {

@@ -37,7 +37,10 @@ export interface GatewayOptions {
   tokenKeys?: TokenKey[];
   audit?: AuditSink;
   now?: () => number;
-  /** How long a user-based SSO console session lasts (Alibaba's LoginSessionDuration), seconds. */
+  /**
+   * The operator's cap on user-based SSO console sessions, seconds. Without one a session lasts the
+   * account's LoginSessionDuration (SetSecurityPreference, default 6 hours); with one, the shorter.
+   */
   userSessionSeconds?: number;
   /** Where verification latency is recorded (the HTTP layer's Prometheus histogram). */
   metrics?: VerifyMetrics;
@@ -59,7 +62,7 @@ export class Gateway {
   readonly skewSeconds: number;
   readonly sp: SpKeys;
   readonly now: () => number;
-  readonly userSessionSeconds: number;
+  readonly userSessionSeconds: number | undefined;
   private readonly aesCbcAllowed: Set<string>;
   /** Per-role session revocation watermarks, shared by all instances through the ephemeral store. */
   readonly revocations: RoleRevocations;
@@ -72,7 +75,7 @@ export class Gateway {
     this.roleSpEntityId = options.roleSpEntityId ?? DEFAULT_ROLE_SP_ENTITY_ID;
     this.skewSeconds = options.skewSeconds ?? 180;
     this.sp = options.sp ?? {};
-    this.userSessionSeconds = options.userSessionSeconds ?? 3600;
+    this.userSessionSeconds = options.userSessionSeconds;
     this.metrics = options.metrics;
     this.audit = options.audit ?? new JsonLinesAuditSink();
     this.directory = new Directory({

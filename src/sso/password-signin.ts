@@ -162,9 +162,9 @@ export async function passwordSignIn(gw: Gateway, input: PasswordSignInInput): P
     const toIdp = await idpRedirect(gw, target.accountId);
     if (toIdp) return toIdp;
   }
-  const prefs = target ? await signInPreferences(gw, target.accountId) : undefined;
-  if (target && prefs) prefs.assertSourceAllowed(input.client);
-  const found = target && (await gw.directory.signInFacts(target.accountId, target.userName));
+  const prefs = target ? await signInPreferences(gw, target.accountId).catch(notFoundAsUndefined) : undefined;
+  if (prefs) prefs.assertSourceAllowed(input.client);
+  const found = target && prefs && (await gw.directory.signInFacts(target.accountId, target.userName));
   const facts = await checkPassword(gw, found, target?.accountId ?? '', input.password);
   const accountId = (target as { accountId: string }).accountId;
   const expired = passwordExpiry(facts, gw.now()) === 'expired';

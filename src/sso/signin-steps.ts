@@ -54,7 +54,7 @@ export async function advance(gw: Gateway, pending: PendingSignIn, client: strin
 
 async function consoleSessionOf(gw: Gateway, pending: PendingSignIn): Promise<ConsoleSession> {
   const prefs = await signInPreferences(gw, pending.accountId);
-  const seconds = Math.min(gw.userSessionSeconds, prefs.maxSessionSeconds ?? Infinity);
+  const seconds = prefs.sessionSeconds;
   const { credentials } = await userSsoSession(
     gw.sts,
     { accountId: pending.accountId, userName: pending.userName, userId: pending.userId },

@@ -5,6 +5,7 @@
 import { userArn } from '../core/arn.js';
 import { ApiError } from '../core/errors.js';
 import { userIdentity } from '../core/mapping/user.js';
+import { assertLoginAddress, loginPreference } from '../core/ram/index.js';
 import type { TemporaryCredentials } from '../core/sts/credentials.js';
 import { userSsoSession } from '../core/sts/operations.js';
 import { loadIdpMetadata } from '../saml/metadata.js';
@@ -17,7 +18,8 @@ import { ACS_MAX_RESPONSE_LENGTH, findPendingRequest, verifyOrThrow } from './ve
 export async function acceptUserSsoResponse(
   gw: Gateway,
   accountId: string,
-  input: { samlResponse: string; relayState?: string | undefined },
+  /** clientIp: the client's address as the transport determines it (LoginNetworkMasks). */
+  input: { samlResponse: string; relayState?: string | undefined; clientIp: string },
 ): Promise<{ session: ConsoleSession; returnTo?: string | undefined; mapping: MappingAudit }> {
   const settings = await gw.directory.userSsoConfig(accountId).catch((err: unknown) => {
     if (err instanceof ApiError && err.code === 'EntityNotExist.Account') return undefined;
@@ -32,6 +34,9 @@ export async function acceptUserSsoResponse(
       },
     );
   }
+  // The security preference: sign-in only from its networks, sessions no longer than its duration.
+  const preference = await loginPreference(gw.directory, accountId);
+  assertLoginAddress(preference, input.clientIp, accountId);
   const { prepared, pending } = await findPendingRequest(
     gw.store.ephemeral,
     input.samlResponse,
@@ -55,7 +60,7 @@ export async function acceptUserSsoResponse(
     gw.sts,
     { accountId, userName: user.UserName, userId: user.UserId },
     assertion.sessionNotOnOrAfter !== undefined ? { sessionNotOnOrAfter: assertion.sessionNotOnOrAfter } : {},
-    gw.userSessionSeconds,
+    Math.min(gw.userSessionSeconds ?? Infinity, preference.sessionSeconds),
   );
   return {
     returnTo: pending?.returnTo ?? safeReturnPath(input.relayState),

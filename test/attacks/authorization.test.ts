@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ACTION_TABLE,
   KNOWN_PARAMS,
+  SELF_SERVICE_ACTIONS,
   SLOT_PARAMS,
   type ActionRow,
   type EntityKind,
@@ -173,6 +174,13 @@ function slotNames(row: ActionRow, kind: EntityKind, request: Record<string, str
     .map((v) => (v.split('@')[0] ?? '').replace(/^acs:ram::\d+:mfa\//, '').toLowerCase());
 }
 
+/** Self-service actions whose preference is on by default (AllowUserToChangePassword, …ManageMFADevices). */
+const DEFAULT_SELF_SERVICE = new Set(
+  Object.entries(SELF_SERVICE_ACTIONS)
+    .filter(([, kind]) => kind !== 'accessKeys')
+    .map(([action]) => action),
+);
+
 const rows = ACTION_TABLE.filter((r) => r.authorizedBy === 'table' && slotKinds(r).length > 0);
 
 function actionOf(world: World, row: ActionRow): RpcAction {
@@ -198,8 +206,10 @@ async function attack(
   as: 'user' | 'role-session',
   request: Record<string, string>,
   logins = false,
+  preference: Record<string, string> = {},
 ) {
   const world = await buildWorld(policy, as, logins);
+  if (Object.keys(preference).length > 0) await world.gw.directory.SetSecurityPreference(ACCOUNT, preference);
   const before = await facts(world);
   const result = await send(world, actionOf(world, row), request);
   return { world, result, changed: changedOwners(before, await facts(world)) };
@@ -220,7 +230,10 @@ describe.each(rows.map((r) => [`${r.action} (${r.versions.join(', ')})`, r] as c
             request,
             logins,
           );
-          expect([...changed].filter((n) => n !== X.toLowerCase())).toEqual([]);
+          // The security preference's defaults let a RAM user change its own password and MFA device.
+          const ownByDefault = as === 'user' && DEFAULT_SELF_SERVICE.has(row.action);
+          const others = [...changed].filter((n) => n !== X.toLowerCase());
+          expect(others.filter((n) => !(ownByDefault && n === ATTACKER.user))).toEqual([]);
           if (result.code === 'OK') {
             for (const other of namesOf(kind).filter((n) => n !== X))
               for (const trace of privateTraces(world, kind, other)) expect(result.body).not.toContain(trace);
@@ -257,6 +270,67 @@ describe.each(rows.map((r) => [`${r.action} (${r.versions.join(', ')})`, r] as c
     });
   }
 });
+
+/**
+ * The security preference's self-service rule with every grant on: a principal with no RAM
+ * permission at all sends each self-service action with every alias, case and stray parameter.
+ * A RAM user changes and sees only its own entity; a role session nothing; an explicit Deny on the
+ * user itself still wins.
+ */
+const ALL_GRANTS = {
+  AllowUserToManageAccessKeys: 'true',
+  AllowUserToManageMFADevices: 'true',
+  AllowUserToChangePassword: 'true',
+};
+const NO_RAM = { Version: '1', Statement: [{ Effect: 'Allow', Action: 'ecs:Describe*', Resource: '*' }] };
+const selfRows = ACTION_TABLE.filter((r) => Object.hasOwn(SELF_SERVICE_ACTIONS, r.action));
+
+describe.each(selfRows.map((r) => [`${r.action} (${r.versions.join(', ')})`, r] as const))(
+  'self-service %s',
+  (_, row) => {
+    const logins = row.action === 'ChangePassword';
+    const drawn = fc.tuple(fc.constantFrom('user' as const, 'role-session' as const), requestFor(row));
+
+    it('without any policy: changes and shows only the calling user’s own entity', async () => {
+      await fc.assert(
+        fc.asyncProperty(drawn, async ([as, request]) => {
+          const { world, result, changed } = await attack(row, NO_RAM, as, request, logins, ALL_GRANTS);
+          const allowedToChange = as === 'user' ? [ATTACKER.user] : [];
+          expect([...changed].filter((n) => !allowedToChange.includes(n))).toEqual([]);
+          if (result.code === 'OK') {
+            expect(as).toBe('user');
+            for (const other of [TARGET.user, OTHER.user])
+              for (const trace of privateTraces(world, 'user', other))
+                expect(result.body).not.toContain(trace);
+          }
+          // Naming someone else (by any alias) is never let through by the rule.
+          const named = slotNames(row, 'user', request);
+          if (named.some((n) => n !== ATTACKER.user)) expect(result.code).not.toBe('OK');
+          // And the honest call on itself is authorized by the rule alone.
+          else if (as === 'user') expect(result.code).not.toBe('NoPermission');
+        }),
+        { numRuns: RUNS },
+      );
+    });
+
+    it('an explicit Deny on the user itself wins over the rule', async () => {
+      await fc.assert(
+        fc.asyncProperty(requestFor(row), anyCase(ATTACKER.user), async (request, self) => {
+          const policy = {
+            Version: '1',
+            Statement: [
+              { Effect: 'Deny', Action: row.policyAction, Resource: `acs:ram::${ACCOUNT}:user/${self}` },
+            ],
+          };
+          const { result, changed } = await attack(row, policy, 'user', request, logins, ALL_GRANTS);
+          expect(changed.size).toBe(0);
+          expect(result.code).not.toBe('OK');
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  },
+);
 
 describe('the action table is the router', () => {
   it('serves exactly the rows of the table, each version once', async () => {

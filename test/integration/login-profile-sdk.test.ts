@@ -205,11 +205,15 @@ describe('IMS SDK: login profiles and the password policy', () => {
       ims(keys).updateLoginProfile(
         new UpdateLoginProfileRequest({ userPrincipalName: `victim@${domain}`, password: 'Taken-over-1' }),
       ),
-      ims(keys).changePassword(new ChangePasswordRequest({ oldPassword: 'x', newPassword: 'Taken-over-1' })),
       ims(keys).setPasswordPolicy(new SetPasswordPolicyRequest({ minimumPasswordLength: 8 })),
     ]) {
       const e = await sdkError(call);
       expect([e.code, e.statusCode]).toEqual(['NoPermission', 403]);
     }
+    // ChangePassword is the caller's own (allowed by the default AllowUserToChangePassword): nosy has none.
+    const own = await sdkError(
+      ims(keys).changePassword(new ChangePasswordRequest({ oldPassword: 'x', newPassword: 'Taken-over-1' })),
+    );
+    expect([own.code, own.statusCode]).toEqual(['EntityNotExist.User.LoginProfile', 404]);
   });
 });

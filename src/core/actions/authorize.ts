@@ -11,6 +11,7 @@ import type { TokenKeyring } from '../sts/keyring.js';
 import type { RequestFacts, StsDirectory } from '../sts/ports.js';
 import { encodeDiagnostic } from './diagnostic.js';
 import type { PreparedCall } from './resolve.js';
+import { selfServiceAllows, type SelfServiceGrants } from './self-service.js';
 
 export interface AuthorizationDeps {
   directory: StsDirectory;
@@ -68,18 +69,26 @@ async function refusal(
   );
 }
 
-/** Every resource of the call is allowed for the principal, or NoPermission names the first that is not. */
+/**
+ * Every resource of the call is allowed for the principal, or NoPermission names the first that is
+ * not. `selfService`: the account's self-service grants (self-service.ts), which allow a RAM user's
+ * calls on itself that its identity policies only implicitly deny.
+ */
 export async function authorizeCall(
   deps: AuthorizationDeps,
   principal: Principal,
   call: PreparedCall,
   facts: RequestFacts,
+  selfService?: SelfServiceGrants,
 ): Promise<void> {
   if (call.row.authorizedBy !== 'table') return;
   const context = requestContext(facts, deps.now());
   const action = call.row.policyAction;
   for (const resource of call.resources) {
     const decided = await authorizeExplained(deps.directory, principal, { action, resource, context });
-    if (decided.result.decision !== 'Allow') throw await refusal(deps, principal, action, resource, decided);
+    if (decided.result.decision === 'Allow') continue;
+    const implicitByIdentity = decided.result.decision === 'ImplicitDeny' && decided.decidedBy === 'identity';
+    if (implicitByIdentity && selfServiceAllows(selfService, principal, call, resource)) continue;
+    throw await refusal(deps, principal, action, resource, decided);
   }
 }

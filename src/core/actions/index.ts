@@ -9,6 +9,12 @@ export {
   type ResolvedSlot,
 } from './resolve.js';
 export { authorizeCall, type AuthorizationDeps } from './authorize.js';
+export {
+  selfServiceGrants,
+  selfServiceAllows,
+  SELF_SERVICE_ACTIONS,
+  type SelfServiceGrants,
+} from './self-service.js';
 export { encodeDiagnostic, decodeDiagnostic, type DiagnosticInfo } from './diagnostic.js';
 export { checkTable } from './check.js';
 export type * from './types.js';

@@ -9,6 +9,7 @@ import {
   PASSWORD_POLICY_NUMBERS,
 } from '../ram/password-policy.js';
 import { LIMITS } from '../ram/rules.js';
+import { NETWORK_MASK_LIMITS, SECURITY_PREFERENCE_FLAGS } from '../ram/security-preference.js';
 import type { ParamRule, ParamType, SlotName } from './types.js';
 
 /** The entity kinds behind the slots. */
@@ -76,6 +77,12 @@ const CATALOGUE: readonly ParamRule[] = [
   ...['Password', 'OldPassword', 'NewPassword'].map((n) => rule(n, 'string', MAX_PASSWORD_CHARS)),
   ...['PasswordResetRequired', 'MFABindRequired', ...PASSWORD_POLICY_FLAGS].map((n) => rule(n, 'bool', 5)),
   ...PASSWORD_POLICY_NUMBERS.map((n) => rule(n, 'int', 16)),
+  // the security preference (the directory checks ranges, masks and enumerations)
+  ...SECURITY_PREFERENCE_FLAGS.map((n) => rule(n, 'bool', 5)),
+  rule('LoginSessionDuration', 'int', 16),
+  rule('LoginNetworkMasks', 'string', NETWORK_MASK_LIMITS.chars),
+  ...['MFAOperationForLogin', 'OperationForRiskLogin'].map((n) => rule(n, 'string', 32)),
+  rule('VerificationTypes', 'string', 256),
   // virtual MFA devices
   rule('VirtualMFADeviceName', 'string', 64),
   rule('SerialNumber', 'string', NAME),

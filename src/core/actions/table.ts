@@ -6,6 +6,7 @@
  * adversarial authorization suite are generated from them.
  */
 import { PASSWORD_POLICY_FLAGS, PASSWORD_POLICY_NUMBERS } from '../ram/password-policy.js';
+import { SECURITY_PREFERENCE_FLAGS } from '../ram/security-preference.js';
 import { paramRule, type ParamSpec } from './params.js';
 import type { AccessLevel, ActionRow, ApiVersion, AuthorizedBy, SlotName, SlotUse } from './types.js';
 
@@ -170,6 +171,18 @@ export const ACTION_TABLE: readonly ActionRow[] = Object.freeze([
     resources: [R.account],
   }),
   row('GetPasswordPolicy', BOTH, 'Read', { resources: [R.account] }),
+  row('SetSecurityPreference', BOTH, 'Write', {
+    params: [
+      'LoginSessionDuration',
+      ...SECURITY_PREFERENCE_FLAGS,
+      'LoginNetworkMasks',
+      'MFAOperationForLogin',
+      'OperationForRiskLogin',
+      'VerificationTypes',
+    ],
+    resources: [R.account],
+  }),
+  row('GetSecurityPreference', BOTH, 'Read', { resources: [R.account] }),
 
   // --- virtual MFA devices (IMS); binding is authorized on the user only, as Alibaba's table says
   row('CreateVirtualMFADevice', IMS, 'Write', {

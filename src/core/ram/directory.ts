@@ -18,6 +18,7 @@ import * as policies from './policies.js';
 import * as versions from './policy-versions.js';
 import * as roles from './roles.js';
 import * as providers from './saml-providers.js';
+import * as preference from './security-preference.js';
 import * as sso from './sso-settings.js';
 import { findEntity, userNameOfPrincipalName, type NamedKind } from './lookup.js';
 import { resolveSsoUser } from './sso-users.js';
@@ -114,6 +115,8 @@ export class Directory {
   readonly ChangePassword = this.write(logins.changePassword);
   readonly SetPasswordPolicy = this.write(passwordPolicy.setPasswordPolicy);
   readonly GetPasswordPolicy = this.read(passwordPolicy.getPasswordPolicy);
+  readonly SetSecurityPreference = this.write(preference.setSecurityPreference);
+  readonly GetSecurityPreference = this.read(preference.getSecurityPreference);
 
   // --- virtual MFA devices --------------------------------------------------------------------
   readonly CreateVirtualMFADevice = this.write(mfa.createVirtualMfaDevice);
@@ -212,6 +215,11 @@ export class Directory {
   /** Metadata XML, entity id and AuthnSignAlgo of a provider, or undefined. */
   samlProviderForSso(accountId: string, providerName: string) {
     return providers.samlProviderForSso(this.ctx, accountId, providerName);
+  }
+
+  /** The account's security preference with IMS's defaults filled in (see loginPreference). */
+  securityPreference(accountId: string) {
+    return preference.readSecurityPreference(this.ctx, accountId);
   }
 
   /** User-based SSO settings with decoded metadata, or undefined when SSO is off. */

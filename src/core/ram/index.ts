@@ -7,3 +7,10 @@ export type { AuthnSignAlgo } from './sso-settings.js';
 export { LIMITS, DEFAULT_DOMAIN_SUFFIX } from './rules.js';
 export { formatDate } from './ids.js';
 export type { Params } from './params.js';
+export {
+  loginPreference,
+  assertLoginAddress,
+  type LoginPreference,
+  type PreferenceSource,
+} from './login-preference.js';
+export type { SecurityPreferenceRecord } from './security-preference.js';

@@ -11,6 +11,7 @@ import { oneOf, optionalBool, requiredString, optionalString, type Params } from
 import { hashPassword, verifyPassword, type PasswordHash } from './password-hash.js';
 import { checkPassword, readPasswordPolicy } from './password-policy.js';
 import { nameKey } from './rules.js';
+import { readSecurityPreference } from './security-preference.js';
 import { C, commit, compact, json, put, read, remove, type DirectoryContext } from './storage.js';
 import { requireUser, userFromParams, type UserRecord } from './users.js';
 
@@ -185,6 +186,11 @@ async function replacePassword(
  */
 export async function changePassword(ctx: DirectoryContext, accountId: string, params: Params) {
   const user = await requireUser(ctx, accountId, requiredString(params, 'UserName'));
+  if (!(await readSecurityPreference(ctx, accountId)).AllowUserToChangePassword)
+    throw new ApiError(
+      'NoPermission',
+      'The security preference of the account (AllowUserToChangePassword=false) does not let RAM users change their own passwords.',
+    );
   const oldPassword = requiredString(params, 'OldPassword');
   const password = requiredString(params, 'NewPassword');
   const current = await requireProfile(ctx, accountId, user);

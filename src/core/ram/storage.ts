@@ -42,6 +42,8 @@ export const C = {
   /** Login profiles, keyed by the user's lower-cased name. */
   loginProfile: 'loginProfile',
   passwordPolicy: 'passwordPolicy',
+  /** The account's security preference (one record, SELF). */
+  securityPreference: 'securityPreference',
   /** Virtual MFA devices by lower-cased name; a user's binding by the user's lower-cased name. */
   mfaDevice: 'mfaDevice',
   mfaOfUser: 'mfaOfUser',

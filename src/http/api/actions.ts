@@ -12,6 +12,7 @@ import {
   checkTable,
   declaredParams,
   prepareCall,
+  selfServiceGrants,
   type ActionRow,
   type PreparedCall,
 } from '../../core/actions/index.js';
@@ -84,7 +85,7 @@ function signedHandler(gw: Gateway, row: ActionRow): RpcAction['handler'] {
   return async (ctx) => {
     const caller = principalOf(ctx.caller as NonNullable<RpcHandlerContext['caller']>);
     const call = await prepareCall(gw.directory, row, caller, ctx.params);
-    await authorizeCall(gw.sts, caller, call, facts(ctx));
+    await authorizeCall(gw.sts, caller, call, facts(ctx), await selfServiceGrants(gw.directory, row, caller));
     assertEntitiesExist(call);
     return operation(gw, call, ctx, caller);
   };

@@ -89,7 +89,7 @@ function plainWords(code: string, check: string | undefined): PlainWords {
         what: 'The password is right, but an administrator has disabled console sign-in for this RAM user.',
         next: 'Ask an administrator of the account to enable it.',
       };
-    case 'AuthenticationFail.SourceIp':
+    case 'AuthenticationFail.LoginNetworkMask':
       return {
         title: 'Sign-in is not allowed from this network',
         what: 'The account allows console sign-in only from certain network addresses.',
