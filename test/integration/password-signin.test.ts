@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../../src/cli/start.js';
+import { DEMO_PASSWORD_USER } from '../../src/cli/demo-password.js';
 import { createLogger } from '../../src/http/logger.js';
 import { MAX_LOGON_NAME } from '../../src/sso/password-signin.js';
 import { inputValue, WebSession } from '../support/gateway-client.js';
@@ -81,6 +82,20 @@ describe('password sign-in: what a failure reveals', () => {
       password: PASSWORD,
     });
     expect(other.status).toBe(401);
+  });
+});
+
+describe('password sign-in: demo mode', () => {
+  it('the demo has a RAM user with a password in an account without user SSO, linked from the sign-in page', async () => {
+    const home = await web().request(`${gateway.url}/signin`);
+    expect(home.html).toContain(
+      `Password sign-in (${DEMO_PASSWORD_USER.name} / ${DEMO_PASSWORD_USER.password})`,
+    );
+    const page = await submitLogon(gateway, web(), {
+      logonName: `${DEMO_PASSWORD_USER.name}@demo-password.onaliyun.com`,
+      password: DEMO_PASSWORD_USER.password,
+    });
+    expect(page.location).toBe('/console');
   });
 });
 
