@@ -39,6 +39,20 @@ afterAll(() => gateway?.close());
 
 const web = () => new WebSession();
 
+/** Run `body` under a password policy, then put IMS's defaults back. */
+async function withPolicy(policy: Record<string, number | boolean>, body: () => Promise<void>) {
+  await gateway.gw.directory.SetPasswordPolicy(PW_ACCOUNT, policy);
+  try {
+    await body();
+  } finally {
+    await gateway.gw.directory.SetPasswordPolicy(PW_ACCOUNT, {
+      MaxLoginAttemps: 0,
+      MaxPasswordAge: 0,
+      HardExpire: false,
+    });
+  }
+}
+
 describe('password sign-in: what a failure reveals', () => {
   it('signs in with the right password: 303 to the console, a RAM user session, LastLoginTime recorded', async () => {
     const session = web();
@@ -155,8 +169,7 @@ describe('password sign-in: forms and limits', () => {
 describe('password sign-in: lockout, expiry, disabled profiles, pending steps', () => {
   it('MaxLoginAttemps: the third wrong password locks the user for an hour; right and wrong passwords then get the same page', async () => {
     await userWithPassword(gateway, 'dave', PASSWORD);
-    await gateway.gw.directory.SetPasswordPolicy(PW_ACCOUNT, { MaxLoginAttemps: 3 });
-    try {
+    await withPolicy({ MaxLoginAttemps: 3 }, async () => {
       const logon = { logonName: `dave@${PW_DOMAIN}` };
       for (let i = 0; i < 2; i++)
         expect((await submitLogon(gateway, web(), { ...logon, password: 'Wrong-1' })).status).toBe(401);
@@ -173,30 +186,24 @@ describe('password sign-in: lockout, expiry, disabled profiles, pending steps', 
       ).toBe(303);
       offsetMs += 3601_000;
       expect((await submitLogon(gateway, web(), { ...logon, password: PASSWORD })).status).toBe(303);
-    } finally {
-      await gateway.gw.directory.SetPasswordPolicy(PW_ACCOUNT, { MaxLoginAttemps: 0 });
-    }
+    });
   });
 
   it('a success resets the count of wrong passwords', async () => {
     await userWithPassword(gateway, 'erin', PASSWORD);
-    await gateway.gw.directory.SetPasswordPolicy(PW_ACCOUNT, { MaxLoginAttemps: 2 });
-    try {
+    await withPolicy({ MaxLoginAttemps: 2 }, async () => {
       const logon = { logonName: `erin@${PW_DOMAIN}` };
       expect((await submitLogon(gateway, web(), { ...logon, password: 'Wrong-1' })).status).toBe(401);
       expect((await submitLogon(gateway, web(), { ...logon, password: PASSWORD })).status).toBe(303);
       expect((await submitLogon(gateway, web(), { ...logon, password: 'Wrong-1' })).status).toBe(401);
       expect((await submitLogon(gateway, web(), { ...logon, password: PASSWORD })).status).toBe(303);
-    } finally {
-      await gateway.gw.directory.SetPasswordPolicy(PW_ACCOUNT, { MaxLoginAttemps: 0 });
-    }
+    });
   });
 
   it('MaxPasswordAge: an expired password must be changed at sign-in; with HardExpire only an administrator can help', async () => {
     await userWithPassword(gateway, 'frank', PASSWORD);
-    await gateway.gw.directory.SetPasswordPolicy(PW_ACCOUNT, { MaxPasswordAge: 1 });
-    offsetMs += 2 * 24 * 3600_000;
-    try {
+    await withPolicy({ MaxPasswordAge: 1 }, async () => {
+      offsetMs += 2 * 24 * 3600_000;
       const logon = { logonName: `frank@${PW_DOMAIN}`, password: PASSWORD };
       await gateway.gw.directory.SetPasswordPolicy(PW_ACCOUNT, { HardExpire: true });
       const hard = await submitLogon(gateway, web(), logon);
@@ -222,9 +229,7 @@ describe('password sign-in: lockout, expiry, disabled profiles, pending steps', 
       expect((await submitLogon(gateway, web(), { ...logon, password: 'Brand-new-pass-2' })).location).toBe(
         '/console',
       );
-    } finally {
-      await gateway.gw.directory.SetPasswordPolicy(PW_ACCOUNT, { MaxPasswordAge: 0, HardExpire: false });
-    }
+    });
   });
 
   it('an Inactive login profile: the right password says sign-in is disabled, a wrong one is just incorrect', async () => {

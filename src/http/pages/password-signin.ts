@@ -34,6 +34,18 @@ function problemBlock(id: string, p: Problem | undefined): Html | string {
 const described = (p: Problem | undefined, id: string) =>
   p ? html`aria-invalid="true" aria-describedby="${id}"` : '';
 
+function passwordInput(id: string, autocomplete: string, max: number, aria: Html | string): Html {
+  return html`<input
+    id="${id}"
+    name="${id}"
+    type="password"
+    autocomplete="${autocomplete}"
+    maxlength="${max}"
+    required
+    ${aria}
+  />`;
+}
+
 function card(title: string, body: Html): Html {
   return html`<div class="card narrow">
     <h1>${title}</h1>
@@ -78,15 +90,7 @@ export function logonPage(m: LogonFormModel): string {
             }
           </p>
           <label for="password">Password</label>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autocomplete="current-password"
-            maxlength="${m.maxPassword}"
-            required
-            ${described(m.problem, 'logon-problem')}
-          />
+          ${passwordInput('password', 'current-password', m.maxPassword, described(m.problem, 'logon-problem'))}
           <button type="submit" id="sign-in">Sign in</button>
         </form>
         <p class="muted">
@@ -154,15 +158,7 @@ export function changePasswordPage(m: StepPageModel & { reason: 'reset' | 'expir
       : 'An administrator asked you to set a new password at your next sign-in.';
   const newField = (id: string, label: string) =>
     html`<label for="${id}">${label}</label>
-      <input
-        id="${id}"
-        name="${id}"
-        type="password"
-        autocomplete="new-password"
-        maxlength="128"
-        required
-        ${described(m.problem, 'step-problem')}
-      />`;
+      ${passwordInput(id, 'new-password', 128, described(m.problem, 'step-problem'))}`;
   return page({
     title: 'Set a new password',
     nonce: m.nonce,
