@@ -3,7 +3,15 @@ import { assumedRoleArn, formatArn, userArn } from './arn.js';
 /** Who is calling: the account itself (root AccessKey), a RAM user, or a role session. */
 export type Principal =
   | { type: 'Account'; accountId: string }
-  | { type: 'RAMUser'; accountId: string; userName: string; userId: string; sessionPolicy?: string }
+  | {
+      type: 'RAMUser';
+      accountId: string;
+      userName: string;
+      userId: string;
+      sessionPolicy?: string;
+      /** The session's sign-in passed MFA (SessionClaims.mfa); never true for an AccessKey. */
+      mfaPresent?: boolean;
+    }
   | {
       type: 'AssumedRoleUser';
       accountId: string;
@@ -13,7 +21,14 @@ export type Principal =
       sessionPolicy?: string;
       /** Epoch seconds when the session began (revocation watermarks compare against it). */
       issuedAt?: number;
+      /** The session's sign-in passed MFA (SessionClaims.mfa). */
+      mfaPresent?: boolean;
     };
+
+/** `acs:MFAPresent` of a caller: true only for a session that passed MFA (the account's AccessKey never). */
+export function mfaPresentOf(p: Principal): boolean {
+  return p.type !== 'Account' && p.mfaPresent === true;
+}
 
 export function principalArn(p: Principal): string {
   switch (p.type) {

@@ -9,7 +9,7 @@
 import { constantTimeEqual } from '../core/constant-time.js';
 import { ApiError, isApiError } from '../core/errors.js';
 import { matchingStep } from '../core/ram/totp.js';
-import { userSsoSession } from '../core/sts/operations.js';
+import { userConsoleSession as mintUserSession } from '../core/sts/operations.js';
 import type { Gateway } from './gateway.js';
 import { claimCodeStep, clearFailures, lockedUntil, recordFailure } from './signin-lockout.js';
 import {
@@ -55,10 +55,10 @@ export async function advance(gw: Gateway, pending: PendingSignIn, client: strin
 async function consoleSessionOf(gw: Gateway, pending: PendingSignIn): Promise<ConsoleSession> {
   const prefs = await signInPreferences(gw, pending.accountId);
   const seconds = prefs.sessionSeconds;
-  const { credentials } = await userSsoSession(
+  const { credentials } = await mintUserSession(
     gw.sts,
     { accountId: pending.accountId, userName: pending.userName, userId: pending.userId },
-    {},
+    { via: 'signin:password', mfaPresent: pending.mfaPassed },
     seconds,
   );
   await gw.directory.recordLogin(pending.accountId, pending.userName, pending.userId);

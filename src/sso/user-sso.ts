@@ -7,7 +7,7 @@ import { ApiError } from '../core/errors.js';
 import { userIdentity } from '../core/mapping/user.js';
 import { assertLoginAddress, loginPreference } from '../core/ram/index.js';
 import type { TemporaryCredentials } from '../core/sts/credentials.js';
-import { userSsoSession } from '../core/sts/operations.js';
+import { userConsoleSession as mintUserSession } from '../core/sts/operations.js';
 import { loadIdpMetadata } from '../saml/metadata.js';
 import type { Gateway } from './gateway.js';
 import type { MappingAudit } from './role-mapping.js';
@@ -56,7 +56,7 @@ export async function acceptUserSsoResponse(
     if (err instanceof ApiError) throw new ApiError(err.code, err.message, { check: 'user-mapping' });
     throw err;
   });
-  const { credentials } = await userSsoSession(
+  const { credentials } = await mintUserSession(
     gw.sts,
     { accountId, userName: user.UserName, userId: user.UserId },
     assertion.sessionNotOnOrAfter !== undefined ? { sessionNotOnOrAfter: assertion.sessionNotOnOrAfter } : {},

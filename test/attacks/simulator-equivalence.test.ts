@@ -1,13 +1,15 @@
 /**
  * The simulator says what the gateway does: for random policies (Allow/Deny, action and resource
- * wildcards, both ARN region forms, any letter case, SourceIp and SecureTransport conditions), random
- * requests of the gateway's own actions and random request facts, the decision of
+ * wildcards, both ARN region forms, any letter case, SourceIp, SecureTransport and MFAPresent
+ * conditions), random requests of the gateway's own actions and random request facts (a session that
+ * passed MFA or not), the decision of
  * RamgateSimulatePrincipalPolicy for the caller equals the outcome of the real call.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ACTION_TABLE, SLOT_PARAMS, type SlotName } from '../../src/core/actions/index.js';
 import { isApiError } from '../../src/core/errors.js';
+import { mfaPresentOf, type Principal } from '../../src/core/principal.js';
 import { simulate, simulatedContext } from '../../src/core/simulator/index.js';
 import { gatewayActions } from '../../src/http/api/actions.js';
 import { callerOf } from '../../src/http/api/caller.js';
@@ -48,6 +50,7 @@ const resourcePattern = fc.oneof(
 const condition = fc.option(
   fc.oneof(
     fc.boolean().map((b) => ({ Bool: { 'acs:SecureTransport': String(b) } })),
+    fc.boolean().map((b) => ({ Bool: { 'acs:MFAPresent': String(b) } })),
     fc.constantFrom('127.0.0.0/8', '10.0.0.0/8').map((cidr) => ({ IpAddress: { 'acs:SourceIp': cidr } })),
   ),
   { nil: undefined },
@@ -83,8 +86,10 @@ describe('the simulator decides as the gateway does', () => {
         fc.boolean(),
         fc.constantFrom('127.0.0.1', '10.1.2.3', '192.0.2.7'),
         fc.boolean(),
-        async (statements, as, row, target, sourceIp, secure) => {
+        fc.boolean(),
+        async (statements, as, row, target, sourceIp, secure, mfa) => {
           const world = await buildWorld({ Version: '1', Statement: statements }, as);
+          const principal = { ...world.principal, ...(mfa ? { mfaPresent: true } : {}) } as Principal;
           const [slot] = Object.keys(row.slots) as SlotName[];
           const kind = SLOT_PARAMS[slot as SlotName].kind;
           const name = (target ? TARGET : OTHER)[kind];
@@ -103,7 +108,7 @@ describe('the simulator decides as the gateway does', () => {
                     ? `acs:ram::${ACCOUNT}:mfa/${name.toUpperCase()}`
                     : name.toUpperCase(),
               },
-              caller: callerOf(world.principal),
+              caller: callerOf(principal),
               accessKeyId: 'LTAIsim00000000000000001',
               requestId: 'R',
               sourceIp,
@@ -122,10 +127,14 @@ describe('the simulator decides as the gateway does', () => {
             'mfa-device': 'mfa',
           }[kind];
           const simulated = await simulate(world.gw.directory, ACCOUNT, {
-            principal: { kind: 'caller', principal: world.principal },
+            principal: { kind: 'caller', principal },
             actions: [row.policyAction],
             resources: [`acs:ram::${ACCOUNT}:${type}/${name}`],
-            context: simulatedContext(undefined, { sourceIp, secureTransport: secure }, world.gw.now()),
+            context: simulatedContext(
+              undefined,
+              { sourceIp, secureTransport: secure, mfaPresent: mfaPresentOf(principal) },
+              world.gw.now(),
+            ),
           });
           const decision = simulated.EvaluationResults.EvaluationResult[0]?.Decision;
           expect([row.action, decision === 'Allow']).toEqual([row.action, outcome !== 'NoPermission']);

@@ -5,6 +5,8 @@
  * limits; the lockout answering the same page for right and wrong passwords; MaxPasswordAge with
  * and without HardExpire; an inactive profile; single use of a pending step; the login rate limit.
  */
+import Ims, { GetUserRequest } from '@alicloud/ims20190815';
+import * as OpenApi from '@alicloud/openapi-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../../src/cli/start.js';
 import { DEMO_PASSWORD_USER } from '../../src/cli/demo-password.js';
@@ -19,7 +21,11 @@ import {
   submitLogon,
   submitStep,
   userWithPassword,
+  boundDevice,
 } from '../support/password-signin.js';
+import { codeAt } from '../support/totp.js';
+
+const ImsClient = (Ims.default ?? Ims) as typeof Ims.default;
 
 const PASSWORD = 'Correct-horse-9';
 let offsetMs = 0;
@@ -321,6 +327,72 @@ describe('password sign-in: the security preference', () => {
         MFAOperationForLogin: 'independent',
       });
     }
+  });
+});
+
+describe('password sign-in: the session carries MFA', () => {
+  /** The temporary credentials shown on the console page. */
+  const credentialsOf = (html: string) => {
+    const value = (id: string) => new RegExp(`id="${id}"[^>]*>([^<]+)<`).exec(html)?.[1]?.trim() ?? '';
+    return {
+      accessKeyId: value('access-key-id'),
+      accessKeySecret: value('access-key-secret'),
+      securityToken: value('security-token'),
+    };
+  };
+  const getUser = async (keys: ReturnType<typeof credentialsOf>, upn: string) => {
+    const ims = new ImsClient(
+      new OpenApi.$OpenApiUtil.Config({ endpoint: new URL(gateway.url).host, protocol: 'http', ...keys }),
+    );
+    try {
+      await ims.getUser(new GetUserRequest({ userPrincipalName: upn }));
+      return 'ok';
+    } catch (error) {
+      return (error as { code: string }).code;
+    }
+  };
+
+  it('"Bool": {"acs:MFAPresent": "true"} allows the session that typed an MFA code and denies one that did not', async () => {
+    offsetMs = 0; // the SDK signs with the real clock
+    const d = gateway.gw.directory;
+    await d.CreatePolicy(PW_ACCOUNT, {
+      PolicyName: 'NeedsMfa',
+      PolicyDocument: JSON.stringify({
+        Version: '1',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'ram:GetUser',
+            Resource: '*',
+            Condition: { Bool: { 'acs:MFAPresent': 'true' } },
+          },
+        ],
+      }),
+    });
+    for (const name of ['jo', 'kim']) {
+      await userWithPassword(gateway, name, PASSWORD);
+      await d.AttachPolicyToUser(PW_ACCOUNT, {
+        PolicyType: 'Custom',
+        PolicyName: 'NeedsMfa',
+        UserName: name,
+      });
+    }
+    const seed = await boundDevice(gateway, 'jo');
+    const withMfa = web();
+    const mfaPage = await submitLogon(gateway, withMfa, { logonName: `jo@${PW_DOMAIN}`, password: PASSWORD });
+    const signedIn = await submitStep(gateway, withMfa, mfaPage, {
+      code: codeAt(seed, new Date(gateway.gw.now())),
+    });
+    expect(signedIn.location).toBe('/console');
+    const mfaKeys = credentialsOf((await withMfa.request(`${gateway.url}/console`)).html);
+    expect(mfaKeys.accessKeyId).toMatch(/^STS\./);
+    expect(await getUser(mfaKeys, `jo@${PW_DOMAIN}`)).toBe('ok');
+    const without = web();
+    expect(
+      (await submitLogon(gateway, without, { logonName: `kim@${PW_DOMAIN}`, password: PASSWORD })).location,
+    ).toBe('/console');
+    const plainKeys = credentialsOf((await without.request(`${gateway.url}/console`)).html);
+    expect(await getUser(plainKeys, `kim@${PW_DOMAIN}`)).toBe('NoPermission');
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import { ApiError } from '../errors.js';
 import { principalArn, type Principal } from '../principal.js';
-import { authorizeExplained, requestContext, type ExplainedDecision } from '../sts/authorize.js';
+import { authorizeExplained, callerFacts, requestContext, type ExplainedDecision } from '../sts/authorize.js';
 import type { TokenKeyring } from '../sts/keyring.js';
 import type { RequestFacts, StsDirectory } from '../sts/ports.js';
 import { encodeDiagnostic } from './diagnostic.js';
@@ -82,7 +82,7 @@ export async function authorizeCall(
   selfService?: SelfServiceGrants,
 ): Promise<void> {
   if (call.row.authorizedBy !== 'table') return;
-  const context = requestContext(facts, deps.now());
+  const context = requestContext(callerFacts(principal, facts), deps.now());
   const action = call.row.policyAction;
   for (const resource of call.resources) {
     const decided = await authorizeExplained(deps.directory, principal, { action, resource, context });

@@ -7,7 +7,7 @@
 import { ApiError, missingParameter } from '../errors.js';
 import type { ContextValue } from '../policy/index.js';
 import { requestContext } from '../sts/authorize.js';
-import type { RequestFacts } from '../sts/ports.js';
+import type { CallerFacts } from '../sts/ports.js';
 
 export const MAX_SIMULATED = { actions: 20, resources: 20, contextKeys: 50 } as const;
 
@@ -61,8 +61,12 @@ function contextEntries(raw: unknown): Record<string, ContextValue | ContextValu
   return out;
 }
 
-/** The context of a simulated request: the request's own common keys, replaced by those given. */
-export function simulatedContext(raw: unknown, facts: RequestFacts, nowMs: number) {
+/**
+ * The context of a simulated request: the request's own common keys, replaced by those given.
+ * `facts.mfaPresent` is the simulated principal's (the caller's own session, or false for a named
+ * user or role, which has no session); `ContextEntries` may set `acs:MFAPresent` either way.
+ */
+export function simulatedContext(raw: unknown, facts: CallerFacts, nowMs: number) {
   const given = contextEntries(raw);
   const defaults = requestContext(facts, nowMs) as Record<string, ContextValue | undefined>;
   const givenKeys = new Set(Object.keys(given).map((k) => k.toLowerCase()));

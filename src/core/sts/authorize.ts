@@ -1,18 +1,26 @@
 import { evaluate, prepareRequest, type AccessRequest, type EvaluationResult } from '../policy/index.js';
 import { compileCached } from '../policy-cache.js';
-import type { Principal } from '../principal.js';
-import type { RequestFacts, StsDirectory } from './ports.js';
+import { mfaPresentOf, type Principal } from '../principal.js';
+import type { CallerFacts, RequestFacts, StsDirectory } from './ports.js';
 
 const ACCOUNT_ALLOW: EvaluationResult = Object.freeze({ decision: 'Allow' as const });
 
-/** Common condition keys of every request. */
-export function requestContext(facts: RequestFacts, nowMs: number): NonNullable<AccessRequest['context']> {
+/**
+ * Common condition keys of every request. `acs:MFAPresent` is the caller's own (its session passed
+ * MFA), so it is a required fact: each caller says where it comes from.
+ */
+export function requestContext(facts: CallerFacts, nowMs: number): NonNullable<AccessRequest['context']> {
   return {
     'acs:CurrentTime': new Date(nowMs),
     'acs:SourceIp': facts.sourceIp,
     'acs:SecureTransport': facts.secureTransport ?? false,
-    'acs:MFAPresent': false,
+    'acs:MFAPresent': facts.mfaPresent === true,
   };
+}
+
+/** The request's facts with the principal's own MFA: a request parameter or header never sets it. */
+export function callerFacts(principal: Principal, facts: RequestFacts): CallerFacts {
+  return { ...facts, mfaPresent: mfaPresentOf(principal) };
 }
 
 /** A decision and which policies made it: the session policy, the identity policies, or none (the account). */

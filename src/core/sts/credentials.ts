@@ -20,8 +20,14 @@ export interface SessionClaims {
   session: string;
   /** Session policy document (STS `Policy`), intersected with the principal's policies. */
   policy?: string;
-  /** How the session was made: sts:AssumeRole, sts:AssumeRoleWithSAML, sso:user. */
-  via: 'sts:AssumeRole' | 'sts:AssumeRoleWithSAML' | 'sso:user';
+  /** How the session was made: sts:AssumeRole, sts:AssumeRoleWithSAML, sso:user, signin:password. */
+  via: 'sts:AssumeRole' | 'sts:AssumeRoleWithSAML' | 'sso:user' | 'signin:password';
+  /**
+   * Present (always `true`) only when the session's sign-in passed a second factor: a TOTP step,
+   * an IdP that asserted an MFA authentication context, or an AssumeRole from such a session.
+   * Absent otherwise, so tokens minted before the claim existed decode unchanged (no MFA).
+   */
+  mfa?: true;
   /** SAML provider ARN (SAML sessions) or the caller ARN (AssumeRole). */
   source?: string;
   /** Issue and expiry, epoch seconds. */

@@ -7,7 +7,7 @@ import { parseArn, roleArn as formatRoleArn } from '../arn.js';
 import { ApiError, missingParameter } from '../errors.js';
 import { evaluateTrust } from '../policy/index.js';
 import { callerIdentity, principalArn, type Principal } from '../principal.js';
-import { authorize, requestContext } from './authorize.js';
+import { authorize, callerFacts, requestContext } from './authorize.js';
 import { mintCredentials, type TemporaryCredentials } from './credentials.js';
 import type { RequestFacts, RoleView, StsDeps } from './ports.js';
 import {
@@ -61,6 +61,7 @@ async function mintRoleSession(
     policy: { text: string } | undefined;
     via: 'sts:AssumeRole' | 'sts:AssumeRoleWithSAML';
     source: string;
+    mfaPresent: boolean;
   },
   duration: number,
   now: number,
@@ -76,6 +77,7 @@ async function mintRoleSession(
       ...(session.policy ? { policy: session.policy.text } : {}),
       via: session.via,
       source: session.source,
+      ...(session.mfaPresent ? { mfa: true as const } : {}),
     },
     duration,
     now,
@@ -121,7 +123,9 @@ export async function assumeRole(
   const role = await loadRole(deps, roleArn, 'EntityNotExist.Role');
   const duration = parseDuration(params.DurationSeconds, role.maxSessionDuration);
   const now = deps.now();
-  const context = { ...requestContext(facts, now), 'sts:ExternalId': externalId };
+  // The caller's own MFA is acs:MFAPresent for both its identity policy and the role's trust policy.
+  const withMfa = callerFacts(caller, facts);
+  const context = { ...requestContext(withMfa, now), 'sts:ExternalId': externalId };
 
   const identity = await authorize(deps.directory, caller, {
     action: 'sts:AssumeRole',
@@ -147,7 +151,16 @@ export async function assumeRole(
   const credentials = await mintRoleSession(
     deps,
     role,
-    { sessionName, policy, via: 'sts:AssumeRole', source: principalArn(caller) },
+    // As AWS's role chaining from an MFA session (aws:MultiFactorAuthPresent): the role session
+    // carries MFA exactly when the calling session passed it. STS AssumeRole takes no MFA code of
+    // its own, so a long-term AccessKey (never MFA) cannot mint an MFA role session.
+    {
+      sessionName,
+      policy,
+      via: 'sts:AssumeRole',
+      source: principalArn(caller),
+      mfaPresent: withMfa.mfaPresent,
+    },
     duration,
     now,
   );
@@ -214,7 +227,7 @@ export async function assumeRoleWithSaml(
   const now = deps.now();
   const trust = evaluateTrust(role.trustPolicy, {
     principal: { type: 'Federated', arn: stored.arn },
-    context: { ...requestContext({}, now), 'saml:recipient': login.recipient },
+    context: { ...requestContext({ mfaPresent: false }, now), 'saml:recipient': login.recipient },
   });
   if (trust.decision !== 'Allow') {
     throw new ApiError(
@@ -232,7 +245,7 @@ export async function assumeRoleWithSaml(
   const credentials = await mintRoleSession(
     deps,
     role,
-    { sessionName, policy, via: 'sts:AssumeRoleWithSAML', source: stored.arn },
+    { sessionName, policy, via: 'sts:AssumeRoleWithSAML', source: stored.arn, mfaPresent: false },
     duration,
     now,
   );
@@ -293,11 +306,25 @@ export function getCallerIdentity(caller: Principal) {
   return callerIdentity(caller);
 }
 
-/** User-based SSO: credentials that act as the RAM user itself (the user's own policies), never beyond the IdP session. */
-export async function userSsoSession(
+/** How a RAM user's console session was signed in (userConsoleSession). */
+export interface UserLogin {
+  /** User-based SSO (the default) or password sign-in. */
+  via?: 'sso:user' | 'signin:password';
+  /** The sign-in passed MFA (a TOTP step, or an IdP asserting an MFA context): the `mfa` claim. */
+  mfaPresent?: boolean;
+  providerArn?: string;
+  /** Epoch ms the IdP session ends (SessionNotOnOrAfter): the credentials never outlive it. */
+  sessionNotOnOrAfter?: number;
+}
+
+/**
+ * A RAM user's sign-in (user-based SSO or password): credentials that act as the RAM user itself
+ * (the user's own policies), never beyond the IdP session.
+ */
+export async function userConsoleSession(
   deps: StsDeps,
   user: { accountId: string; userName: string; userId: string },
-  login: { providerArn?: string; sessionNotOnOrAfter?: number },
+  login: UserLogin,
   durationSeconds: number,
 ) {
   const now = deps.now();
@@ -316,10 +343,14 @@ export async function userSsoSession(
       user: user.userName,
       userId: user.userId,
       session: user.userName,
-      via: 'sso:user',
+      via: login.via ?? 'sso:user',
       ...(login.providerArn ? { source: login.providerArn } : {}),
+      ...(login.mfaPresent === true ? { mfa: true as const } : {}),
     },
     duration,
     now,
   );
 }
+
+/** The former name of userConsoleSession (kept for callers written before password sign-in). */
+export const userSsoSession = userConsoleSession;

@@ -31,4 +31,9 @@ export interface StsDeps {
 export interface RequestFacts {
   sourceIp?: string;
   secureTransport?: boolean;
+  /** The caller's session passed MFA (`acs:MFAPresent`); absent = false. */
+  mfaPresent?: boolean;
 }
+
+/** Facts once the caller is known: whether it passed MFA must be decided, never defaulted by omission. */
+export type CallerFacts = RequestFacts & { mfaPresent: boolean };

@@ -1,5 +1,5 @@
 import { ApiError } from '../../core/errors.js';
-import { principalArn, type Principal } from '../../core/principal.js';
+import { mfaPresentOf, principalArn, type Principal } from '../../core/principal.js';
 import { decodeSecurityToken } from '../../core/sts/credentials.js';
 import type { Gateway } from '../../sso/gateway.js';
 import { assertCredentialsActive } from '../../sso/revocation.js';
@@ -10,6 +10,7 @@ export function callerOf(principal: Principal): Caller {
     accountId: principal.accountId,
     principalType: principal.type,
     arn: principalArn(principal),
+    ...(mfaPresentOf(principal) ? { mfaPresent: true } : {}),
   };
   switch (principal.type) {
     case 'Account':
@@ -33,7 +34,10 @@ export function callerOf(principal: Principal): Caller {
 }
 
 export function principalOf(caller: Caller): Principal {
-  const sessionPolicy = typeof caller.policies === 'string' ? { sessionPolicy: caller.policies } : {};
+  const session = {
+    ...(typeof caller.policies === 'string' ? { sessionPolicy: caller.policies } : {}),
+    ...(caller.mfaPresent === true ? { mfaPresent: true } : {}),
+  };
   switch (caller.principalType) {
     case 'Account':
       return { type: 'Account', accountId: caller.accountId };
@@ -43,7 +47,7 @@ export function principalOf(caller: Caller): Principal {
         accountId: caller.accountId,
         userName: caller.userName ?? '',
         userId: caller.userId ?? '',
-        ...sessionPolicy,
+        ...session,
       };
     case 'AssumedRoleUser':
       return {
@@ -52,7 +56,7 @@ export function principalOf(caller: Caller): Principal {
         roleName: caller.roleName ?? '',
         roleId: caller.roleId ?? '',
         sessionName: caller.sessionName ?? '',
-        ...sessionPolicy,
+        ...session,
       };
   }
 }
@@ -72,6 +76,7 @@ export function credentialResolver(gw: Gateway): CredentialResolver {
       }
       const claims = decodeSecurityToken(await gw.sts.keyring(), securityToken, accessKeyId, gw.now());
       await assertCredentialsActive(gw, claims);
+      const mfa = claims.mfa === true ? { mfaPresent: true } : {};
       const principal: Principal =
         claims.kind === 'RAMUser'
           ? {
@@ -79,6 +84,7 @@ export function credentialResolver(gw: Gateway): CredentialResolver {
               accountId: claims.acct,
               userName: claims.user ?? '',
               userId: claims.userId ?? '',
+              ...mfa,
             }
           : {
               type: 'AssumedRoleUser',
@@ -88,6 +94,7 @@ export function credentialResolver(gw: Gateway): CredentialResolver {
               sessionName: claims.session,
               issuedAt: claims.iat,
               ...(claims.policy !== undefined ? { sessionPolicy: claims.policy } : {}),
+              ...mfa,
             };
       return { secret: claims.sk, caller: callerOf(principal) };
     }

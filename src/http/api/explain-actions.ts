@@ -6,7 +6,7 @@
 import type { PreparedCall } from '../../core/actions/index.js';
 import { decodeDiagnostic } from '../../core/actions/index.js';
 import { ApiError } from '../../core/errors.js';
-import type { Principal } from '../../core/principal.js';
+import { mfaPresentOf, type Principal } from '../../core/principal.js';
 import {
   simulate,
   simulatedActions,
@@ -57,14 +57,18 @@ export async function simulatePrincipalPolicy(
   caller: Principal,
 ): Promise<RpcResult> {
   const sessionPolicy = call.params['SessionPolicy'];
+  const principal = simulatedPrincipal(call, caller);
+  // acs:MFAPresent defaults to the simulated principal's: the caller's own session, or false for a
+  // named user or role (no session); ContextEntries may set it either way.
+  const mfaPresent = principal.kind === 'caller' && mfaPresentOf(principal.principal);
   return {
     ...(await simulate(gw.directory, call.accountId, {
-      principal: simulatedPrincipal(call, caller),
+      principal,
       actions: simulatedActions(call.params['ActionNames']),
       resources: simulatedResources(call.params['ResourceArns']),
       context: simulatedContext(
         call.params['ContextEntries'],
-        { sourceIp: ctx.sourceIp, secureTransport: ctx.secureTransport },
+        { sourceIp: ctx.sourceIp, secureTransport: ctx.secureTransport, mfaPresent },
         gw.now(),
       ),
       ...(typeof sessionPolicy === 'string' ? { sessionPolicy } : {}),

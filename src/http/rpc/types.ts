@@ -13,6 +13,8 @@ export type Caller = {
   roleName?: string;
   roleId?: string;
   sessionName?: string;
+  /** The session passed MFA (temporary credentials whose token carries the `mfa` claim). */
+  mfaPresent?: boolean;
   /** Session policy (role sessions) or anything the policy engine needs; opaque to the adapter. */
   policies?: unknown;
 };

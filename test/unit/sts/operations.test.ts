@@ -8,6 +8,8 @@ import {
   assumeRole,
   assumeRoleWithSaml,
   getCallerIdentity,
+  userConsoleSession,
+  userSsoSession,
   type SamlLogin,
 } from '../../../src/core/sts/operations.js';
 import type { RoleView, StsDeps, StsDirectory } from '../../../src/core/sts/ports.js';
@@ -58,6 +60,23 @@ const roles = new Map<string, RoleView>([
   ['admin', role('Admin', samlTrust, 7200)],
   ['ops', role('Ops', accountTrust(ACCT), 43_200)],
   ['partner', role('Partner', accountTrust(OTHER))],
+  [
+    'mfa-only',
+    role(
+      'Mfa-Only',
+      JSON.stringify({
+        Version: '1',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'sts:AssumeRole',
+            Principal: { RAM: [`acs:ram::${ACCT}:root`] },
+            Condition: { Bool: { 'acs:MFAPresent': 'true' } },
+          },
+        ],
+      }),
+    ),
+  ],
 ]);
 const userPolicies: Record<string, CompiledPolicy[]> = {
   alice: [system('AliyunSTSAssumeRoleAccess')],
@@ -199,6 +218,79 @@ describe('AssumeRole', () => {
   });
 });
 
+describe('AssumeRole and MFA', () => {
+  const claimsOf = (c: { AccessKeyId: string; SecurityToken: string }) =>
+    decodeSecurityToken(keyring, c.SecurityToken, c.AccessKeyId, NOW);
+  const mfaRoleArn = `acs:ram::${ACCT}:role/Mfa-Only`;
+
+  // AWS: role chaining from an MFA session keeps aws:MultiFactorAuthPresent; Alibaba's AssumeRole
+  // takes no MFA code, so the caller's own session is the only source.
+  it('the role session carries MFA exactly when the calling session passed it', async () => {
+    const withMfa = await assumeRole(
+      deps,
+      { ...alice, mfaPresent: true },
+      { RoleArn: opsArn, RoleSessionName: 'm1' },
+    );
+    expect(claimsOf(withMfa.Credentials).mfa).toBe(true);
+    const without = await assumeRole(deps, alice, { RoleArn: opsArn, RoleSessionName: 'm2' });
+    expect('mfa' in claimsOf(without.Credentials)).toBe(false);
+    const falseFlag = await assumeRole(
+      deps,
+      { ...alice, mfaPresent: false },
+      { RoleArn: opsArn, RoleSessionName: 'm3' },
+    );
+    expect('mfa' in claimsOf(falseFlag.Credentials)).toBe(false);
+  });
+
+  it('a trust policy requiring acs:MFAPresent admits an MFA session and refuses the rest; facts cannot claim MFA', async () => {
+    const params = { RoleArn: mfaRoleArn, RoleSessionName: 'chain' };
+    expect(await codeOf(assumeRole(deps, { ...alice, mfaPresent: true }, params))).toBe('ok');
+    expect(await codeOf(assumeRole(deps, alice, params))).toBe('NoPermission');
+    // The request's facts never set MFA: only the principal (from its token) does.
+    expect(await codeOf(assumeRole(deps, alice, params, { mfaPresent: true }))).toBe('NoPermission');
+    const root: Principal = { type: 'Account', accountId: ACCT };
+    expect(await codeOf(assumeRole(deps, root, params, { mfaPresent: true }))).toBe('NoPermission');
+  });
+
+  it('AssumeRoleWithSAML without an MFA context mints no MFA claim', async () => {
+    const result = await assumeRoleWithSaml(
+      deps,
+      {
+        issuer: 'https://idp.example.com',
+        recipient: RECIPIENT,
+        offeredRoles: [{ roleArn: `acs:ram::${ACCT}:role/Admin`, providerArn: PROVIDER }],
+        sessionName: 'alice',
+      },
+      { SAMLProviderArn: PROVIDER, RoleArn: `acs:ram::${ACCT}:role/Admin` },
+    );
+    expect('mfa' in claimsOf(result.Credentials)).toBe(false);
+  });
+});
+
+describe('userConsoleSession (user-based SSO and password sign-in)', () => {
+  const user = { accountId: ACCT, userName: 'alice', userId: '200000000000000001' };
+
+  it('defaults to via sso:user without MFA; password sign-in with a TOTP step mints via signin:password and mfa', async () => {
+    const sso = await userConsoleSession(deps, user, {}, 3600);
+    expect(sso.claims).toMatchObject({ kind: 'RAMUser', user: 'alice', via: 'sso:user' });
+    expect('mfa' in sso.claims).toBe(false);
+    const password = await userConsoleSession(deps, user, { via: 'signin:password', mfaPresent: true }, 3600);
+    const decoded = decodeSecurityToken(
+      keyring,
+      password.credentials.SecurityToken,
+      password.credentials.AccessKeyId,
+      NOW,
+    );
+    expect(decoded).toMatchObject({ via: 'signin:password', mfa: true, user: 'alice' });
+    const noTotp = await userConsoleSession(deps, user, { via: 'signin:password', mfaPresent: false }, 3600);
+    expect('mfa' in noTotp.claims).toBe(false);
+  });
+
+  it('the former name userSsoSession still works', () => {
+    expect(userSsoSession).toBe(userConsoleSession);
+  });
+});
+
 describe('AssumeRoleWithSAML', () => {
   const adminArn = `acs:ram::${ACCT}:role/Admin`;
   const login: SamlLogin = {
@@ -262,6 +354,10 @@ describe('AssumeRoleWithSAML', () => {
 });
 
 describe('GetCallerIdentity', () => {
+  it('is the same for a session with or without MFA (MFA is no part of the identity)', () => {
+    expect(getCallerIdentity({ ...alice, mfaPresent: true })).toEqual(getCallerIdentity(alice));
+  });
+
   it('describes accounts, users and role sessions as Alibaba does', () => {
     expect(getCallerIdentity({ type: 'Account', accountId: ACCT })).toEqual({
       AccountId: ACCT,
