@@ -9,6 +9,7 @@
  * AuthenticationFail.Password after the same work, so a response does not tell which users exist.
  */
 import { ApiError, isApiError } from '../core/errors.js';
+import { passwordStamp } from '../core/ram/login-profiles.js';
 import { hashPassword, verifyPassword, type PasswordHash } from '../core/ram/password-hash.js';
 import { MAX_PASSWORD_CHARS } from '../core/ram/password-policy.js';
 import type { SignInFacts } from '../core/ram/sign-in.js';
@@ -176,7 +177,7 @@ export async function passwordSignIn(gw: Gateway, input: PasswordSignInInput): P
     accountId,
     userName: facts.userName,
     userId: facts.userId,
-    passwordChangedAt: facts.profile.PasswordChangedAt,
+    passwordStamp: passwordStamp(facts.profile.Password),
     steps,
     changeReason: expired ? 'expired' : facts.profile.PasswordResetRequired ? 'reset' : undefined,
     ...(issuer ? { seed: newTotpSeed(), issuer } : {}),

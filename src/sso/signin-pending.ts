@@ -16,8 +16,8 @@ export interface PendingSignIn {
   accountId: string;
   userName: string;
   userId: string;
-  /** The profile's PasswordChangedAt when the password was checked (a change meanwhile ends the sign-in). */
-  passwordChangedAt: string;
+  /** The stamp of the password that was checked (passwordStamp: a change meanwhile ends the sign-in). */
+  passwordStamp: string;
   /** Steps still to do, the first one next. */
   steps: SignInStep[];
   /** Why the password must be changed. */

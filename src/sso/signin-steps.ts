@@ -8,6 +8,7 @@
  */
 import { constantTimeEqual } from '../core/constant-time.js';
 import { ApiError, isApiError } from '../core/errors.js';
+import { passwordStamp } from '../core/ram/login-profiles.js';
 import { matchingStep } from '../core/ram/totp.js';
 import { userConsoleSession as mintUserSession } from '../core/sts/operations.js';
 import type { Gateway } from './gateway.js';
@@ -52,7 +53,15 @@ export async function advance(gw: Gateway, pending: PendingSignIn, client: strin
   return { kind: 'signed-in', session: await consoleSessionOf(gw, pending) };
 }
 
+/** Before the session: the user, its active profile and password sign-in (user SSO off) are still there. */
+async function assertStillAllowed(gw: Gateway, pending: PendingSignIn): Promise<void> {
+  const facts = await gw.directory.signInFacts(pending.accountId, pending.userName);
+  const ssoOn = await gw.directory.userSsoConfig(pending.accountId);
+  if (!facts || facts.userId !== pending.userId || facts.profile.Status !== 'Active' || ssoOn) throw ended();
+}
+
 async function consoleSessionOf(gw: Gateway, pending: PendingSignIn): Promise<ConsoleSession> {
+  await assertStillAllowed(gw, pending);
   const prefs = await signInPreferences(gw, pending.accountId);
   const seconds = prefs.sessionSeconds;
   const { credentials } = await mintUserSession(
@@ -108,7 +117,13 @@ async function checkMfaCode(
   typed: string,
 ): Promise<ApiError | undefined> {
   const facts = await gw.directory.signInFacts(pending.accountId, pending.userName);
-  if (!facts || facts.userId !== pending.userId || !facts.mfa) throw ended();
+  if (
+    !facts ||
+    facts.userId !== pending.userId ||
+    !facts.mfa ||
+    passwordStamp(facts.profile.Password) !== pending.passwordStamp
+  )
+    throw ended();
   const user = { accountId: pending.accountId, userId: pending.userId };
   const locked = await lockedUntil(gw.store.ephemeral, user);
   if (locked !== undefined && locked > gw.now())
@@ -164,7 +179,7 @@ async function runStep(gw: Gateway, pending: PendingSignIn, input: StepInput): P
         gw.directory.changePasswordAtSignIn(pending.accountId, {
           userId: pending.userId,
           userName: pending.userName,
-          passwordChangedAt: pending.passwordChangedAt,
+          passwordStamp: pending.passwordStamp,
           newPassword: password,
         }),
       );

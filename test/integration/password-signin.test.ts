@@ -293,6 +293,26 @@ describe('password sign-in: lockout, expiry, disabled profiles, pending steps', 
   });
 });
 
+describe('password sign-in: changes while a sign-in is pending', () => {
+  it('a profile disabled or a password changed by an administrator meanwhile ends the pending sign-in', async () => {
+    await userWithPassword(gateway, 'lee', PASSWORD, { PasswordResetRequired: true });
+    const d = gateway.gw.directory;
+    const newPassword = { 'new-password': 'Lee-new-pass-1', 'confirm-password': 'Lee-new-pass-1' };
+    const session = web();
+    const change = await submitLogon(gateway, session, { logonName: `lee@${PW_DOMAIN}`, password: PASSWORD });
+    await d.UpdateLoginProfile(PW_ACCOUNT, { UserName: 'lee', Status: 'Inactive' });
+    const disabled = await submitStep(gateway, session, change, newPassword);
+    expect(disabled.status).toBe(401);
+    expect(disabled.html).toContain('AuthenticationFail.Session');
+    await d.UpdateLoginProfile(PW_ACCOUNT, { UserName: 'lee', Status: 'Active' });
+    const again = await submitLogon(gateway, session, { logonName: `lee@${PW_DOMAIN}`, password: PASSWORD });
+    await d.UpdateLoginProfile(PW_ACCOUNT, { UserName: 'lee', Password: 'Admin-set-pass-1' });
+    const changed = await submitStep(gateway, session, again, newPassword);
+    expect(changed.status).toBe(401);
+    expect(session.cookies.has('ramgate_session')).toBe(false);
+  });
+});
+
 describe('password sign-in: the security preference', () => {
   it('LoginNetworkMasks outside the client address refuses, LoginSessionDuration sets the session, mandatory MFA asks for a binding', async () => {
     await userWithPassword(gateway, 'ivy', PASSWORD);

@@ -4,6 +4,7 @@
  * A profile is keyed by the user's lower-cased name and carries the user's id: a profile left by a
  * deleted user of the same name is never the new user's.
  */
+import { createHash } from 'node:crypto';
 import { ApiError } from '../errors.js';
 import { defaultDomain, requireAccount, type AccountRecord } from './accounts.js';
 import { formatDate } from './ids.js';
@@ -162,6 +163,11 @@ export async function deleteLoginProfile(ctx: DirectoryContext, accountId: strin
   return {};
 }
 
+/** Names one stored password (its salt is new each time a password is set): a sign-in in progress notices a change. */
+export function passwordStamp(hash: PasswordHash): string {
+  return createHash('sha256').update(`${hash.Salt}:${hash.Hash}`).digest('base64url').slice(0, 22);
+}
+
 /** Replace the password (policy and history checked) and clear PasswordResetRequired. */
 async function replacePassword(
   ctx: DirectoryContext,
@@ -212,19 +218,20 @@ export async function signInProfile(ctx: DirectoryContext, accountId: string, us
 
 /**
  * The forced change at sign-in (PasswordResetRequired or an expired password): as ChangePassword,
- * but the old password was checked by the sign-in that is still pending, whose `passwordChangedAt`
+ * but the old password was checked by the sign-in that is still pending, whose `passwordStamp`
  * must still be the profile's (a password changed meanwhile ends that sign-in).
  */
 export async function changePasswordAtSignIn(
   ctx: DirectoryContext,
   accountId: string,
-  signIn: { userId: string; userName: string; passwordChangedAt: string; newPassword: string },
+  signIn: { userId: string; userName: string; passwordStamp: string; newPassword: string },
 ) {
   const found = await signInProfile(ctx, accountId, signIn.userName);
   if (
     !found ||
     found.user.UserId !== signIn.userId ||
-    found.profile.PasswordChangedAt !== signIn.passwordChangedAt
+    passwordStamp(found.profile.Password) !== signIn.passwordStamp ||
+    found.profile.Status !== 'Active'
   )
     throw new ApiError('AuthenticationFail.Session', 'The sign-in is no longer valid: sign in again.');
   await replacePassword(ctx, accountId, found.user, found.profile, signIn.newPassword);
