@@ -3,6 +3,7 @@
  * baseUrl port), the public base URL when that differs, and in demo mode a link that works plus the
  * CLI command for the demo provider.
  */
+import { demoPasswordLine } from './demo-password.js';
 import { DEMO_ACCOUNT, DEMO_PROVIDER } from './demo.js';
 
 export interface BannerFacts {
@@ -22,6 +23,7 @@ export function startBanner(f: BannerFacts): string {
     lines.push(
       `Demo: open ${f.baseUrl}/ and sign in as alice/alice (two roles) or bob/bob (one role).`,
       `Demo CLI: ramgate login --gateway ${f.baseUrl} --provider ${DEMO_ACCOUNT}:${DEMO_PROVIDER} --profile demo`,
+      demoPasswordLine(f.baseUrl),
     );
     if (!sameOrigin)
       lines.push(

@@ -10,6 +10,7 @@ import { applyConfig, loadConfigFile } from '../core/config/index.js';
 import { demoIdpRoutes, type DemoUser } from '../http/demo-idp-routes.js';
 import { DemoIdp } from '../saml/demo-idp.js';
 import type { Gateway } from '../sso/gateway.js';
+import { setUpPasswordDemo } from './demo-password.js';
 import { selfSignedPair } from './openssl.js';
 
 export const DEMO_CONFIG = resolve(dirname(fileURLToPath(import.meta.url)), '../../config/demo.yaml');
@@ -60,6 +61,7 @@ export async function setUpDemo(gw: Gateway, logger: Logger, keyDir?: string): P
     samlRecipient: gw.roleSp.acsUrl,
     resolveBuiltinMetadata,
   });
+  const passwordHint = await setUpPasswordDemo(gw);
   logger.warn(
     'demo mode: the built-in development IdP and the demo account are enabled; never use them in production',
   );
@@ -75,6 +77,7 @@ export async function setUpDemo(gw: Gateway, logger: Logger, keyDir?: string): P
       { label: 'Sign in to a RAM role (demo IdP)', href: '/demo-idp/sso?sp=role' },
       { label: 'Sign in as a RAM user (demo IdP)', href: '/demo-idp/sso?sp=user' },
       { label: 'SP-initiated role sign-in', href: `/login?provider=${DEMO_ACCOUNT}:${DEMO_PROVIDER}` },
+      passwordHint,
     ],
   };
 }

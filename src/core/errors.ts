@@ -131,6 +131,15 @@ export const ERROR_TABLE = {
   'AuthenticationFail.LoginNetworkMask': [401, 'Sign-in is not allowed from this network address.'],
   'AuthenticationFail.Session': [401, 'The session is missing, expired or invalid.'],
   'AuthenticationFail.OperatorToken': [401, 'A valid operator bearer token is required.'],
+  // Password sign-in of RAM users (the console's, not an API): src/sso/password-signin.ts.
+  'AuthenticationFail.Password': [401, 'The user name or password is incorrect.'],
+  'AuthenticationFail.User.Locked': [
+    403,
+    'The RAM user is locked for one hour after too many wrong passwords.',
+  ],
+  'AuthenticationFail.LoginProfile.Inactive': [403, 'Console sign-in is disabled for this RAM user.'],
+  'AuthenticationFail.Password.Expired': [403, 'The password has expired; an administrator must reset it.'],
+  'AuthenticationFail.MFA.Invalid': [401, 'The MFA code is not valid.'],
   'InvalidAccessKeyId.NotFound': [404, 'Specified access key is not found.'],
   'InvalidAccessKeyId.Inactive': [400, 'Specified access key is disabled.'],
   IncompleteSignature: [400, 'The request signature does not conform to Alibaba Cloud standards.'],

@@ -21,6 +21,7 @@ import {
 } from './rate-limits.js';
 import { readiness } from './readiness.js';
 import { createRpcEndpoint, type RpcEndpoint } from './rpc/index.js';
+import { passwordRoutes } from './password-routes.js';
 import { pageNotFound, renderSignIn, signInRoutes } from './signin-routes.js';
 import { ssoRoutes, type SsoRouteDeps } from './sso-routes.js';
 import { useTransportInKoa } from './transport.js';
@@ -108,7 +109,12 @@ export function createApp(options: AppOptions): GatewayApp {
   };
   const signIn = { gw, secureCookies: gw.baseUrl.startsWith('https:'), hints: options.loginHints };
   app.use(pageNotFound);
-  for (const router of [cliRoutes(deps), signInRoutes(signIn), ...(options.extraRouters?.(deps) ?? [])])
+  for (const router of [
+    cliRoutes(deps),
+    signInRoutes(signIn),
+    passwordRoutes(deps),
+    ...(options.extraRouters?.(deps) ?? []),
+  ])
     app.use(router.routes()).use(router.allowedMethods());
   const sso = ssoRoutes(deps);
   app.use(sso.routes()).use(sso.allowedMethods());

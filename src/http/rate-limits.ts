@@ -3,7 +3,8 @@
  * so every instance on one Redis shares the buckets. Each bucket is budgeted state (budgets.ts,
  * purpose `rate`): a flood from many addresses exhausts at most the bucket budget.
  *
- *   login  GET /login and GET /cli/login (each stores a pending sign-in)
+ *   login  GET /login and GET /cli/login (each stores a pending sign-in), and the password sign-in
+ *          POSTs (/signin/user, /signin/user/step: each may cost a password hash)
  *   acs    the ACS endpoints (POST …/sso, …/SSO), the role picker, POST /cli/token
  *   sts    the STS actions of the RPC API (AssumeRole, AssumeRoleWithSAML, GetCallerIdentity)
  *   api    every other RPC action (RAM and IMS management)
@@ -48,6 +49,7 @@ export async function countRequest(
 export function browserRateClass(method: string, path: string): RateClass | undefined {
   if (method === 'GET' && (path === '/login' || path === '/cli/login')) return 'login';
   if (method !== 'POST') return undefined;
+  if (path === '/signin/user' || path === '/signin/user/step') return 'login';
   if (path.endsWith('/sso') || path.endsWith('/SSO')) return 'acs';
   if (path === '/saml-role/choose' || path === '/cli/token') return 'acs';
   return undefined;

@@ -37,37 +37,54 @@ export interface SsoRouteDeps {
 
 const ACCOUNT = /^[0-9]{1,32}$/;
 
+export function pageAudit(
+  gw: Gateway,
+  ctx: Context,
+  event: Omit<AuditEvent, 'requestId' | 'sourceIp'>,
+): void {
+  gw.audit.write({ ...event, requestId: pageState(ctx).requestId, sourceIp: ctx.ip });
+}
+
+/** A sign-in that ended in a console session: store it, count and audit it, set the cookie, go to the console. */
+export async function startConsoleSession(
+  deps: SsoRouteDeps,
+  ctx: Context,
+  kind: 'role' | 'user' | 'password',
+  outcome: Extract<RoleSsoOutcome, { kind: 'signed-in' }>,
+): Promise<void> {
+  const { gw, metrics, cookies } = deps;
+  const { session } = outcome;
+  await saveSession(gw.store.ephemeral, session, gw.now(), ctx.ip);
+  metrics.logins.inc({ kind: outcome.cliState ? 'cli' : kind, outcome: 'success' });
+  pageAudit(gw, ctx, {
+    event: kind === 'password' ? 'signin.password' : `sso.${kind}`,
+    outcome: 'success',
+    accountId: session.accountId,
+    principal: session.arn,
+    provider: session.provider,
+    role: session.roleName,
+    sessionName: session.sessionName,
+    detail: outcome.mapping ? { mapping: outcome.mapping } : undefined,
+  });
+  if (outcome.cliState && deps.completeCli) return deps.completeCli(ctx, outcome.cliState, session);
+  await cookies.set(ctx, session.id, session.expiresAt);
+  ctx.status = 303;
+  ctx.redirect(outcome.returnTo ?? '/console');
+}
+
 export function ssoRoutes(deps: SsoRouteDeps): Router {
   const { gw, cookies, metrics } = deps;
   const router = new Router();
   router.use(pageHeaders);
 
   const audit = (ctx: Context, event: Omit<AuditEvent, 'requestId' | 'sourceIp'>) =>
-    gw.audit.write({ ...event, requestId: pageState(ctx).requestId, sourceIp: ctx.ip });
+    pageAudit(gw, ctx, event);
 
-  async function signedIn(
+  const signedIn = (
     ctx: Context,
     kind: 'role' | 'user',
     outcome: Extract<RoleSsoOutcome, { kind: 'signed-in' }>,
-  ) {
-    const { session } = outcome;
-    await saveSession(gw.store.ephemeral, session, gw.now(), ctx.ip);
-    metrics.logins.inc({ kind: outcome.cliState ? 'cli' : kind, outcome: 'success' });
-    audit(ctx, {
-      event: `sso.${kind}`,
-      outcome: 'success',
-      accountId: session.accountId,
-      principal: session.arn,
-      provider: session.provider,
-      role: session.roleName,
-      sessionName: session.sessionName,
-      detail: outcome.mapping ? { mapping: outcome.mapping } : undefined,
-    });
-    if (outcome.cliState && deps.completeCli) return deps.completeCli(ctx, outcome.cliState, session);
-    await cookies.set(ctx, session.id, session.expiresAt);
-    ctx.status = 303;
-    ctx.redirect(outcome.returnTo ?? '/console');
-  }
+  ) => startConsoleSession(deps, ctx, kind, outcome);
 
   async function failed(ctx: Context, kind: 'role' | 'user', error: unknown) {
     if (!isApiError(error))

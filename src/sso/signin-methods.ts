@@ -1,7 +1,7 @@
 /**
  * The sign-in page's lookup (as signin.aliyun.com asks for an account alias first): an account
  * alias, default domain, domain alias or account id → the account and how its people sign in:
- * each role-based SAML provider, and user-based SSO when it is enabled. The same facts /login's
+ * each role-based SAML provider, and user-based SSO when it is enabled (else password sign-in). The same facts /login's
  * errors already reveal; no more.
  */
 import { ApiError, isApiError } from '../core/errors.js';
@@ -11,7 +11,7 @@ export interface SignInMethod {
   label: string;
   /** A same-origin path that starts the sign-in. */
   href: string;
-  kind: 'role' | 'user';
+  kind: 'role' | 'user' | 'password';
 }
 
 export interface AccountSignIn {
@@ -60,7 +60,14 @@ export async function accountSignIn(gw: Gateway, input: string): Promise<Account
     label: p.Description ? `${p.Description} (${p.SAMLProviderName})` : p.SAMLProviderName,
     href: `/login?${new URLSearchParams({ provider: `${accountId}:${p.SAMLProviderName}` })}`,
   }));
+  // User-based SSO on turns password sign-in off (reference: "password login is switched off").
   if (await gw.directory.userSsoConfig(accountId))
     methods.push({ kind: 'user', label: 'RAM user (user-based SSO)', href: `/login?account=${accountId}` });
+  else
+    methods.push({
+      kind: 'password',
+      label: 'Sign in with a RAM user name and password',
+      href: `/signin/user?account=${accountId}`,
+    });
   return { accountId, accountAlias: alias === accountId ? undefined : alias, methods };
 }

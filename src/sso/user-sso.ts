@@ -7,7 +7,8 @@ import { ApiError } from '../core/errors.js';
 import { assertsMfa } from '../core/mapping/mfa.js';
 import { userIdentity } from '../core/mapping/user.js';
 import { assertLoginAddress, loginPreference } from '../core/ram/index.js';
-import { userConsoleSession } from '../core/sts/operations.js';
+import type { TemporaryCredentials } from '../core/sts/credentials.js';
+import { userConsoleSession as mintUserSession } from '../core/sts/operations.js';
 import { loadIdpMetadata } from '../saml/metadata.js';
 import type { Gateway } from './gateway.js';
 import type { MappingAudit } from './role-mapping.js';
@@ -56,7 +57,7 @@ export async function acceptUserSsoResponse(
     if (err instanceof ApiError) throw new ApiError(err.code, err.message, { check: 'user-mapping' });
     throw err;
   });
-  const { credentials } = await userConsoleSession(
+  const { credentials } = await mintUserSession(
     gw.sts,
     { accountId, userName: user.UserName, userId: user.UserId },
     {
@@ -69,25 +70,39 @@ export async function acceptUserSsoResponse(
     },
     Math.min(gw.userSessionSeconds ?? Infinity, preference.sessionSeconds),
   );
+  return {
+    returnTo: pending?.returnTo ?? safeReturnPath(input.relayState),
+    mapping: { attributes: Object.keys(assertion.attributes), rules: [explanation], roles: [] },
+    session: await userConsoleSession(
+      gw,
+      { accountId, userName: user.UserName, provider: assertion.issuer },
+      credentials,
+    ),
+  };
+}
+
+/** A console session acting as a RAM user (user-based SSO and password sign-in). */
+export async function userConsoleSession(
+  gw: Gateway,
+  user: { accountId: string; userName: string; provider?: string | undefined },
+  credentials: TemporaryCredentials,
+): Promise<ConsoleSession> {
+  const { accountId, userName } = user;
   const alias = await gw.directory.GetAccountAlias(accountId).then(
     (r) => r.AccountAlias,
     () => undefined,
   );
   return {
-    returnTo: pending?.returnTo ?? safeReturnPath(input.relayState),
-    mapping: { attributes: Object.keys(assertion.attributes), rules: [explanation], roles: [] },
-    session: {
-      id: newOpaqueId(),
-      kind: 'user',
-      accountId,
-      accountAlias: alias === accountId ? undefined : alias,
-      arn: userArn(accountId, user.UserName),
-      userName: user.UserName,
-      sessionName: user.UserName,
-      provider: assertion.issuer,
-      credentials,
-      expiresAt: Date.parse(credentials.Expiration),
-      csrf: newOpaqueId(),
-    },
+    id: newOpaqueId(),
+    kind: 'user',
+    accountId,
+    accountAlias: alias === accountId ? undefined : alias,
+    arn: userArn(accountId, userName),
+    userName,
+    sessionName: userName,
+    provider: user.provider,
+    credentials,
+    expiresAt: Date.parse(credentials.Expiration),
+    csrf: newOpaqueId(),
   };
 }

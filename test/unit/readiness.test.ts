@@ -14,6 +14,7 @@ describe('readiness', () => {
       'session',
       'roleChoice',
       'rate',
+      'signInStep',
     ]);
     await store.close();
   });

@@ -169,6 +169,7 @@ const gateway = z.strictObject({
       session: budget,
       roleChoice: budget,
       rate: budget,
+      signInStep: budget,
     })
     .partial()
     .optional(),

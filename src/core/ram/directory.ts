@@ -24,6 +24,7 @@ import * as preference from './security-preference.js';
 import * as sso from './sso-settings.js';
 import { findEntity, userNameOfPrincipalName, type NamedKind } from './lookup.js';
 import { resolveSsoUser } from './sso-users.js';
+import * as signIn from './sign-in.js';
 import {
   AccountLocks,
   type DirectoryContext,
@@ -246,6 +247,38 @@ export class Directory {
   /** The user name of a UserPrincipalName of this account (InvalidParameter.UserPrincipalName otherwise). */
   async userNameOfPrincipalName(accountId: string, upn: string, param: string): Promise<string> {
     return userNameOfPrincipalName(await accounts.requireAccount(this.ctx, accountId), upn, param);
+  }
+
+  // --- password sign-in (src/sso/password-signin.ts) -------------------------------------------
+  /** The domains a logon name of the account may end in (default domain, domain alias or auxiliary domain). */
+  signInDomains(accountId: string) {
+    return signIn.signInDomains(this.ctx, accountId);
+  }
+
+  /** The user, its login profile, the password policy and the bound MFA device; undefined without user or profile. */
+  signInFacts(accountId: string, userName: string) {
+    return signIn.signInFacts(this.ctx, accountId, userName);
+  }
+
+  /** The forced password change of a pending sign-in (ChangePassword's rules, no old password). */
+  changePasswordAtSignIn(accountId: string, change: Parameters<typeof logins.changePasswordAtSignIn>[2]) {
+    return this.mutate(accountId, (ctx) => logins.changePasswordAtSignIn(ctx, accountId, change));
+  }
+
+  /** Create and bind a device from the seed a sign-in showed (two consecutive codes); the second code's step. */
+  bindMfaAtSignIn(accountId: string, bind: Parameters<typeof mfa.bindNewDeviceAtSignIn>[2]) {
+    return this.mutate(accountId, (ctx) => mfa.bindNewDeviceAtSignIn(ctx, accountId, bind));
+  }
+
+  /** LastLoginTime of a successful sign-in. */
+  recordLogin(accountId: string, userName: string, userId: string) {
+    return this.mutate(accountId, (ctx) => logins.recordLogin(ctx, accountId, userName, userId));
+  }
+
+  private async mutate<T>(accountId: string, op: (ctx: DirectoryContext) => Promise<T>): Promise<T> {
+    const result = await this.locks.run(accountId, () => op(this.ctx));
+    this.onChange?.();
+    return result;
   }
 
   /** The account whose default domain or domain alias is `domain`. */

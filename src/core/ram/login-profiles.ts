@@ -4,6 +4,7 @@
  * A profile is keyed by the user's lower-cased name and carries the user's id: a profile left by a
  * deleted user of the same name is never the new user's.
  */
+import { createHash } from 'node:crypto';
 import { ApiError } from '../errors.js';
 import { defaultDomain, requireAccount, type AccountRecord } from './accounts.js';
 import { formatDate } from './ids.js';
@@ -162,6 +163,28 @@ export async function deleteLoginProfile(ctx: DirectoryContext, accountId: strin
   return {};
 }
 
+/** Names one stored password (its salt is new each time a password is set): a sign-in in progress notices a change. */
+export function passwordStamp(hash: PasswordHash): string {
+  return createHash('sha256').update(`${hash.Salt}:${hash.Hash}`).digest('base64url').slice(0, 22);
+}
+
+/** Replace the password (policy and history checked) and clear PasswordResetRequired. */
+async function replacePassword(
+  ctx: DirectoryContext,
+  accountId: string,
+  user: UserRecord,
+  current: LoginProfileRecord,
+  password: string,
+) {
+  const now = formatDate(ctx.now());
+  const hash = await newPassword(ctx, accountId, user, password, current.History);
+  await save(ctx, accountId, user, {
+    ...withPassword(current, hash, now),
+    PasswordResetRequired: false,
+    UpdateDate: now,
+  });
+}
+
 /**
  * ChangePassword: the calling RAM user's own (the action table fills UserName with the caller and
  * nothing else). The old password must be right; the new one passes the policy and history, and
@@ -182,12 +205,46 @@ export async function changePassword(ctx: DirectoryContext, accountId: string, p
       'InvalidParameter.OldPassword',
       'OldPassword is not the current password of the user.',
     );
-  const now = formatDate(ctx.now());
-  const hash = await newPassword(ctx, accountId, user, password, current.History);
-  await save(ctx, accountId, user, {
-    ...withPassword(current, hash, now),
-    PasswordResetRequired: false,
-    UpdateDate: now,
-  });
+  await replacePassword(ctx, accountId, user, current, password);
   return {};
+}
+
+/** What password sign-in needs of a user: the user and its login profile (undefined when either is missing). */
+export async function signInProfile(ctx: DirectoryContext, accountId: string, userName: string) {
+  const user = await read<UserRecord>(ctx, accountId, C.user, nameKey(userName));
+  const profile = user && (await readProfile(ctx, accountId, user));
+  return user && profile ? { user, profile } : undefined;
+}
+
+/**
+ * The forced change at sign-in (PasswordResetRequired or an expired password): as ChangePassword,
+ * but the old password was checked by the sign-in that is still pending, whose `passwordStamp`
+ * must still be the profile's (a password changed meanwhile ends that sign-in).
+ */
+export async function changePasswordAtSignIn(
+  ctx: DirectoryContext,
+  accountId: string,
+  signIn: { userId: string; userName: string; passwordStamp: string; newPassword: string },
+) {
+  const found = await signInProfile(ctx, accountId, signIn.userName);
+  if (
+    !found ||
+    found.user.UserId !== signIn.userId ||
+    passwordStamp(found.profile.Password) !== signIn.passwordStamp ||
+    found.profile.Status !== 'Active'
+  )
+    throw new ApiError('AuthenticationFail.Session', 'The sign-in is no longer valid: sign in again.');
+  await replacePassword(ctx, accountId, found.user, found.profile, signIn.newPassword);
+}
+
+/** A successful console sign-in: LastLoginTime (GetLoginProfile shows it). */
+export async function recordLogin(
+  ctx: DirectoryContext,
+  accountId: string,
+  userName: string,
+  userId: string,
+) {
+  const found = await signInProfile(ctx, accountId, userName);
+  if (!found || found.user.UserId !== userId) return;
+  await save(ctx, accountId, found.user, { ...found.profile, LastLoginTime: formatDate(ctx.now()) });
 }

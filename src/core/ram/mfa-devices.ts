@@ -88,38 +88,99 @@ export async function createVirtualMfaDevice(ctx: DirectoryContext, accountId: s
       `VirtualMFADeviceName "${clip(name)}" must be 1 to 64 letters, digits and hyphens.`,
     );
   const record: MfaDeviceRecord = { Name: name, Seed: newTotpSeed(), CreateDate: formatDate(ctx.now()) };
-  const issuer = defaultDomain(account);
-  const label = encodeURIComponent(`${issuer}:${name}`);
-  const url = `otpauth://totp/${label}?secret=${record.Seed}&issuer=${encodeURIComponent(issuer)}&algorithm=SHA1&digits=6&period=30`;
-  const png = await QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M' });
-  await commit(ctx.store, [
-    create(
-      accountId,
-      C.mfaDevice,
-      nameKey(name),
-      json(record),
-      {
-        exists: () =>
-          new ApiError(
-            'EntityAlreadyExists.VirtualMFADevice',
-            `The virtual MFA device ${name} already exists.`,
-          ),
-        limit: () =>
-          new ApiError(
-            'LimitExceeded.VirtualMFADevice',
-            `An account can have at most ${MFA_LIMITS.devicesPerAccount} virtual MFA devices.`,
-          ),
-      },
-      MFA_LIMITS.devicesPerAccount,
-    ),
-  ]);
+  const png = await otpauthQrPng(defaultDomain(account), name, record.Seed);
+  await commit(ctx.store, [createDevice(accountId, record)]);
   return {
     VirtualMFADevice: {
       SerialNumber: serialOf(accountId, name),
       Base32StringSeed: record.Seed,
-      QRCodePNG: png.toString('base64'),
+      QRCodePNG: png,
     },
   };
+}
+
+/** The otpauth:// URL of a device as a QR code: a PNG, base64 (what authenticator apps scan). */
+export async function otpauthQrPng(issuer: string, deviceName: string, seed: string): Promise<string> {
+  const label = encodeURIComponent(`${issuer}:${deviceName}`);
+  const url = `otpauth://totp/${label}?secret=${seed}&issuer=${encodeURIComponent(issuer)}&algorithm=SHA1&digits=6&period=30`;
+  const png = await QRCode.toBuffer(url, { type: 'png', errorCorrectionLevel: 'M' });
+  return png.toString('base64');
+}
+
+function createDevice(accountId: string, record: MfaDeviceRecord) {
+  return create(
+    accountId,
+    C.mfaDevice,
+    nameKey(record.Name),
+    json(record),
+    {
+      exists: () =>
+        new ApiError(
+          'EntityAlreadyExists.VirtualMFADevice',
+          `The virtual MFA device ${record.Name} already exists.`,
+        ),
+      limit: () =>
+        new ApiError(
+          'LimitExceeded.VirtualMFADevice',
+          `An account can have at most ${MFA_LIMITS.devicesPerAccount} virtual MFA devices.`,
+        ),
+    },
+    MFA_LIMITS.devicesPerAccount,
+  );
+}
+
+/** A device name for a user binding at sign-in: the user name in the allowed characters. */
+export function signInDeviceName(userName: string): string {
+  return userName.replace(/[^A-Za-z0-9-]/g, '-').slice(0, 64);
+}
+
+/**
+ * Binding at sign-in (MFABindRequired, or MFA enforced for all users): the seed the sign-in page
+ * showed becomes a device named for the user (the device is created only now, so an abandoned
+ * sign-in leaves nothing behind), bound after two consecutive codes, in one batch. Returns the step
+ * of the second code (a later sign-in never accepts it again).
+ */
+export async function bindNewDeviceAtSignIn(
+  ctx: DirectoryContext,
+  accountId: string,
+  signIn: { userName: string; userId: string; seed: string; code1: string; code2: string },
+): Promise<number> {
+  const user = await requireUser(ctx, accountId, signIn.userName);
+  if (user.UserId !== signIn.userId)
+    throw new ApiError('AuthenticationFail.Session', 'The sign-in is no longer valid: sign in again.');
+  if (await bindingOf(ctx, accountId, user))
+    throw new ApiError(
+      'LimitExceeded.User.MFADevice',
+      `The user ${user.UserName} already has an MFA device: a user can have ${MFA_LIMITS.devicesPerUser}.`,
+    );
+  const step = consecutiveSteps(signIn.seed, signIn.code1, signIn.code2, ctx.now());
+  if (step === undefined)
+    throw new ApiError(
+      'InvalidParameter.AuthenticationCode',
+      'The two codes are not two consecutive codes of the authenticator app.',
+    );
+  const preferred = signInDeviceName(user.UserName);
+  const taken = await read<MfaDeviceRecord>(ctx, accountId, C.mfaDevice, nameKey(preferred));
+  const name = taken ? `${preferred.slice(0, 47)}-${user.UserId}`.slice(0, 64) : preferred;
+  const userKey = nameKey(user.UserName);
+  const now = formatDate(ctx.now());
+  const device: MfaDeviceRecord = {
+    Name: name,
+    Seed: signIn.seed,
+    CreateDate: now,
+    BoundTo: { UserId: user.UserId, UserKey: userKey, ActivateDate: now },
+  };
+  const binding: MfaOfUserRecord = {
+    UserId: user.UserId,
+    DeviceKey: nameKey(name),
+    ActivateDate: now,
+    LastStep: step,
+  };
+  await commit(ctx.store, [
+    createDevice(accountId, device),
+    put(accountId, C.mfaOfUser, userKey, json(binding)),
+  ]);
+  return step;
 }
 
 export async function bindMfaDevice(ctx: DirectoryContext, accountId: string, params: Params) {

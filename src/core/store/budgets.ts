@@ -1,7 +1,8 @@
 /**
  * Budgets by purpose for the ephemeral state an unauthenticated (or barely authenticated) client
  * can make the gateway create: pending AuthnRequests, pending CLI logins, CLI one-time codes,
- * console sessions and pending role choices, rate-limit buckets. Each purpose has its own cap in
+ * console sessions and pending role choices, rate-limit buckets, password sign-ins waiting for
+ * their next step. Each purpose has its own cap in
  * total and per client address, and a cap on one entry's size; they are counted apart from the
  * security state (replay records, request nonces, revocation watermarks) and the directory, so a
  * flood of one kind can only exhaust that kind: a full budget refuses new entries of that purpose
@@ -19,6 +20,7 @@ export const BUDGET_PURPOSES = [
   'session',
   'roleChoice',
   'rate',
+  'signInStep',
 ] as const;
 export type BudgetPurpose = (typeof BUDGET_PURPOSES)[number];
 
@@ -41,10 +43,11 @@ export const BUDGET_PREFIXES: Record<BudgetPurpose, readonly string[]> = {
   session: ['console:session:'],
   roleChoice: ['sso:pending:'],
   rate: ['rate:'],
+  signInStep: ['signin:step:'],
 };
 
 /**
- * Defaults: worst case Σ total × maxValueLength ≈ 100 + 5 + 40 + 330 + 260 + 4 MB. Pending AuthnRequests
+ * Defaults: worst case Σ total × maxValueLength ≈ 100 + 5 + 40 + 330 + 260 + 4 + 10 MB. Pending AuthnRequests
  * live 10 minutes, so 50,000 allow ~80 SP-initiated logins a second; one address (a NAT) may hold
  * 200 at once.
  */
@@ -56,6 +59,8 @@ export const DEFAULT_BUDGETS: Budgets = {
   // A pending choice holds the offered roles (up to 100 of the longest ARNs: ~70 KB).
   roleChoice: { total: 2_000, perClient: 100, maxValueLength: 131_072 },
   rate: { total: 200_000, perClient: 16, maxValueLength: 20 },
+  // A password sign-in waiting for its MFA code, new password or MFA binding (5 min; the right password made it).
+  signInStep: { total: 5_000, perClient: 50, maxValueLength: 2048 },
 };
 
 export function resolveBudgets(overrides: BudgetOverrides = {}): Budgets {
@@ -133,6 +138,7 @@ export const PURPOSE_NAMES: Record<BudgetPurpose, string> = {
   session: 'console sessions',
   roleChoice: 'pending role choices',
   rate: 'rate-limit buckets',
+  signInStep: 'pending password sign-ins',
 };
 
 /** How full one budget is, for /readyz and the metrics. */

@@ -71,6 +71,36 @@ function plainWords(code: string, check: string | undefined): PlainWords {
         what: 'For your safety the gateway only accepts this from its own pages.',
         next: 'Go back to the sign-in page and try again.',
       };
+    case 'AuthenticationFail.User.Locked':
+      return {
+        title: 'This RAM user is locked',
+        what: 'There were too many wrong passwords or MFA codes for this user, so sign-in is locked for one hour.',
+        next: 'Wait an hour and sign in again, or ask an administrator of the account for help.',
+      };
+    case 'AuthenticationFail.Password.Expired':
+      return {
+        title: 'Your password has expired',
+        what: 'The password policy of the account lets only an administrator reset an expired password.',
+        next: 'Ask an administrator of the account to set a new password for you.',
+      };
+    case 'AuthenticationFail.LoginProfile.Inactive':
+      return {
+        title: 'Console sign-in is disabled for you',
+        what: 'The password is right, but an administrator has disabled console sign-in for this RAM user.',
+        next: 'Ask an administrator of the account to enable it.',
+      };
+    case 'AuthenticationFail.LoginNetworkMask':
+      return {
+        title: 'Sign-in is not allowed from this network',
+        what: 'The account allows console sign-in only from certain network addresses.',
+        next: 'Sign in from your organisation’s network, or ask an administrator of the account.',
+      };
+    case 'AuthenticationFail.MFA.Invalid':
+      return {
+        title: 'Too many wrong MFA codes',
+        what: 'This sign-in has ended after several wrong codes.',
+        next: 'Sign in again; type the code your authenticator app shows at that moment.',
+      };
     case 'Throttling':
     case 'Throttling.User':
       return {

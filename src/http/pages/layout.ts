@@ -38,6 +38,7 @@ h3 { font-size:15px; margin:20px 0 4px; } .buttons { display:inline-flex; flex-w
 .visually-hidden, .offscreen { position:absolute; width:1px; height:1px; overflow:hidden; clip-path: inset(50%); white-space:nowrap; }
 fieldset { border:0; padding:0; margin:0 0 16px; min-width:0; } legend { padding:0; margin-bottom:8px; font-weight:600; }
 a { color:#1d4ed8; } .button { color:#fff; } .button.secondary { color: var(--fg); }
+input[type=password], input[inputmode=numeric] { font-size:15px; padding:8px 10px; border:1px solid #9ca3af; border-radius:4px; } .qr { image-rendering: pixelated; display:block; margin: 8px 0; } .problem-box { border-left: 4px solid #dc2626; padding-left: 8px; }
 @media (max-width: 600px) { dl { grid-template-columns: 1fr; gap:2px 0; } dd { margin-bottom:8px; } main { margin:16px auto; } .card { padding:16px; } }
 `;
 

@@ -62,6 +62,14 @@ function methodList(a: AccountSignIn): Html {
             enable user-based SSO.
           </p>`
     }
+    ${
+      a.methods.some((method) => method.kind === 'user')
+        ? html`<p class="muted" id="password-off">
+            Password sign-in is off for this account: RAM users sign in through the account's identity
+            provider (user-based SSO).
+          </p>`
+        : ''
+    }
     <p><a href="/signin?change=1">Use another account</a></p>`;
 }
 
