@@ -10,10 +10,10 @@ import {
   ListUserBasicInfosRequest,
 } from '@alicloud/ims20190815';
 import { describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNT, DEMO_ROOT, useImsDemo, type Keys } from '../support/ims-demo.js';
+import { DEMO_ACCOUNT, DEMO_ROOT, sdkGateway, type SdkKeys as Keys } from '../support/sdk-gateway.js';
 import { sdkError } from '../support/sdk-error.js';
 
-const demo = useImsDemo();
+const demo = sdkGateway();
 const ACCOUNT = DEMO_ACCOUNT;
 const ROOT = DEMO_ROOT;
 const ims = (keys: Keys) => demo.ims(keys);

@@ -23,14 +23,18 @@ export type SdkKeys = { accessKeyId: string; accessKeySecret: string; securityTo
 
 export interface SdkGateway {
   readonly gateway: RunningGateway;
+  /** The demo account's default domain (`<alias>.onaliyun.com`). */
+  readonly domain: string;
   ims(keys?: SdkKeys): InstanceType<typeof ImsClient>;
   sts(keys?: SdkKeys): InstanceType<typeof StsClient>;
 }
 
 export function sdkGateway(): SdkGateway {
   let running: RunningGateway | undefined;
+  let domain = '';
   beforeAll(async () => {
     running = await startGateway({ demo: true, logger: pino({ level: 'silent' }) });
+    domain = (await fixture.ims().getDefaultDomain()).body?.defaultDomainName ?? '';
   });
   afterAll(() => running?.close());
   const config = (keys: SdkKeys) =>
@@ -43,6 +47,9 @@ export function sdkGateway(): SdkGateway {
     get gateway() {
       if (!running) throw new Error('sdkGateway: the gateway is not running (use it inside a test)');
       return running;
+    },
+    get domain() {
+      return domain;
     },
     ims: (keys = DEMO_ROOT) => new ImsClient(config(keys)),
     sts: (keys = DEMO_ROOT) => new StsClient(config(keys)),

@@ -98,7 +98,8 @@ const FIELD_OF_CODE: Record<string, string> = {
   'InvalidParameter.MetadataDocument': 'metadataFile',
 };
 
-function valueAt(root: unknown, path: ConfigPath): unknown {
+/** The value at `path` in a parsed document (undefined when the path leaves it). */
+export function valueAt(root: unknown, path: ConfigPath): unknown {
   let value = root;
   for (const part of path) {
     if (value === null || typeof value !== 'object') return undefined;

@@ -4,7 +4,7 @@
  * at most, and paths found in what is left are mapped back to the file's own indices. A problem
  * outside any list (the gateway or store section, the top level) leaves nothing to check.
  */
-import type { ConfigPath } from './problems.js';
+import { valueAt, type ConfigPath } from './problems.js';
 
 const MAX_ROUNDS = 5;
 
@@ -17,15 +17,6 @@ export interface PrunedConfig<T> {
 type Removals = Map<string, { arrayPath: ConfigPath; indices: Set<number> }>;
 
 const keyOf = (path: ConfigPath): string => JSON.stringify(path);
-
-function valueAt(root: unknown, path: ConfigPath): unknown {
-  let value = root;
-  for (const part of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string | number, unknown>)[part];
-  }
-  return value;
-}
 
 /** The innermost list element `path` lies in, as (list path, index); undefined when none. */
 function innermostElement(
