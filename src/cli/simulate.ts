@@ -53,7 +53,7 @@ function describe(r: Result): string {
     Record<string, unknown>
   >;
   const why = statements.map((s) => `${String(s.PolicyName)}#${String(s.StatementIndex)}`).join(', ');
-  return `${r.Decision.padEnd(12)} ${r.ActionName} on ${r.ResourceArn}${why ? `  (${why})` : ''}${r.DecidedBy === 'session' ? '  [session policy]' : ''}`;
+  return `${r.Decision.padEnd(12)} ${r.ActionName} on ${r.ResourceArn}${why ? `  (${why})` : ''}${r.DecidedBy === 'session' ? '  [session policy]' : r.DecidedBy === 'self-service' ? '  [self-service: security preference]' : ''}`;
 }
 
 async function run(options: SimulateOptions): Promise<number> {

@@ -152,6 +152,40 @@ describe('RamgateSimulatePrincipalPolicy', () => {
     ).toBe('InvalidParameter');
   });
 
+  it('knows the self-service rule: the gateway and the simulator agree on a user acting on itself', async () => {
+    const gina = await userWith('gina', [{ Effect: 'Allow', Action: 'ram:GetUser', Resource: '*' }]);
+    await call(ROOT, 'CreateUser', { UserName: 'gina-other' });
+    const simulated = async () =>
+      (
+        (
+          await call(gina, 'RamgateSimulatePrincipalPolicy', {
+            ActionNames: '["ram:ListAccessKeys","RAM:listaccesskeys"]',
+            ResourceArns: `["acs:ram:*:${ACCOUNT}:user/GINA","acs:ram::${ACCOUNT}:user/gina-other"]`,
+          })
+        ).EvaluationResults as { EvaluationResult: Array<{ Decision: string; DecidedBy: string }> }
+      ).EvaluationResult.map((r) => `${r.Decision}/${r.DecidedBy}`);
+    const gateway = async (userName: string) =>
+      call(gina, 'ListAccessKeys', { UserName: userName }).then(
+        () => 'Allow',
+        (e: { code: string }) => e.code,
+      );
+    // AllowUserToManageAccessKeys is off by default: both refuse.
+    expect(await simulated()).toEqual(Array(4).fill('ImplicitDeny/identity'));
+    expect([await gateway('gina'), await gateway('gina-other')]).toEqual(['NoPermission', 'NoPermission']);
+    await call(ROOT, 'SetSecurityPreference', { AllowUserToManageAccessKeys: 'true' });
+    try {
+      expect(await simulated()).toEqual([
+        'Allow/self-service',
+        'ImplicitDeny/identity',
+        'Allow/self-service',
+        'ImplicitDeny/identity',
+      ]);
+      expect([await gateway('gina'), await gateway('gina-other')]).toEqual(['Allow', 'NoPermission']);
+    } finally {
+      await call(ROOT, 'SetSecurityPreference', { AllowUserToManageAccessKeys: 'false' });
+    }
+  });
+
   it('ramgate simulate --json prints what the API answers', async () => {
     const keys = await userWith('grace', [{ Effect: 'Allow', Action: 'oss:List*', Resource: '*' }]);
     mkdirSync(join(home, '.aliyun'), { recursive: true });

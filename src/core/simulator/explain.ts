@@ -37,8 +37,11 @@ export interface MatchedStatement {
 
 export interface Explanation {
   Decision: Decision;
-  /** Which policies ended evaluation: the session policy (a refusal there) or the identity policies. */
-  DecidedBy: 'identity' | 'session' | 'account';
+  /**
+   * Which policies ended evaluation: the session policy (a refusal there) or the identity policies;
+   * `self-service`: the security preference's self-service rule allowed what they did not.
+   */
+  DecidedBy: 'identity' | 'session' | 'account' | 'self-service';
   MatchedStatements: MatchedStatement[];
 }
 

@@ -8,6 +8,7 @@ import type { ContextValue } from '../policy/index.js';
 import { principalArn, type Principal } from '../principal.js';
 import type { Directory, EffectivePolicy } from '../ram/index.js';
 import { explain, type Explanation, type PolicyInput } from './explain.js';
+import { selfServiceSimulated } from './self-service.js';
 
 export type SimulatedPrincipal =
   { kind: 'caller'; principal: Principal } | { kind: 'user' | 'group' | 'role'; name: string };
@@ -91,13 +92,18 @@ export async function simulate(
   request: SimulationRequest,
 ): Promise<SimulationResult> {
   const { arn, identity, session: sessionPolicy } = await principalPolicies(directory, accountId, request);
+  const selfService = await selfServiceSimulated(directory, accountId, request.principal, sessionPolicy);
   const results = request.actions.flatMap((action) =>
     request.resources.map((resource) => ({
       ActionName: action,
       ResourceArn: resource,
       ...(identity === undefined
         ? ACCOUNT_ALLOWS
-        : explain(identity, sessionPolicy, { action, resource, context: request.context })),
+        : selfService(
+            action,
+            resource,
+            explain(identity, sessionPolicy, { action, resource, context: request.context }),
+          )),
     })),
   );
   return { EvaluationResults: { EvaluationResult: results }, Principal: arn };
