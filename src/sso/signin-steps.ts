@@ -10,7 +10,7 @@ import { constantTimeEqual } from '../core/constant-time.js';
 import { ApiError, isApiError } from '../core/errors.js';
 import { passwordStamp } from '../core/ram/login-profiles.js';
 import { matchingStep } from '../core/ram/totp.js';
-import { userConsoleSession as mintUserSession } from '../core/sts/operations.js';
+import { userConsoleSession } from '../core/sts/operations.js';
 import type { Gateway } from './gateway.js';
 import { claimCodeStep, clearFailures, lockedUntil, recordFailure } from './signin-lockout.js';
 import {
@@ -22,7 +22,7 @@ import {
 } from './signin-pending.js';
 import { signInPreferences } from './signin-preferences.js';
 import type { ConsoleSession } from './sessions.js';
-import { userConsoleSession } from './user-sso.js';
+import { consoleSessionAsUser } from './user-sso.js';
 
 export type SignInOutcome =
   | { kind: 'idp'; location: string }
@@ -64,14 +64,14 @@ async function consoleSessionOf(gw: Gateway, pending: PendingSignIn): Promise<Co
   await assertStillAllowed(gw, pending);
   const prefs = await signInPreferences(gw, pending.accountId);
   const seconds = prefs.sessionSeconds;
-  const { credentials } = await mintUserSession(
+  const { credentials } = await userConsoleSession(
     gw.sts,
     { accountId: pending.accountId, userName: pending.userName, userId: pending.userId },
     { via: 'signin:password', mfaPresent: pending.mfaPassed },
     seconds,
   );
   await gw.directory.recordLogin(pending.accountId, pending.userName, pending.userId);
-  return userConsoleSession(gw, { accountId: pending.accountId, userName: pending.userName }, credentials);
+  return consoleSessionAsUser(gw, { accountId: pending.accountId, userName: pending.userName }, credentials);
 }
 
 function field(fields: Map<string, string>, name: string, max: number): string {

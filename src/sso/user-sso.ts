@@ -8,7 +8,7 @@ import { assertsMfa } from '../core/mapping/mfa.js';
 import { userIdentity } from '../core/mapping/user.js';
 import { assertLoginAddress, loginPreference } from '../core/ram/index.js';
 import type { TemporaryCredentials } from '../core/sts/credentials.js';
-import { userConsoleSession as mintUserSession } from '../core/sts/operations.js';
+import { userConsoleSession } from '../core/sts/operations.js';
 import { loadIdpMetadata } from '../saml/metadata.js';
 import type { Gateway } from './gateway.js';
 import type { MappingAudit } from './role-mapping.js';
@@ -57,7 +57,7 @@ export async function acceptUserSsoResponse(
     if (err instanceof ApiError) throw new ApiError(err.code, err.message, { check: 'user-mapping' });
     throw err;
   });
-  const { credentials } = await mintUserSession(
+  const { credentials } = await userConsoleSession(
     gw.sts,
     { accountId, userName: user.UserName, userId: user.UserId },
     {
@@ -73,7 +73,7 @@ export async function acceptUserSsoResponse(
   return {
     returnTo: pending?.returnTo ?? safeReturnPath(input.relayState),
     mapping: { attributes: Object.keys(assertion.attributes), rules: [explanation], roles: [] },
-    session: await userConsoleSession(
+    session: await consoleSessionAsUser(
       gw,
       { accountId, userName: user.UserName, provider: assertion.issuer },
       credentials,
@@ -82,7 +82,7 @@ export async function acceptUserSsoResponse(
 }
 
 /** A console session acting as a RAM user (user-based SSO and password sign-in). */
-export async function userConsoleSession(
+export async function consoleSessionAsUser(
   gw: Gateway,
   user: { accountId: string; userName: string; provider?: string | undefined },
   credentials: TemporaryCredentials,
