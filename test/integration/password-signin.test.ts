@@ -24,6 +24,7 @@ import {
   boundDevice,
 } from '../support/password-signin.js';
 import { codeAt } from '../support/totp.js';
+import { MFA_ONLY_GET_USER } from '../support/mfa-policy.js';
 
 const ImsClient = (Ims.default ?? Ims) as typeof Ims.default;
 
@@ -377,17 +378,7 @@ describe('password sign-in: the session carries MFA', () => {
     const d = gateway.gw.directory;
     await d.CreatePolicy(PW_ACCOUNT, {
       PolicyName: 'NeedsMfa',
-      PolicyDocument: JSON.stringify({
-        Version: '1',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Action: 'ram:GetUser',
-            Resource: '*',
-            Condition: { Bool: { 'acs:MFAPresent': 'true' } },
-          },
-        ],
-      }),
+      PolicyDocument: JSON.stringify(MFA_ONLY_GET_USER),
     });
     for (const name of ['jo', 'kim']) {
       await userWithPassword(gateway, name, PASSWORD);

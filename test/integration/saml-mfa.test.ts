@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../../src/cli/start.js';
 import { WebSession } from '../support/gateway-client.js';
 import { TestIdp } from '../support/test-idp.js';
+import { MFA_ONLY_GET_USER } from '../support/mfa-policy.js';
 
 const ImsClient = (Ims.default ?? Ims) as typeof Ims.default;
 const StsClient = (Sts.default ?? Sts) as typeof Sts.default;
@@ -22,17 +23,7 @@ const ACCOUNT = '3000000000000003';
 const MFA = 'http://schemas.microsoft.com/claims/multipleauthn';
 const PASSWORD = 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport';
 const ROLE_SP = 'urn:alibaba:cloudcomputing';
-const mfaOnly = {
-  Version: '1',
-  Statement: [
-    {
-      Effect: 'Allow',
-      Action: 'ram:GetUser',
-      Resource: '*',
-      Condition: { Bool: { 'acs:MFAPresent': 'true' } },
-    },
-  ],
-};
+const mfaOnly = MFA_ONLY_GET_USER;
 const idp = new TestIdp();
 type Keys = { accessKeyId: string; accessKeySecret: string; securityToken: string };
 
