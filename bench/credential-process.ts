@@ -12,9 +12,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeCachedLogin } from '../test/support/cached-login.js';
+import { runsOption } from './runs-option.js';
 
-const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 30;
+const RUNS = runsOption(30);
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'ramgate.js');
 
 function timeRuns(args: string[], env: NodeJS.ProcessEnv): number[] {

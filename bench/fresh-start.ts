@@ -21,9 +21,9 @@ import {
   runUntilListening,
 } from '../test/support/fresh-clone.js';
 import { freePort } from '../test/support/redis.js';
+import { runsOption } from './runs-option.js';
 
-const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+const RUNS = runsOption(5);
 
 async function timeToListening(command: string, cwd: string): Promise<number> {
   const port = await freePort();

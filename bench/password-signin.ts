@@ -16,9 +16,9 @@ import {
   submitLogon,
   userWithPassword,
 } from '../test/support/password-signin.js';
+import { runsOption } from './runs-option.js';
 
-const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 15;
+const RUNS = runsOption(15);
 const PASSWORD = 'Bench-password-1';
 
 const gateway = await startGateway({

@@ -28,6 +28,16 @@ export const OTHER: Readonly<Record<EntityKind, string>> = {
   'saml-provider': 'idp-y',
   'mfa-device': 'mfa-y',
 };
+/** The resource type each entity kind has in its ARN (`acs:ram::<acct>:<type>/<name>`). */
+export const ARN_TYPE: Readonly<Record<EntityKind, string>> = {
+  user: 'user',
+  group: 'group',
+  role: 'role',
+  policy: 'policy',
+  'saml-provider': 'saml-provider',
+  'mfa-device': 'mfa',
+};
+
 export const ATTACKER = { user: 'mallory', role: 'mallory-role' };
 /** Every fixture user's console password (ChangePassword draws it as OldPassword). */
 export const WORLD_PASSWORD = 'World-password-1';

@@ -33,6 +33,7 @@ import {
   facts,
   privateTraces,
   type World,
+  ARN_TYPE,
 } from './authorization-world.js';
 
 const RUNS = Number(process.env.RAMGATE_AUTHZ_RUNS ?? 12);
@@ -46,14 +47,7 @@ function slotKinds(row: ActionRow): EntityKind[] {
   return [...kinds];
 }
 
-const typeOf: Record<EntityKind, string> = {
-  user: 'user',
-  group: 'group',
-  role: 'role',
-  policy: 'policy',
-  'saml-provider': 'saml-provider',
-  'mfa-device': 'mfa',
-};
+const typeOf = ARN_TYPE;
 
 const anyCase = (text: string) =>
   fc

@@ -13,7 +13,7 @@ import { mfaPresentOf, type Principal } from '../../src/core/principal.js';
 import { simulate, simulatedContext } from '../../src/core/simulator/index.js';
 import { gatewayActions } from '../../src/http/api/actions.js';
 import { callerOf } from '../../src/http/api/caller.js';
-import { ACCOUNT, OTHER, TARGET, buildWorld } from './authorization-world.js';
+import { ACCOUNT, ARN_TYPE, OTHER, TARGET, buildWorld } from './authorization-world.js';
 
 const RUNS = Number(process.env.RAMGATE_SIM_RUNS ?? 150);
 
@@ -118,14 +118,7 @@ describe('the simulator decides as the gateway does', () => {
             if (!isApiError(error)) throw error;
             outcome = error.code;
           }
-          const type = {
-            user: 'user',
-            group: 'group',
-            role: 'role',
-            policy: 'policy',
-            'saml-provider': 'saml-provider',
-            'mfa-device': 'mfa',
-          }[kind];
+          const type = ARN_TYPE[kind];
           const simulated = await simulate(world.gw.directory, ACCOUNT, {
             principal: { kind: 'caller', principal },
             actions: [row.policyAction],

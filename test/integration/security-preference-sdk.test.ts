@@ -19,6 +19,7 @@ import { describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNT, DEMO_ROOT, sdkGateway, type SdkKeys as Keys } from '../support/sdk-gateway.js';
 import { WebSession, demoIdpResponse, textOfId } from '../support/gateway-client.js';
 import { sdkError } from '../support/sdk-error.js';
+import { userConsoleSession } from '../../src/core/sts/operations.js';
 
 const demo = sdkGateway();
 const ACCOUNT = DEMO_ACCOUNT;
@@ -226,5 +227,35 @@ describe('enforced at the API', () => {
     );
     expect([off.code, off.statusCode]).toEqual(['NoPermission', 403]);
     await setPreference({ allowUserToManageMFADevices: true });
+  });
+
+  it('a session of a deleted and re-created user gets nothing from the rule', async () => {
+    const d = demo.gateway.gw.directory;
+    const upn = `pref-again@${demo.domain}`;
+    const session = async (): Promise<Keys> => {
+      const { User } = await d.GetUser(DEMO_ACCOUNT, { UserPrincipalName: upn });
+      const { credentials } = await userConsoleSession(
+        demo.gateway.gw.sts,
+        { accountId: DEMO_ACCOUNT, userName: User.UserName, userId: User.UserId },
+        { via: 'signin:password' },
+        3600,
+      );
+      return {
+        accessKeyId: credentials.AccessKeyId,
+        accessKeySecret: credentials.AccessKeySecret,
+        securityToken: credentials.SecurityToken,
+      };
+    };
+    const ownInfo = (keys: Keys) =>
+      sdkError(ims(keys).getUserMFAInfo(new GetUserMFAInfoRequest({ userPrincipalName: upn })));
+    await d.CreateUser(DEMO_ACCOUNT, { UserPrincipalName: upn });
+    const old = await session();
+    expect((await ownInfo(old)).code).toBe('EntityNotExist.User.MFADevice');
+    await d.DeleteUser(DEMO_ACCOUNT, { UserPrincipalName: upn });
+    await d.CreateUser(DEMO_ACCOUNT, { UserPrincipalName: upn });
+    const refused = await ownInfo(old);
+    expect([refused.code, refused.statusCode]).toEqual(['InvalidSecurityToken.Expired', 400]);
+    // The new user's own session is served by the rule again.
+    expect((await ownInfo(await session())).code).toBe('EntityNotExist.User.MFADevice');
   });
 });
