@@ -33,12 +33,15 @@ async function timeToListening(command: string, cwd: string): Promise<number> {
 }
 
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-function summary(label: string, times: number[]): void {
+/** Prints a row and returns its median; `floor` (the bare node start of the same run) gives the ratio. */
+function summary(label: string, times: number[], floor?: number): number {
   const sorted = [...times].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)] as number;
+  const ratio = floor ? `  ×${(median / floor).toFixed(2)} of node bin/ramgate.js` : '';
   console.log(
-    `${label.padEnd(44)} median ${fmt(median)}  min ${fmt(sorted[0] as number)}  max ${fmt(sorted.at(-1) as number)}  (${times.length} runs)`,
+    `${label.padEnd(44)} median ${fmt(median)}  min ${fmt(sorted[0] as number)}  max ${fmt(sorted.at(-1) as number)}  (${times.length} runs)${ratio}`,
   );
+  return median;
 }
 
 const clone = mkdtempSync(join(tmpdir(), 'ramgate-bench-fresh-'));
@@ -59,11 +62,18 @@ try {
     for (let i = 0; i < runs; i++) out.push(await timeToListening(command, clone));
     return out;
   };
-  summary(`after npm ci: ${afterCi}`, await times(afterCi, RUNS));
-  summary('node bin/ramgate.js serve --demo', await times('node bin/ramgate.js serve --demo', RUNS));
+  const floor = summary(
+    'node bin/ramgate.js serve --demo',
+    await times('node bin/ramgate.js serve --demo', RUNS),
+  );
+  summary(`after npm ci: ${afterCi}`, await times(afterCi, RUNS), floor);
   const [npxFirst] = await times('npx ramgate serve --demo', 1);
-  console.log(`${'npx ramgate serve --demo, first in the clone'.padEnd(44)} ${fmt(npxFirst as number)}`);
-  summary('npx ramgate serve --demo, after that', await times('npx ramgate serve --demo', Math.min(RUNS, 3)));
+  summary('npx ramgate serve --demo, first in the clone', [npxFirst as number], floor);
+  summary(
+    'npx ramgate serve --demo, after that',
+    await times('npx ramgate serve --demo', Math.min(RUNS, 3)),
+    floor,
+  );
   console.log('Goal: the README run command listens within 5 s after npm ci.');
 } finally {
   for (const entry of npxEntriesFor(clone)) rmSync(entry, { recursive: true, force: true });
