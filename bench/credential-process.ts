@@ -27,10 +27,14 @@ function timeRuns(args: string[], env: NodeJS.ProcessEnv): number[] {
   return times.sort((a, b) => a - b);
 }
 
-function summary(name: string, sorted: number[]): string {
+const medianOf = (sorted: number[]) => sorted[Math.floor(sorted.length / 2)] ?? NaN;
+
+/** A row; with `floor` (the bare process start of the same run) also the median's ratio to it. */
+function summary(name: string, sorted: number[], floor?: number[]): string {
   const at = (q: number) =>
     (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN).toFixed(0);
-  return `${name.padEnd(34)} min ${at(0)} ms  median ${at(0.5)} ms  p95 ${at(0.95)} ms  max ${at(1)} ms`;
+  const ratio = floor ? `  ×${(medianOf(sorted) / medianOf(floor)).toFixed(2)} of node -e 0` : '';
+  return `${name.padEnd(34)} min ${at(0)} ms  median ${at(0.5)} ms  p95 ${at(0.95)} ms  max ${at(1)} ms${ratio}`;
 }
 
 const home = mkdtempSync(join(tmpdir(), 'ramgate-bench-cp-'));
@@ -42,14 +46,16 @@ try {
   }).toString();
   if (!out.includes('"access_key_id":"STS.bench"')) throw new Error(`unexpected output: ${out}`);
   console.log(`${RUNS} runs each, node ${process.version}`);
-  console.log(summary('node -e 0 (process start)', timeRuns(['-e', '0'], env)));
+  const floor = timeRuns(['-e', '0'], env);
+  console.log(summary('node -e 0 (process start)', floor));
   console.log(
     summary(
       'credential-process (from cache)',
       timeRuns([BIN, 'credential-process', '--profile', 'bench'], env),
+      floor,
     ),
   );
-  console.log(summary('ramgate --version', timeRuns([BIN, '--version'], env)));
+  console.log(summary('ramgate --version', timeRuns([BIN, '--version'], env), floor));
   console.log('goal: credential-process median <= 150 ms');
 } finally {
   rmSync(home, { recursive: true, force: true });
